@@ -1,0 +1,203 @@
+package dev.ramp.gateway;
+
+import dev.ramp.gateway.config.ConfigLoader;
+import dev.ramp.gateway.config.ConfigProblem;
+import dev.ramp.gateway.config.GatewayConfig;
+import dev.ramp.gateway.config.InvalidConfigException;
+import dev.ramp.gateway.demo.DemoUpstream;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line of DESIGN.md: {@code run}, {@code validate} and {@code demo}. Exit codes: 0 success,
+ * 2 bad usage or invalid config, 1 anything else.
+ */
+@Command(name = "ramp-gateway", mixinStandardHelpOptions = true, version = "ramp-gateway 0.1.0",
+        description = "Ramp: a canary gateway that splits traffic between a stable and a canary upstream.",
+        subcommands = {Main.Run.class, Main.Validate.class, Main.Demo.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_INVALID = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + e.getMessage());
+                    LoggerFactory.getLogger(Main.class).debug("command failed", e);
+                    return EXIT_FAILURE;
+                })
+                .execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_INVALID;
+    }
+
+    /** Loads a config or prints every problem, one per line with file:line, and returns null. */
+    static GatewayConfig loadOrReport(Path file, PrintWriter err) {
+        try {
+            return ConfigLoader.load(file);
+        } catch (InvalidConfigException e) {
+            err.println("invalid config " + file + ": " + e.problems().size() + " problem"
+                        + (e.problems().size() == 1 ? "" : "s"));
+            for (ConfigProblem p : e.problems()) {
+                err.println("  " + p);
+            }
+            err.flush();
+            return null;
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check a config file exactly as a reload would; exit 0 if valid, 2 listing every problem.")
+    static final class Validate implements Callable<Integer> {
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "HOCON or JSON config file")
+        Path config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            GatewayConfig c = loadOrReport(config, spec.commandLine().getErr());
+            if (c == null) {
+                return EXIT_INVALID;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("config " + config + " is valid: " + c.routes().size() + " route(s)");
+            c.routes().forEach(r -> out.println("  " + r.name() + ": canary " + r.weight() + " -> "
+                                                + r.canary().url() + " (" + r.canary().version() + "), stable "
+                                                + r.stable().url() + " (" + r.stable().version() + ")"));
+            out.flush();
+            return EXIT_OK;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Serve traffic with the given config. SIGHUP reloads it; SIGTERM drains and exits 0.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "HOCON or JSON config file")
+        Path config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            GatewayConfig c = loadOrReport(config, spec.commandLine().getErr());
+            if (c == null) {
+                return EXIT_INVALID;
+            }
+            return serve(c, null);
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Start a stable and a canary demo upstream and the gateway in front of them (config/demo.conf).")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "demo config (default: config/demo.conf if present, else the copy inside the jar)")
+        Path config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path file = config != null ? config : defaultDemoConfig();
+            GatewayConfig c = loadOrReport(file, spec.commandLine().getErr());
+            if (c == null) {
+                return EXIT_INVALID;
+            }
+            Vertx vertx = Vertx.vertx();
+            DemoUpstream stable = new DemoUpstream("stable", c.routes().get(0).stable().version());
+            DemoUpstream canary = new DemoUpstream("canary", c.routes().get(0).canary().version());
+            var s = c.routes().get(0).stable();
+            var k = c.routes().get(0).canary();
+            stable.start(vertx, s.host(), s.port()).await(10, TimeUnit.SECONDS);
+            canary.start(vertx, k.host(), k.port()).await(10, TimeUnit.SECONDS);
+            int stableControl = stable.startControl(s.host(), s.port() + 100).await(10, TimeUnit.SECONDS);
+            int canaryControl = canary.startControl(k.host(), k.port() + 100).await(10, TimeUnit.SECONDS);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("demo upstreams: stable " + s.url() + " (" + s.version() + "), canary " + k.url() + " ("
+                        + k.version() + "); fault switches on ports " + stableControl + " and " + canaryControl);
+            out.flush();
+            return serve(c, () -> {
+                String base = "http://127.0.0.1:" + c.listen().port();
+                out.println();
+                out.println("Ramp demo is up (config " + file + ", canary weight " + c.routes().get(0).weight() + "). Try:");
+                out.println("  curl -s " + base + "/ -H 'X-User-Id: alice'        # the same user always gets the same version");
+                out.println("  curl -s -i " + base + "/                            # anonymous: gets a ramp_uid cookie");
+                out.println("  curl -s " + base + "/ -H 'X-Ramp-Version: canary'   # trusted override (from 127.0.0.1)");
+                out.println("  for i in $(seq 1 1000); do curl -s " + base + "/ -H \"X-User-Id: u$i\"; echo; done | sort | uniq -c");
+                out.println("  curl -s -XPOST localhost:" + canaryControl + "/_demo/fault -d '{\"mode\":\"status\",\"status\":500}'  # break the canary");
+                out.println("Ctrl-C stops it.");
+                out.flush();
+            });
+        }
+
+        private static Path defaultDemoConfig() throws IOException {
+            Path local = Path.of("config", "demo.conf");
+            if (Files.isRegularFile(local)) {
+                return local;
+            }
+            Path tmp = Files.createTempFile("ramp-demo", ".conf");
+            tmp.toFile().deleteOnExit();
+            try (InputStream in = Main.class.getResourceAsStream("/demo.conf")) {
+                if (in == null) {
+                    throw new IOException("no config/demo.conf here and none bundled in the jar");
+                }
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return tmp;
+        }
+    }
+
+    /** Starts the gateway and blocks until SIGTERM/SIGINT, then drains and returns 0. */
+    static int serve(GatewayConfig config, Runnable onReady) throws Exception {
+        Logger log = LoggerFactory.getLogger(Main.class);
+        Gateway gateway = Gateway.start(config);
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        Signals.onHangup(() -> {
+            try {
+                GatewayConfig next = ConfigLoader.load(config.file());
+                gateway.apply(next);
+                log.info("config {} reloaded on SIGHUP: {} route(s)", config.file(), next.routes().size());
+            } catch (InvalidConfigException e) {
+                log.error("config {} not reloaded, the last good config keeps serving: {}", config.file(), e.getMessage());
+            }
+        });
+        if (onReady != null) {
+            onReady.run();
+        }
+        stop.await();
+        log.info("shutting down: draining in-flight requests for up to {}", config.shutdownGrace());
+        gateway.shutdown(config.shutdownGrace());
+        return EXIT_OK;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ramp.gateway.config;
+
+/** One route, fully merged over {@code ramp.route-defaults} and validated. */
+public record RouteConfig(
+        String name,
+        Match match,
+        Upstream stable,
+        Upstream canary,
+        Percent weight,
+        Sticky sticky,
+        OverrideSettings override,
+        boolean exposeVersionHeader,
+        Timeouts timeouts,
+        Fallback fallback,
+        GuardSettings guard) {}

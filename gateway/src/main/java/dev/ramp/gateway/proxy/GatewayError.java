@@ -1,0 +1,64 @@
+package dev.ramp.gateway.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Every response the gateway produces itself, in one place: status, error code and the JSON body
+ * {@code {"error", "route", "message"}} of DESIGN.md.
+ */
+public enum GatewayError {
+    NO_ROUTE(404, "no_route"),
+    BAD_REQUEST(400, "bad_request"),
+    URI_TOO_LONG(414, "uri_too_long"),
+    PAYLOAD_TOO_LARGE(413, "payload_too_large"),
+    HEADERS_TOO_LARGE(431, "headers_too_large"),
+    UPSTREAM_UNAVAILABLE(502, "upstream_unavailable"),
+    UPSTREAM_TIMEOUT(504, "upstream_timeout"),
+    SHUTTING_DOWN(503, "shutting_down");
+
+    private final int status;
+    private final String code;
+
+    GatewayError(int status, String code) {
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The JSON body for this error. */
+    public Buffer body(String route, String message) {
+        JsonObject json = new JsonObject().put("error", code);
+        if (route != null) {
+            json.put("route", route);
+        }
+        json.put("message", message);
+        return json.toBuffer();
+    }
+
+    /**
+     * Sends this error unless the response has already started.
+     *
+     * @return the write's future, or null when the response had already started and nothing was sent
+     */
+    public Future<Void> send(HttpServerResponse response, String route, String message) {
+        if (response.headWritten() || response.ended() || response.closed()) {
+            return null;
+        }
+        Buffer body = body(route, message);
+        return response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()))
+                .end(body);
+    }
+}

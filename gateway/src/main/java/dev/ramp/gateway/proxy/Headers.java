@@ -1,0 +1,69 @@
+package dev.ramp.gateway.proxy;
+
+import io.vertx.core.MultiMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Header copying between client and upstream without hop-by-hop headers (RFC 9110 7.6.1). */
+final class Headers {
+
+    private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+    static {
+        HOP_BY_HOP.addAll(Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+                "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"));
+    }
+
+    private Headers() {}
+
+    /**
+     * Copies {@code from} into {@code to} minus hop-by-hop headers, the tokens the Connection header
+     * lists, and the {@code extraSkip} names (case-insensitive).
+     */
+    static void copyEndToEnd(MultiMap from, MultiMap to, String... extraSkip) {
+        String connection = from.get("connection");
+        for (Map.Entry<String, String> h : from) {
+            String name = h.getKey();
+            if (HOP_BY_HOP.contains(name) || listedIn(connection, name) || skipped(name, extraSkip)) {
+                continue;
+            }
+            to.add(name, h.getValue());
+        }
+    }
+
+    private static boolean skipped(String name, String[] extraSkip) {
+        for (String s : extraSkip) {
+            if (s.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code name} is one of the comma-separated tokens of a Connection header value. */
+    static boolean listedIn(String connection, String name) {
+        if (connection == null) {
+            return false;
+        }
+        int i = 0;
+        int n = connection.length();
+        while (i < n) {
+            int comma = connection.indexOf(',', i);
+            int end = comma < 0 ? n : comma;
+            int s = i;
+            int e = end;
+            while (s < e && connection.charAt(s) == ' ') {
+                s++;
+            }
+            while (e > s && connection.charAt(e - 1) == ' ') {
+                e--;
+            }
+            if (e - s == name.length() && connection.regionMatches(true, s, name, 0, name.length())) {
+                return true;
+            }
+            i = end + 1;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.ramp.gateway.proxy;
+
+import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.config.Upstream;
+import dev.ramp.gateway.routing.Version;
+
+/**
+ * A configured route together with its live state (whether the guard or an operator reverted it).
+ * The config part is immutable; the reverted flag is volatile so a revert reaches every event loop on the
+ * next request.
+ */
+public final class LiveRoute {
+    private final RouteConfig config;
+    private volatile boolean reverted;
+
+    public LiveRoute(RouteConfig config) {
+        this.config = config;
+    }
+
+    public RouteConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public Upstream upstream(Version version) {
+        return version == Version.CANARY ? config.canary() : config.stable();
+    }
+
+    public boolean reverted() {
+        return reverted;
+    }
+
+    public void reverted(boolean value) {
+        reverted = value;
+    }
+
+    /** The canary share new requests get now: 0 when reverted. */
+    public int effectiveWeightBasisPoints() {
+        return reverted ? 0 : config.weight().basisPoints();
+    }
+}
