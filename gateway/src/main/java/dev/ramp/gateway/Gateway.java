@@ -33,7 +33,7 @@ public final class Gateway implements AutoCloseable {
 
     private final Vertx vertx;
     private final AtomicReference<RoutingSnapshot> snapshot;
-    private final List<ProxyVerticle> verticles = new ArrayList<>();
+    private final List<ProxyVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> deployments = new ArrayList<>();
     private final ProxyObserver observer;
     private volatile int port;
@@ -70,15 +70,19 @@ public final class Gateway implements AutoCloseable {
     private void deploy(GatewayConfig config, int loops) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
-        // The first instance binds (possibly port 0); the others share the port it got.
-        ProxyVerticle first = new ProxyVerticle(host, config.listen().port(), idle, snapshot::get, observer);
-        deployments.add(vertx.deployVerticle(first, options()).await(30, TimeUnit.SECONDS));
-        verticles.add(first);
-        port = first.actualPort();
-        for (int i = 1; i < loops; i++) {
-            ProxyVerticle v = new ProxyVerticle(host, port, idle, snapshot::get, observer);
-            deployments.add(vertx.deployVerticle(v, options()).await(30, TimeUnit.SECONDS));
+        // N instances on one address: Vert.x shares one listening socket between them. For an ephemeral
+        // port, a negative port asks Vert.x for one random port shared by all the instances.
+        int listenPort = config.listen().port() == 0 ? -1 : config.listen().port();
+        deployments.add(vertx.deployVerticle(() -> {
+            ProxyVerticle v = new ProxyVerticle(host, listenPort, idle, snapshot::get, observer);
             verticles.add(v);
+            return v;
+        }, options().setInstances(loops)).await(30, TimeUnit.SECONDS));
+        port = verticles.get(0).actualPort();
+        for (ProxyVerticle v : verticles) {
+            if (v.actualPort() != port) {
+                throw new IllegalStateException("an event loop bound port " + v.actualPort() + ", not " + port);
+            }
         }
         log.info("traffic listener on {}:{} with {} event loop(s), {} route(s)", host, port, loops,
                 config.routes().size());

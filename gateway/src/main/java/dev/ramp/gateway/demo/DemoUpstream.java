@@ -30,7 +30,7 @@ public final class DemoUpstream {
     public record Fault(String mode, int status, double rate, long delayMs) {
         static final Fault OK = new Fault("ok", 200, 0, 0);
 
-        static Fault parse(JsonObject json) {
+        public static Fault parse(JsonObject json) {
             String mode = json.getString("mode", "ok");
             if (!java.util.Set.of("ok", "status", "reset", "hang", "refuse").contains(mode)) {
                 throw new IllegalArgumentException(

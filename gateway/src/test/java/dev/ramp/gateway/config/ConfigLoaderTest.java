@@ -1,0 +1,228 @@
+package dev.ramp.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ramp.gateway.testing.TestConfigs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private List<ConfigProblem> problems(String content) {
+        Path f = TestConfigs.write(dir, "bad.conf", content);
+        try {
+            ConfigLoader.load(f);
+        } catch (InvalidConfigException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected the config to be invalid:\n" + content);
+    }
+
+    private static String minimal(String routeExtra) {
+        return """
+                ramp {
+                  routes = [
+                    {
+                      name = "shop"
+                      stable { url = "http://127.0.0.1:9001", version = "v1" }
+                      canary { url = "http://127.0.0.1:9002", version = "v2" }
+                      weight = "5%%"
+                      %s
+                    }
+                  ]
+                }
+                """.formatted(routeExtra);
+    }
+
+    @Test
+    void aMinimalRouteTakesEveryDefault() throws Exception {
+        GatewayConfig c = ConfigLoader.load(TestConfigs.write(dir, "g.conf", minimal("")));
+        RouteConfig r = c.routes().get(0);
+        assertThat(r.weight().basisPoints()).isEqualTo(500);
+        assertThat(r.match().hosts()).containsExactly("*");
+        assertThat(r.match().pathPrefix()).isEqualTo("/");
+        assertThat(r.sticky().userHeader()).isEqualTo("X-User-Id");
+        assertThat(r.sticky().cookie()).isEqualTo("ramp_uid");
+        assertThat(r.sticky().cookieMaxAge()).isEqualTo(Duration.ofDays(30));
+        assertThat(r.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(r.fallback().onStatus()).containsExactlyInAnyOrder(502, 503, 504);
+        assertThat(r.fallback().maxReplayBody()).isEqualTo(64 * 1024);
+        assertThat(r.guard().minRequests()).isEqualTo(20);
+        assertThat(r.guard().maxErrorRate().basisPoints()).isEqualTo(500);
+        assertThat(r.guard().maxLatencyIncrease()).isEqualTo(0.5);
+        assertThat(c.listen().port()).isEqualTo(8080);
+        assertThat(c.admin().listen().port()).isEqualTo(9901);
+        assertThat(c.admin().token()).isEmpty();
+        assertThat(c.trustedSources()).hasSize(2);
+    }
+
+    @Test
+    void perRouteBlocksMergeKeyByKeyOverRouteDefaults() throws Exception {
+        String content = """
+                ramp {
+                  route-defaults { guard { window = 60s } }
+                  routes = [ {
+                    name = "shop"
+                    stable { url = "http://127.0.0.1:9001", version = "v1" }
+                    canary { url = "http://127.0.0.1:9002", version = "v2" }
+                    weight = "12.5%"
+                    guard { min-requests = 50 }
+                  } ]
+                }
+                """;
+        RouteConfig r = ConfigLoader.load(TestConfigs.write(dir, "g.conf", content)).routes().get(0);
+        assertThat(r.guard().minRequests()).isEqualTo(50);
+        assertThat(r.guard().window()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(r.guard().breachesToRevert()).isEqualTo(3);
+        assertThat(r.weight().toString()).isEqualTo("12.5%");
+    }
+
+    @Test
+    void jsonIsValidConfigToo() throws Exception {
+        String json = """
+                {"ramp": {"routes": [{"name": "shop",
+                  "stable": {"url": "http://127.0.0.1:9001", "version": "v1"},
+                  "canary": {"url": "http://127.0.0.1:9002", "version": "v2"},
+                  "weight": "0.01%"}]}}
+                """;
+        assertThat(ConfigLoader.load(TestConfigs.write(dir, "g.json", json)).routes().get(0).weight().basisPoints())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void includeAndOptionalEnvSubstitutionWork() throws Exception {
+        TestConfigs.write(dir, "routes.conf", """
+                ramp.routes = [ {
+                  name = "inc"
+                  stable { url = "http://127.0.0.1:9001", version = "v1" }
+                  canary { url = "http://127.0.0.1:9002", version = ${?RAMP_TEST_SURELY_UNSET_VAR}"v2" }
+                  weight = "1%"
+                } ]
+                """);
+        GatewayConfig c = ConfigLoader.load(TestConfigs.write(dir, "main.conf", """
+                include "routes.conf"
+                ramp.admin.token = ${?RAMP_TEST_SURELY_UNSET_VAR}
+                """));
+        assertThat(c.routes()).extracting(RouteConfig::name).containsExactly("inc");
+        assertThat(c.routes().get(0).canary().version()).isEqualTo("v2");
+        assertThat(c.admin().token()).isEmpty();
+    }
+
+    @Test
+    void everyProblemIsListedWithFileAndLine() {
+        List<ConfigProblem> p = problems("""
+                ramp {
+                  stat-dir = "x"
+                  routes = [
+                    { name = "a", stable { url = "http://127.0.0.1:1", version = "1" }
+                      canary { url = "ftp://x", version = "2" }
+                      weight = "12.555%"
+                      guard { min-requets = 5, max-error-rate = 5 } }
+                    { name = "a", stable { url = "http://127.0.0.1:1", version = "1" }
+                      canary { url = "http://x:2", version = "2" }, weight = "101%" }
+                  ]
+                }
+                """);
+        assertThat(p).extracting(ConfigProblem::toString).anySatisfy(s -> assertThat(s)
+                .endsWith("bad.conf:2: ramp.stat-dir: unknown key (did you mean \"state-dir\"?)"));
+        assertThat(p).extracting(ConfigProblem::toString).anySatisfy(s -> assertThat(s)
+                .contains("bad.conf:5: ramp.routes[0].canary.url: \"ftp://x\""));
+        assertThat(p).extracting(ConfigProblem::toString).anySatisfy(s -> assertThat(s)
+                .contains("bad.conf:6: ramp.routes[0].weight: \"12.555%\" has 3 decimals"));
+        assertThat(p).extracting(ConfigProblem::toString).anySatisfy(s -> assertThat(s)
+                .contains("bad.conf:7: ramp.routes[0].guard.min-requets: unknown key (did you mean \"min-requests\"?)"));
+        assertThat(p).extracting(ConfigProblem::toString).anySatisfy(s -> assertThat(s)
+                .contains("bad.conf:7: ramp.routes[0].guard.max-error-rate: number 5 (expected: a percentage string"));
+        assertThat(p).extracting(ConfigProblem::toString).anySatisfy(s -> assertThat(s)
+                .contains("bad.conf:8: ramp.routes[1].name: duplicate route name \"a\""));
+        assertThat(p).extracting(ConfigProblem::toString).anySatisfy(s -> assertThat(s)
+                .contains("bad.conf:9: ramp.routes[1].weight: \"101%\" (expected: 0% to 100%)"));
+        assertThat(p).hasSize(7);
+    }
+
+    @Test
+    void syntaxErrorsNameFileAndLine() {
+        List<ConfigProblem> p = problems("ramp {\n  routes = [\n    { name = \n");
+        assertThat(p).hasSize(1);
+        assertThat(p.get(0).file()).endsWith("bad.conf");
+        assertThat(p.get(0).line()).isGreaterThan(0);
+    }
+
+    @Test
+    void missingRequiredRouteKeysAreReported() {
+        List<ConfigProblem> p = problems("ramp { routes = [ { name = \"x\" } ] }");
+        assertThat(p).extracting(ConfigProblem::path)
+                .contains("ramp.routes[0].stable", "ramp.routes[0].canary", "ramp.routes[0].weight");
+    }
+
+    @Test
+    void badValuesAreRejectedWithWhatWasExpected() {
+        assertThat(problems(minimal("weight = 5"))).extracting(ConfigProblem::message)
+                .anySatisfy(m -> assertThat(m).contains("expected: a percentage string"));
+        assertThat(problems(minimal("match { path-prefix = \"api\" }"))).extracting(ConfigProblem::message)
+                .anySatisfy(m -> assertThat(m).contains("expected: a path starting with \"/\""));
+        assertThat(problems(minimal("timeouts { connect = -1s }"))).extracting(ConfigProblem::path)
+                .contains("ramp.routes[0].timeouts.connect");
+        assertThat(problems(minimal("guard { evaluate-every = 1m, window = 30s }"))).extracting(ConfigProblem::path)
+                .contains("ramp.routes[0].guard.evaluate-every");
+        assertThat(problems(minimal("fallback { on-status = [200] }"))).extracting(ConfigProblem::path)
+                .contains("ramp.routes[0].fallback.on-status[0]");
+        assertThat(problems(minimal("override { canary-users = [a], stable-users = [a] }")))
+                .extracting(ConfigProblem::path).contains("ramp.routes[0].override.canary-users");
+        assertThat(problems(minimal("sticky { cookie = \"bad cookie\" }"))).extracting(ConfigProblem::path)
+                .contains("ramp.routes[0].sticky.cookie");
+        assertThat(problems(minimal("stable { url = \"http://127.0.0.1:9001/path\", version = v1 }")))
+                .extracting(ConfigProblem::path).contains("ramp.routes[0].stable.url");
+        assertThat(problems(minimal("name = \"bad/name\""))).extracting(ConfigProblem::path)
+                .contains("ramp.routes[0].name");
+        assertThat(problems("ramp { trusted-sources = [\"10.0.0.0/33\"], routes = [] }"))
+                .extracting(ConfigProblem::path).contains("ramp.trusted-sources[0]");
+        assertThat(problems("ramp { listen.port = 70000, routes = [] }"))
+                .extracting(ConfigProblem::path).contains("ramp.listen.port");
+        assertThat(problems("ramp { listen.port = 9000, admin.port = 9000, routes = [] }"))
+                .extracting(ConfigProblem::path).contains("ramp.admin.port");
+        assertThat(problems("ramp { admin.tokn = x, routes = [] }")).extracting(ConfigProblem::message)
+                .anySatisfy(m -> assertThat(m).contains("did you mean \"token\""));
+        assertThat(problems("rmp { routes = [] }")).extracting(ConfigProblem::path).contains("rmp");
+    }
+
+    @Test
+    void aMissingFileIsAProblemNotACrash() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.conf")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("nope.conf: file not found");
+    }
+
+    @Test
+    void percentParsesAtMostTwoDecimals() {
+        assertThat(Percent.parse("12.5%").basisPoints()).isEqualTo(1250);
+        assertThat(Percent.parse("0.01%").basisPoints()).isEqualTo(1);
+        assertThat(Percent.parse("100%").basisPoints()).isEqualTo(10_000);
+        assertThat(Percent.parse("7.25%").toString()).isEqualTo("7.25%");
+        assertThat(Percent.parse("0%").toString()).isEqualTo("0%");
+        assertThatThrownBy(() -> Percent.parse("1.234%")).hasMessageContaining("at most 2");
+        assertThatThrownBy(() -> Percent.parse("100.01%")).hasMessageContaining("0% to 100%");
+        assertThatThrownBy(() -> Percent.parse("-1%")).hasMessageContaining("expected");
+        assertThatThrownBy(() -> Percent.parse("5")).hasMessageContaining("expected");
+    }
+
+    @Test
+    void cidrsMatchIpv4Ipv6AndMappedAddresses() {
+        Cidr lo = Cidr.parse("127.0.0.1/32");
+        assertThat(lo.contains("127.0.0.1")).isTrue();
+        assertThat(lo.contains("127.0.0.2")).isFalse();
+        assertThat(lo.contains("::ffff:127.0.0.1")).isTrue();
+        assertThat(Cidr.parse("10.0.0.0/8").contains("10.200.3.4")).isTrue();
+        assertThat(Cidr.parse("::1/128").contains("0:0:0:0:0:0:0:1")).isTrue();
+        assertThat(Cidr.parse("fd00::/8").contains("fd12::1")).isTrue();
+        assertThat(Cidr.parse("fd00::/8").contains("10.0.0.1")).isFalse();
+        assertThat(lo.contains("not-an-ip")).isFalse();
+        assertThatThrownBy(() -> Cidr.parse("example.com/8")).hasMessageContaining("expected");
+    }
+}
