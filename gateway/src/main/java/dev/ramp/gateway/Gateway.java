@@ -2,6 +2,7 @@ package dev.ramp.gateway;
 
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.ProxyVerticle;
@@ -95,8 +96,8 @@ public final class Gateway implements AutoCloseable {
     private static RoutingSnapshot snapshotOf(GatewayConfig config, Map<String, LiveRoute> previous) {
         List<LiveRoute> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
-            LiveRoute route = new LiveRoute(rc);
             LiveRoute old = previous.get(rc.name());
+            LiveRoute route = new LiveRoute(rc, CanaryBreakers.forRoute(rc, old));
             if (old != null) {
                 route.reverted(old.reverted());
             }

@@ -386,11 +386,42 @@ public final class ConfigLoader {
                 fallback = new Fallback(enabled, new LinkedHashSet<>(statuses), replay);
             }
         }
+        CircuitBreakerSettings breaker = circuitBreaker(r.object("circuit-breaker"));
         GuardSettings guard = guard(r.object("guard"));
         if (r.problems.count() > before) {
             return null;
         }
-        return new RouteConfig(name, match, stable, canary, weight, sticky, override, expose, timeouts, fallback, guard);
+        return new RouteConfig(name, match, stable, canary, weight, sticky, override, expose, timeouts, fallback,
+                breaker, guard);
+    }
+
+    private static CircuitBreakerSettings circuitBreaker(Reader b) {
+        if (b == null) {
+            return null;
+        }
+        Boolean enabled = b.bool("enabled");
+        Percent rate = b.percent("failure-rate");
+        Integer minimumCalls = b.integer("minimum-calls");
+        Duration window = b.positiveDuration("window");
+        Duration openFor = b.positiveDuration("open-for");
+        Integer halfOpen = b.integer("half-open-calls");
+        if (rate != null && rate.basisPoints() == 0) {
+            b.problem("failure-rate", "0% (expected: above 0%, e.g. \"50%\")");
+        }
+        if (minimumCalls != null && minimumCalls < 1) {
+            b.problem("minimum-calls", minimumCalls + " (expected: 1 or more)");
+        }
+        if (window != null && (window.toSeconds() < 1 || window.toMinutes() > 10)) {
+            b.problem("window", window + " (expected: 1s to 10m, whole seconds)");
+        }
+        if (halfOpen != null && (halfOpen < 1 || halfOpen > 1000)) {
+            b.problem("half-open-calls", halfOpen + " (expected: 1..1000)");
+        }
+        if (enabled == null || rate == null || minimumCalls == null || window == null || openFor == null
+            || halfOpen == null) {
+            return null;
+        }
+        return new CircuitBreakerSettings(enabled, rate, minimumCalls, window, openFor, halfOpen);
     }
 
     private static GuardSettings guard(Reader g) {

@@ -12,4 +12,5 @@ public record RouteConfig(
         boolean exposeVersionHeader,
         Timeouts timeouts,
         Fallback fallback,
+        CircuitBreakerSettings circuitBreaker,
         GuardSettings guard) {}

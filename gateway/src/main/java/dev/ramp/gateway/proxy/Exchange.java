@@ -1,12 +1,15 @@
 package dev.ramp.gateway.proxy;
 
+import dev.ramp.gateway.config.Fallback;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.routing.Version;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -17,13 +20,22 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client request on its way through the gateway: forwards it to the chosen upstream with bodies
- * streamed both ways (back-pressure via pipes), and maps failures to the gateway's JSON errors.
- * Runs entirely on the event loop that received the request.
+ * One client request on its way through the gateway. Forwards it to the chosen upstream with bodies
+ * streamed both ways (back-pressure), and, when a canary attempt fails before anything reached the client,
+ * retries it once on stable where that is safe (DESIGN.md "Fallback to stable"):
+ * <ul>
+ *   <li>a connect failure: always, the request never left the gateway (its body is still unread);</li>
+ *   <li>a reset or timeout before the response head, or a status in {@code fallback.on-status}: only for
+ *       idempotent methods or requests with an {@code Idempotency-Key}, and only when the whole body was
+ *       received and fitted the replay buffer ({@code fallback.max-replay-body}).</li>
+ * </ul>
+ * So an upstream sees a request at most twice (canary, then stable) and a POST that reached the canary is
+ * never replayed. Runs entirely on the event loop that received the request.
  */
 final class Exchange {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
@@ -43,6 +55,12 @@ final class Exchange {
     private long responseTimer = -1;
     private boolean timedOut;
     private boolean done;
+    /** Whether this attempt may still fall back to stable (a canary attempt with fallback enabled). */
+    private boolean mayFallBack;
+    /** The request body as sent to the canary, kept for a replay; null once it cannot be replayed. */
+    private Buffer replay;
+    private boolean bodyStarted;
+    private boolean breakerPermit;
 
     Exchange(HttpServerRequest request, LiveRoute route, boolean trusted, String setCookieIdentity,
              UpstreamClients clients, ProxyObserver observer) {
@@ -58,7 +76,42 @@ final class Exchange {
     void start(Version v) {
         request.pause();
         response.closeHandler(x -> onClientGone());
+        if (v == Version.CANARY) {
+            CircuitBreaker breaker = route.canaryBreaker();
+            if (breaker != null && !breaker.tryAcquirePermission()) {
+                // The canary is known to be down: do not make this user wait on it.
+                observer.onFallback(route, "circuit_open");
+                attempt(Version.STABLE);
+                return;
+            }
+            breakerPermit = breaker != null;
+            Fallback f = route.config().fallback();
+            mayFallBack = f.enabled();
+            if (mayFallBack && replayable(f)) {
+                replay = Buffer.buffer();
+            }
+        }
         attempt(v);
+    }
+
+    /** Whether a body that already reached the canary may be sent again to stable. */
+    private boolean replayable(Fallback f) {
+        HttpMethod m = request.method();
+        boolean idempotent = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
+                             || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE
+                             || request.headers().contains("idempotency-key");
+        if (!idempotent) {
+            return false;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                return Long.parseLong(length.trim()) <= f.maxReplayBody();
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true; // no length or chunked: decided while the body streams
     }
 
     private void attempt(Version v) {
@@ -74,6 +127,8 @@ final class Exchange {
                 .setConnectTimeout(rc.timeouts().connect().toMillis())
                 .setIdleTimeout(rc.timeouts().idle().toMillis());
         attemptStart = System.nanoTime();
+        timedOut = false;
+        upstreamRequest = null;
         clients.client(upstream).request(options).onComplete(this::onConnected);
     }
 
@@ -85,32 +140,75 @@ final class Exchange {
             return;
         }
         if (ar.failed()) {
-            failBeforeResponse(Outcome.CONNECT_ERROR, ar.cause());
+            attemptFailed(Outcome.CONNECT_ERROR, ar.cause(), true);
             return;
         }
         HttpClientRequest up = ar.result();
         upstreamRequest = up;
         copyRequestHeaders(up);
-        up.response().onComplete(this::onResponse);
-        // Bodies stream with back-pressure; a client that aborts its upload resets the upstream request
-        // instead of letting a truncated body look complete.
-        request.pipe().endOnFailure(false).to(up).onComplete(piped -> {
-            if (piped.failed()) {
-                if (!done) {
-                    up.reset();
+        up.response().onComplete(r -> onResponse(up, r));
+        if (bodyStarted) {
+            // Second attempt after the body already went to the canary: replay the kept copy.
+            up.end(replay).onComplete(sent -> startResponseTimer(up));
+            return;
+        }
+        bodyStarted = true;
+        if (replay == null) {
+            // Bodies stream with back-pressure; a client that aborts its upload resets the upstream request
+            // instead of letting a truncated body look complete.
+            request.pipe().endOnFailure(false).to(up).onComplete(piped -> {
+                if (piped.failed()) {
+                    if (!done && upstreamRequest == up) {
+                        up.reset();
+                    }
+                    return;
                 }
-                return;
+                startResponseTimer(up);
+            });
+        } else {
+            teeBody(up);
+        }
+    }
+
+    /** Streams the body to the canary and keeps a copy for a replay while it fits the replay buffer. */
+    private void teeBody(HttpClientRequest up) {
+        long max = route.config().fallback().maxReplayBody();
+        request.handler(chunk -> {
+            if (replay != null) {
+                if (replay.length() + chunk.length() > max) {
+                    replay = null; // too big to keep: this request can no longer be replayed
+                } else {
+                    replay.appendBuffer(chunk);
+                }
             }
-            startResponseTimer();
+            if (upstreamRequest != up) {
+                return; // the canary attempt already failed; only keeping the copy
+            }
+            up.write(chunk);
+            if (up.writeQueueFull()) {
+                request.pause();
+                up.drainHandler(v -> request.resume());
+            }
         });
+        request.exceptionHandler(e -> {
+            if (!done && upstreamRequest == up) {
+                up.reset();
+            }
+        });
+        request.endHandler(v -> {
+            if (upstreamRequest == up) {
+                up.end().onComplete(sent -> startResponseTimer(up));
+            }
+        });
+        request.resume();
     }
 
     private void copyRequestHeaders(HttpClientRequest up) {
         MultiMap in = request.headers();
         MultiMap out = up.headers();
         Headers.copyEndToEnd(in, out, "host", "expect", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
-        String chunkedIn = in.get(HttpHeaders.TRANSFER_ENCODING);
-        if (chunkedIn != null && chunkedIn.toLowerCase().contains("chunked")) {
+        String te = in.get(HttpHeaders.TRANSFER_ENCODING);
+        if (te != null && te.regionMatches(true, te.length() - 7, "chunked", 0, 7)) {
             out.remove(HttpHeaders.CONTENT_LENGTH);
             up.setChunked(true);
         }
@@ -120,23 +218,21 @@ final class Exchange {
         String proto = in.get("x-forwarded-proto");
         out.set("x-forwarded-proto", trusted && proto != null ? proto : request.scheme());
         String fwdHost = in.get("x-forwarded-host");
-        String host = request.authority() == null ? null : request.authority().toString();
         if (trusted && fwdHost != null) {
             out.set("x-forwarded-host", fwdHost);
-        } else if (host != null) {
-            out.set("x-forwarded-host", host);
+        } else if (request.authority() != null) {
+            out.set("x-forwarded-host", request.authority().toString());
         }
     }
 
-    private void startResponseTimer() {
-        if (done || responseTimer != -1 || upstreamRequest == null) {
+    private void startResponseTimer(HttpClientRequest up) {
+        if (done || responseTimer != -1 || upstreamRequest != up || up.response().isComplete()) {
             return;
         }
         long ms = route.config().timeouts().response().toMillis();
-        HttpClientRequest up = upstreamRequest;
         responseTimer = clients.vertx().setTimer(ms, id -> {
             responseTimer = -1;
-            if (!done && !up.response().isComplete()) {
+            if (!done && upstreamRequest == up && !up.response().isComplete()) {
                 timedOut = true;
                 up.reset(0, new ResponseTimeout(ms));
             }
@@ -150,50 +246,125 @@ final class Exchange {
         }
     }
 
-    private void onResponse(AsyncResult<HttpClientResponse> ar) {
+    private void onResponse(HttpClientRequest up, AsyncResult<HttpClientResponse> ar) {
+        if (upstreamRequest != up) {
+            return; // a stale attempt
+        }
         cancelResponseTimer();
         if (done) {
             return;
         }
         if (ar.failed()) {
-            failBeforeResponse(timedOut ? Outcome.TIMEOUT : Outcome.RESET, ar.cause());
+            attemptFailed(timedOut || isTimeout(ar.cause()) ? Outcome.TIMEOUT : Outcome.RESET, ar.cause(), false);
             return;
         }
-        HttpClientResponse up = ar.result();
-        int status = up.statusCode();
+        HttpClientResponse resp = ar.result();
+        int status = resp.statusCode();
+        if (mayFallBack && route.config().fallback().onStatus().contains(status) && canReplay()) {
+            Outcome outcome = Outcome.ofStatus(status);
+            observer.onAttempt(route, version, outcome, System.nanoTime() - attemptStart);
+            breakerResult(outcome);
+            discard(up, resp);
+            fallBack("status_" + status, null);
+            return;
+        }
+        relay(up, resp, status);
+    }
+
+    private void relay(HttpClientRequest up, HttpClientResponse resp, int status) {
         response.setStatusCode(status);
-        if (up.statusMessage() != null) {
-            response.setStatusMessage(up.statusMessage());
+        if (resp.statusMessage() != null) {
+            response.setStatusMessage(resp.statusMessage());
         }
         MultiMap out = response.headers();
-        Headers.copyEndToEnd(up.headers(), out);
+        Headers.copyEndToEnd(resp.headers(), out);
         decorate();
         boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;
         if (!bodyless && !out.contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
-        up.pipe().endOnFailure(false).to(response).onComplete(piped -> {
+        resp.pipe().endOnFailure(false).to(response).onComplete(piped -> {
             if (done) {
                 return;
             }
             done = true;
             long nanos = System.nanoTime() - attemptStart;
             if (piped.succeeded()) {
-                observer.onAttempt(route, version, Outcome.ofStatus(status), nanos);
+                Outcome outcome = Outcome.ofStatus(status);
+                observer.onAttempt(route, version, outcome, nanos);
+                breakerResult(outcome);
                 observer.onClientResponse(route, version, status);
             } else {
-                // Headers already reached the client: the only honest signal left is to cut the
-                // connection, so a truncated body is never passed off as complete.
-                log.debug("route={} version={} response stream failed after headers: {}", route.name(),
-                        version.tag(), String.valueOf(piped.cause()));
+                // Headers already reached the client: the only honest signal left is to cut the connection,
+                // so a truncated body is never passed off as complete.
+                log.debug("route={} version={} response failed after its head: {}", route.name(), version.tag(),
+                        String.valueOf(piped.cause()));
                 observer.onAttempt(route, version, Outcome.RESET, nanos);
+                breakerResult(Outcome.RESET);
                 observer.onClientResponse(route, version, status);
-                if (upstreamRequest != null) {
-                    upstreamRequest.reset();
-                }
+                up.reset();
                 response.reset();
             }
         });
+    }
+
+    /** Throws away a canary answer that will be replaced by stable's; small bodies keep the connection. */
+    private static void discard(HttpClientRequest up, HttpClientResponse resp) {
+        String length = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && length.length() < 6) {
+            resp.body(); // drain, so the pooled connection can be reused
+        } else {
+            up.reset();
+        }
+    }
+
+    /** Whether the request could be sent to stable now: the copy is complete. */
+    private boolean canReplay() {
+        return replay != null && request.isEnded();
+    }
+
+    private void attemptFailed(Outcome outcome, Throwable cause, boolean neverSent) {
+        long nanos = System.nanoTime() - attemptStart;
+        observer.onAttempt(route, version, outcome, nanos);
+        if (upstreamRequest != null) {
+            upstreamRequest.reset();
+        }
+        breakerResult(outcome);
+        if (mayFallBack) {
+            if (neverSent || canReplay()) {
+                fallBack(outcome.tag(), cause);
+                return;
+            }
+        }
+        done = true;
+        respondError(outcome, cause);
+    }
+
+    private void fallBack(String reason, Throwable cause) {
+        log.warn("route={} version=canary fell back to stable: {}{}", route.name(), reason,
+                cause == null ? "" : " (" + reason(cause) + ")");
+        observer.onFallback(route, reason);
+        mayFallBack = false;
+        upstreamRequest = null;
+        if (!bodyStarted) {
+            replay = null; // nothing was sent: stable gets the untouched request stream
+        }
+        attempt(Version.STABLE);
+    }
+
+    /** Reports a canary attempt's result to its breaker, once. */
+    private void breakerResult(Outcome outcome) {
+        if (!breakerPermit) {
+            return;
+        }
+        breakerPermit = false;
+        CircuitBreaker b = route.canaryBreaker();
+        long nanos = System.nanoTime() - attemptStart;
+        if (outcome.isError()) {
+            b.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFailure(outcome));
+        } else {
+            b.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Headers the gateway adds to every answer it relays. */
@@ -211,18 +382,16 @@ final class Exchange {
         }
     }
 
-    private void failBeforeResponse(Outcome outcome, Throwable cause) {
-        done = true;
-        long nanos = System.nanoTime() - attemptStart;
-        observer.onAttempt(route, version, outcome, nanos);
+    private void respondError(Outcome outcome, Throwable cause) {
         Upstream upstream = route.upstream(version);
         GatewayError error;
         String message;
         if (outcome == Outcome.TIMEOUT) {
             error = GatewayError.UPSTREAM_TIMEOUT;
-            message = version.tag() + " upstream " + upstream.authority() + " sent no response within "
-                      + route.config().timeouts().response().toMillis() + " ms";
-        } else if (outcome == Outcome.CONNECT_ERROR && isConnectTimeout(cause)) {
+            message = version.tag() + " upstream " + upstream.authority() + " sent no response head within "
+                      + (timedOut ? route.config().timeouts().response().toMillis() + " ms"
+                                  : "the idle timeout of " + route.config().timeouts().idle().toMillis() + " ms");
+        } else if (outcome == Outcome.CONNECT_ERROR && isTimeout(cause)) {
             error = GatewayError.UPSTREAM_TIMEOUT;
             message = "connecting to " + version.tag() + " upstream " + upstream.authority() + " timed out after "
                       + route.config().timeouts().connect().toMillis() + " ms";
@@ -235,13 +404,6 @@ final class Exchange {
                       + reason(cause);
         }
         log.debug("route={} version={} outcome={} {}", route.name(), version.tag(), outcome.tag(), message);
-        if (upstreamRequest != null) {
-            upstreamRequest.reset();
-        }
-        respondError(error, message);
-    }
-
-    private void respondError(GatewayError error, String message) {
         boolean bodyPending = !request.isEnded();
         var sent = error.send(response, route.name(), message);
         if (sent == null) {
@@ -262,15 +424,17 @@ final class Exchange {
             if (upstreamRequest != null) {
                 upstreamRequest.reset();
             }
+            if (breakerPermit) {
+                breakerPermit = false;
+                route.canaryBreaker().releasePermission();
+            }
         }
     }
 
-    private static boolean isConnectTimeout(Throwable t) {
+    private static boolean isTimeout(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConnectTimeoutException || c instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-            if (c.getClass().getSimpleName().contains("Timeout")) {
+            if (c instanceof ConnectTimeoutException || c instanceof TimeoutException
+                || c instanceof java.net.SocketTimeoutException || c instanceof ResponseTimeout) {
                 return true;
             }
         }
@@ -278,6 +442,9 @@ final class Exchange {
     }
 
     private static String reason(Throwable t) {
+        if (t == null) {
+            return "unknown";
+        }
         Throwable c = t;
         while (c.getCause() != null && c.getMessage() == null) {
             c = c.getCause();
@@ -295,6 +462,15 @@ final class Exchange {
 
         ResponseTimeout(long ms) {
             super("no response head within " + ms + " ms", null, false, false);
+        }
+    }
+
+    /** What the canary breaker records for a failed attempt. */
+    static final class UpstreamFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UpstreamFailure(Outcome outcome) {
+            super(outcome.tag(), null, false, false);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.ramp.gateway.proxy;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.routing.Version;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
  * A configured route together with its live state (whether the guard or an operator reverted it).
@@ -11,10 +12,21 @@ import dev.ramp.gateway.routing.Version;
  */
 public final class LiveRoute {
     private final RouteConfig config;
+    private final CircuitBreaker canaryBreaker;
     private volatile boolean reverted;
 
-    public LiveRoute(RouteConfig config) {
+    /**
+     * @param canaryBreaker the canary's breaker, kept across reloads while the canary is unchanged; null when
+     *                      disabled
+     */
+    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker) {
         this.config = config;
+        this.canaryBreaker = canaryBreaker;
+    }
+
+    /** The canary's circuit breaker, or null when disabled for this route. */
+    public CircuitBreaker canaryBreaker() {
+        return canaryBreaker;
     }
 
     public RouteConfig config() {

@@ -23,7 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * It records every request it received (method, path, body size) and the connections it accepted.
  */
 public final class TestUpstream implements AutoCloseable {
-    public record Received(String method, String path, Map<String, String> headers, long bodyBytes) {}
+    public record Received(String method, String path, Map<String, String> headers, long bodyBytes, byte[] body) {
+        Received(String method, String path, Map<String, String> headers, long bodyBytes) {
+            this(method, path, headers, bodyBytes, null);
+        }
+    }
+
+    /** How this upstream misbehaves: ok, status (answers {@link #faultStatus}), reset, hang. */
+    public volatile String fault = "ok";
+    public volatile int faultStatus = 503;
 
     private final HttpServer server;
     public final int port;
@@ -51,6 +59,26 @@ public final class TestUpstream implements AutoCloseable {
     private void handle(HttpServerRequest req) {
         Map<String, String> headers = new ConcurrentHashMap<>();
         req.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(), h.getValue(), (a, b) -> a + "," + b));
+        switch (fault) {
+            case "reset" -> {
+                received.add(new Received(req.method().name(), req.path(), headers, 0));
+                req.connection().close();
+                return;
+            }
+            case "hang" -> {
+                received.add(new Received(req.method().name(), req.path(), headers, 0));
+                return;
+            }
+            case "status" -> {
+                req.body().onSuccess(b -> {
+                    received.add(new Received(req.method().name(), req.path(), headers, b.length(), b.getBytes()));
+                    req.response().setStatusCode(faultStatus).putHeader("content-type", "application/json")
+                            .end("{\"error\":\"injected\",\"name\":\"" + name + "\"}");
+                });
+                return;
+            }
+            default -> { }
+        }
         switch (req.path()) {
             case "/blob" -> {
                 received.add(new Received(req.method().name(), req.path(), headers, 0));
@@ -90,7 +118,8 @@ public final class TestUpstream implements AutoCloseable {
                         .end(json.encode());
             });
             default -> req.body().onSuccess(b -> {
-                received.add(new Received(req.method().name(), req.path(), headers, b.length()));
+                received.add(new Received(req.method().name(), req.path(), headers, b.length(),
+                        b.length() <= 64 * 1024 ? b.getBytes() : null));
                 req.response().putHeader("content-type", "application/json")
                         .end(new JsonObject().put("name", name).put("path", req.path()).encode());
             });

@@ -1,0 +1,48 @@
+package dev.ramp.gateway.proxy;
+
+import dev.ramp.gateway.config.CircuitBreakerSettings;
+import dev.ramp.gateway.config.RouteConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the canary circuit breakers (Resilience4j) and keeps a route's breaker across a reload while its
+ * canary (url, version) and breaker settings are unchanged, so a config edit does not forget that a canary
+ * is down.
+ */
+public final class CanaryBreakers {
+    private static final Logger log = LoggerFactory.getLogger(CanaryBreakers.class);
+
+    private CanaryBreakers() {}
+
+    /** The breaker for {@code route}: the previous route's if still valid, a new one, or null if disabled. */
+    public static CircuitBreaker forRoute(RouteConfig route, LiveRoute previous) {
+        CircuitBreakerSettings s = route.circuitBreaker();
+        if (!s.enabled()) {
+            return null;
+        }
+        if (previous != null && previous.canaryBreaker() != null
+            && Objects.equals(previous.config().canary(), route.canary())
+            && Objects.equals(previous.config().circuitBreaker(), s)) {
+            return previous.canaryBreaker();
+        }
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .slidingWindow((int) Math.max(1, s.window().toSeconds()), s.minimumCalls(),
+                        CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+                .failureRateThreshold((float) (s.failureRate().ratio() * 100))
+                .waitDurationInOpenState(s.openFor())
+                .permittedNumberOfCallsInHalfOpenState(s.halfOpenCalls())
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .writableStackTraceEnabled(false)
+                .build();
+        CircuitBreaker breaker = CircuitBreaker.of(route.name() + "-canary", config,
+                Map.of("route", route.name(), "version", route.canary().version()));
+        breaker.getEventPublisher().onStateTransition(e -> log.info("route={} version=canary canary circuit breaker {}",
+                route.name(), e.getStateTransition()));
+        return breaker;
+    }
+}
