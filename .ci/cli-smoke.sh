@@ -26,6 +26,10 @@ done
 body=$(curl -fsS http://127.0.0.1:8080/ -H 'X-User-Id: ci')
 echo "demo answered: $body"
 echo "$body" | grep -q '"version":"\(stable\|canary\)"'
+# SIGHUP reloads the config (demo runs with config/demo.conf).
+kill -HUP "$pid"
+for _ in $(seq 1 50); do grep -q "(SIGHUP)" "$tmp/demo.out" && break; sleep 0.1; done
+grep -q "(SIGHUP)" "$tmp/demo.out" || { echo "no reload logged after SIGHUP"; cat "$tmp/demo.out"; exit 1; }
 kill -TERM "$pid"
 set +e
 wait "$pid"

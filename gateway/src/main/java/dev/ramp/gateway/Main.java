@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -181,23 +182,17 @@ public final class Main implements Callable<Integer> {
     static int serve(GatewayConfig config, Runnable onReady) throws Exception {
         Logger log = LoggerFactory.getLogger(Main.class);
         Gateway gateway = Gateway.start(config);
+        Reloader reloader = new Reloader(gateway, ConfigLoader.create()).watch(Duration.ofMillis(200));
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
-        Signals.onHangup(() -> {
-            try {
-                GatewayConfig next = ConfigLoader.load(config.file());
-                gateway.apply(next);
-                log.info("config {} reloaded on SIGHUP: {} route(s)", config.file(), next.routes().size());
-            } catch (InvalidConfigException e) {
-                log.error("config {} not reloaded, the last good config keeps serving: {}", config.file(), e.getMessage());
-            }
-        });
+        Signals.onHangup(() -> reloader.reload("SIGHUP"));
         if (onReady != null) {
             onReady.run();
         }
         stop.await();
         log.info("shutting down: draining in-flight requests for up to {}", config.shutdownGrace());
-        gateway.shutdown(config.shutdownGrace());
+        reloader.close();
+        gateway.shutdown(gateway.snapshot().config().shutdownGrace());
         return EXIT_OK;
     }
 }

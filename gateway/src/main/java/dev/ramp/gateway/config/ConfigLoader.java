@@ -87,10 +87,35 @@ public final class ConfigLoader {
             Problems problems = new Problems(display);
             checkUnknownKeys(user, merged, problems);
             GatewayConfig config = build(file, merged, problems);
+            if (config != null) {
+                config = config.withSources(sources(file, user));
+            }
             problems.throwIfAny();
             return config;
         } catch (ConfigException e) {
             throw new InvalidConfigException(List.of(problemOf(e, display)));
+        }
+    }
+
+    /** The main file and every file an {@code include} brought in, from the values' origins. */
+    private static Set<Path> sources(Path file, Config user) {
+        Set<Path> files = new LinkedHashSet<>();
+        files.add(file.toAbsolutePath().normalize());
+        collectSources(user.root(), files);
+        return files;
+    }
+
+    private static void collectSources(ConfigValue v, Set<Path> files) {
+        if (v instanceof ConfigObject o) {
+            o.values().forEach(c -> collectSources(c, files));
+        } else if (v instanceof ConfigList l) {
+            l.forEach(c -> collectSources(c, files));
+        } else if (v.origin().filename() != null) {
+            // Leaves have one origin; merged objects report a description, not a file name.
+            Path p = Path.of(v.origin().filename()).toAbsolutePath().normalize();
+            if (Files.isRegularFile(p)) {
+                files.add(p);
+            }
         }
     }
 
@@ -279,7 +304,7 @@ public final class ConfigLoader {
             return null;
         }
         return new GatewayConfig(file, clock.instant(), listen, eventLoops, clientIdle, new AdminConfig(adminListen, token),
-                Path.of(stateDir), trusted, grace, routes);
+                Path.of(stateDir), trusted, grace, routes, Set.of(file.toAbsolutePath().normalize()));
     }
 
     private static Endpoint endpoint(Reader r) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An immutable, validated snapshot of the whole gateway configuration. A reload builds a new one and
@@ -20,11 +21,27 @@ public record GatewayConfig(
         Path stateDir,
         List<Cidr> trustedSources,
         Duration shutdownGrace,
-        List<RouteConfig> routes) {
+        List<RouteConfig> routes,
+        Set<Path> sources) {
 
     public GatewayConfig {
         trustedSources = List.copyOf(trustedSources);
         routes = List.copyOf(routes);
+        sources = Set.copyOf(sources);
+    }
+
+    /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
+    public GatewayConfig withSources(Set<Path> files) {
+        return new GatewayConfig(file, loadedAt, listen, eventLoops, clientIdleTimeout, admin, stateDir,
+                trustedSources, shutdownGrace, routes, files);
+    }
+
+    /** Whether every setting equals {@code other}'s; when and from which files it was loaded do not count. */
+    public boolean sameSettings(GatewayConfig other) {
+        return other != null && listen.equals(other.listen) && eventLoops == other.eventLoops
+               && clientIdleTimeout.equals(other.clientIdleTimeout) && admin.equals(other.admin)
+               && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())
+               && shutdownGrace.equals(other.shutdownGrace) && routes.equals(other.routes);
     }
 
     /** Event loops serving traffic: the configured number, or one per available processor when 0. */
