@@ -1,0 +1,76 @@
+package dev.ramp.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ramp.gateway.config.ConfigState;
+import dev.ramp.gateway.config.Endpoint;
+import dev.ramp.gateway.config.GatewayConfig;
+import dev.ramp.gateway.events.EventLog;
+import dev.ramp.gateway.metrics.RampMetrics;
+import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.testing.TestBed;
+import io.vertx.core.Vertx;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /health/ready follows the readiness signal (starting, serving, draining) while /health/live stays 200. */
+class AdminReadinessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readyIs503UntilTheTrafficListenerIsUpAndAgainWhileDraining() throws Exception {
+        try (TestBed bed = new TestBed(dir); RampMetrics metrics = RampMetrics.create()) {
+            GatewayConfig config = bed.config(bed.gatewayConf(null, bed.route("shop", "/", "5%")));
+            List<LiveRoute> routes = config.routes().stream().map(LiveRoute::new).toList();
+            metrics.bind(routes);
+            RoutingSnapshot snapshot = new RoutingSnapshot(config, routes);
+            AtomicBoolean ready = new AtomicBoolean(false);
+            Vertx vertx = Vertx.vertx();
+            EventLog events = EventLog.of();
+            AdminServer server = AdminServer.builder()
+                    .vertx(vertx)
+                    .listen(new Endpoint("127.0.0.1", 0))
+                    .snapshot(() -> snapshot)
+                    .metrics(metrics)
+                    .events(events)
+                    .configState(ConfigState.of(config))
+                    .ready(ready::get)
+                    .statusSource(RouteStatusSource::fromLiveRoutes)
+                    .routeControl(() -> RouteControl.flagOnly(() -> snapshot, metrics, events))
+                    .build();
+            try {
+                int port = server.start().await(10, TimeUnit.SECONDS);
+                String base = "http://127.0.0.1:" + port;
+                HttpResponse<String> starting = bed.get(base + "/health/ready");
+                assertThat(starting.statusCode()).isEqualTo(503);
+                assertThat(starting.body()).contains("not_ready");
+                assertThat(bed.get(base + "/health/live").statusCode()).isEqualTo(200);
+
+                ready.set(true);
+                assertThat(bed.get(base + "/health/ready").statusCode()).isEqualTo(200);
+
+                ready.set(false);
+                assertThat(bed.get(base + "/health/ready").statusCode()).isEqualTo(503);
+                assertThat(bed.get(base + "/health/live").statusCode()).isEqualTo(200);
+            } finally {
+                server.close().await(5, TimeUnit.SECONDS);
+                vertx.close().await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void tokensAreComparedByValue() {
+        assertThat(AdminServer.sameSecret("abc", "abc")).isTrue();
+        assertThat(AdminServer.sameSecret("abc", "abd")).isFalse();
+        assertThat(AdminServer.sameSecret("abc", "abcd")).isFalse();
+        assertThat(AdminServer.sameSecret("abc", "")).isFalse();
+    }
+}
