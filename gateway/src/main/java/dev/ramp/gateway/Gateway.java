@@ -261,6 +261,16 @@ public final class Gateway implements AutoCloseable {
             }
 
             @Override
+            public void onFallback(LiveRoute route, String reason) {
+                first.onFallback(route, reason);
+                try {
+                    second.onFallback(route, reason);
+                } catch (RuntimeException e) {
+                    log.warn("route={} observer failed on fallback: {}", route == null ? null : route.name(), e.toString());
+                }
+            }
+
+            @Override
             public void onClientResponse(LiveRoute route, Version servedBy, int status) {
                 first.onClientResponse(route, servedBy, status);
                 try {

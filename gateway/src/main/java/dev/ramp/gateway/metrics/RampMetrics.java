@@ -162,7 +162,12 @@ public final class RampMetrics implements ProxyObserver, AutoCloseable {
         }
     }
 
-    /** Counts a canary attempt retried on stable; {@code reason} is a small fixed vocabulary (e.g. an outcome tag). */
+    @Override
+    public void onFallback(LiveRoute route, String reason) {
+        fallback(route, reason);
+    }
+
+    /** Counts a canary-bound request served by stable; {@code reason} is a small fixed vocabulary. */
     public void fallback(LiveRoute route, String reason) {
         Objects.requireNonNull(reason, "reason");
         if (route.meters() instanceof RouteMeters m) {

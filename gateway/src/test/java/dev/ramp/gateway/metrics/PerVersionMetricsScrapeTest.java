@@ -129,7 +129,7 @@ class PerVersionMetricsScrapeTest {
     @Test
     void fallbacksAndRevertsAreCountedPerRouteAndReason() {
         var route = gateway.snapshot().route("shop");
-        gateway.metrics().fallback(route, "connect_error");
+        gateway.metrics().onFallback(route, "connect_error"); // what the data path calls
         gateway.metrics().fallback(route, "connect_error");
         gateway.metrics().fallback(route, "status_503");
         gateway.metrics().revert("shop", "error_rate");
