@@ -2,48 +2,38 @@ package dev.ramp.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ramp.gateway.config.ConfigState;
+import dev.ramp.gateway.Gateway;
 import dev.ramp.gateway.config.Endpoint;
-import dev.ramp.gateway.config.GatewayConfig;
-import dev.ramp.gateway.events.EventLog;
-import dev.ramp.gateway.metrics.RampMetrics;
-import dev.ramp.gateway.proxy.LiveRoute;
-import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.testing.TestBed;
-import io.vertx.core.Vertx;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** /health/ready follows the readiness signal (starting, serving, draining) while /health/live stays 200. */
+/**
+ * /health/ready follows the readiness signal (starting, serving, draining) while /health/live stays 200.
+ * A second admin server on a gateway's parts, with the signal in the test's hands.
+ */
 class AdminReadinessTest {
     @TempDir
     Path dir;
 
     @Test
     void readyIs503UntilTheTrafficListenerIsUpAndAgainWhileDraining() throws Exception {
-        try (TestBed bed = new TestBed(dir); RampMetrics metrics = RampMetrics.create()) {
-            GatewayConfig config = bed.config(bed.gatewayConf(null, bed.route("shop", "/", "5%")));
-            List<LiveRoute> routes = config.routes().stream().map(LiveRoute::new).toList();
-            metrics.bind(routes);
-            RoutingSnapshot snapshot = new RoutingSnapshot(config, routes);
+        try (TestBed bed = new TestBed(dir); Gateway gateway = bed.start(bed.gatewayConf(null, bed.route("shop", "/", "5%")))) {
             AtomicBoolean ready = new AtomicBoolean(false);
-            Vertx vertx = Vertx.vertx();
-            EventLog events = EventLog.of();
             AdminServer server = AdminServer.builder()
-                    .vertx(vertx)
+                    .vertx(gateway.vertx())
                     .listen(new Endpoint("127.0.0.1", 0))
-                    .snapshot(() -> snapshot)
-                    .metrics(metrics)
-                    .events(events)
-                    .configState(ConfigState.of(config))
+                    .snapshot(gateway::snapshot)
+                    .metrics(gateway.metrics())
+                    .events(gateway.events())
+                    .configState(gateway.configState())
                     .ready(ready::get)
                     .statusSource(RouteStatusSource::fromLiveRoutes)
-                    .routeControl(() -> RouteControl.flagOnly(() -> snapshot, metrics, events))
+                    .routeControl(() -> RouteControl.flagOnly(gateway::snapshot, gateway.metrics(), gateway.events()))
                     .build();
             try {
                 int port = server.start().await(10, TimeUnit.SECONDS);
@@ -61,7 +51,6 @@ class AdminReadinessTest {
                 assertThat(bed.get(base + "/health/live").statusCode()).isEqualTo(200);
             } finally {
                 server.close().await(5, TimeUnit.SECONDS);
-                vertx.close().await(10, TimeUnit.SECONDS);
             }
         }
     }
