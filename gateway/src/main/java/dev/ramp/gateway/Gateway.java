@@ -1,17 +1,26 @@
 package dev.ramp.gateway;
 
+import dev.ramp.gateway.admin.AdminServer;
+import dev.ramp.gateway.admin.RouteControl;
+import dev.ramp.gateway.admin.RouteStatusSource;
+import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.events.EventLog;
+import dev.ramp.gateway.guard.Outcome;
+import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.ProxyVerticle;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.routing.Version;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running gateway: the traffic listener on N event loops, and the current {@link RoutingSnapshot},
- * swapped atomically by {@link #apply(GatewayConfig)}. Start and stop block the caller (CLI, tests), never an
- * event loop.
+ * A running gateway: the traffic listener on N event loops, the admin listener, and the current
+ * {@link RoutingSnapshot}, swapped atomically by {@link #apply(GatewayConfig)}. Start and stop block the
+ * caller (CLI, tests), never an event loop.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -40,13 +49,27 @@ public final class Gateway implements AutoCloseable {
     private volatile int port;
     private volatile boolean closed;
 
-    private Gateway(Vertx vertx, RoutingSnapshot initial, ProxyObserver observer) {
+    // --- metrics and admin (issue 3) ---------------------------------------------------------------------
+    private final RampMetrics metrics;
+    private final EventLog events = EventLog.of();
+    private final ConfigState configState;
+    private volatile RouteStatusSource statusSource = RouteStatusSource.fromLiveRoutes();
+    private volatile RouteControl routeControl;
+    private volatile boolean ready;
+    private AdminServer admin;
+    private volatile int adminPort;
+
+    private Gateway(Vertx vertx, RoutingSnapshot initial, ProxyObserver observer, RampMetrics metrics,
+                    GatewayConfig config) {
         this.vertx = vertx;
         this.snapshot = new AtomicReference<>(initial);
-        this.observer = observer;
+        this.metrics = metrics;
+        this.observer = observer == ProxyObserver.NOOP ? metrics : both(metrics, observer);
+        this.configState = ConfigState.of(config);
+        this.routeControl = RouteControl.flagOnly(snapshot::get, metrics, events);
     }
 
-    /** Starts the traffic listener and blocks until it is bound. */
+    /** Starts the traffic listener, then the admin listener, and blocks until both are bound. */
     public static Gateway start(GatewayConfig config) throws Exception {
         return start(config, ProxyObserver.NOOP);
     }
@@ -58,11 +81,15 @@ public final class Gateway implements AutoCloseable {
                 .setPreferNativeTransport(true)
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
-        Gateway g = new Gateway(vertx, snapshotOf(config, Map.of()), observer);
+        RampMetrics metrics = RampMetrics.create();
+        Gateway g = new Gateway(vertx, snapshotOf(config, Map.of(), metrics), observer, metrics, config);
         try {
             g.deploy(config, loops);
+            g.ready = true;
+            g.startAdmin(config);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
+            metrics.close();
             throw e;
         }
         return g;
@@ -89,11 +116,29 @@ public final class Gateway implements AutoCloseable {
                 config.routes().size());
     }
 
+    private void startAdmin(GatewayConfig config) throws Exception {
+        admin = AdminServer.builder()
+                .vertx(vertx)
+                .listen(config.admin().listen())
+                .snapshot(snapshot::get)
+                .metrics(metrics)
+                .events(events)
+                .configState(configState)
+                .ready(() -> ready)
+                .statusSource(() -> statusSource)
+                .routeControl(() -> routeControl)
+                .build();
+        adminPort = admin.start().await(30, TimeUnit.SECONDS);
+        log.info("admin API on {}:{} (token {})", config.admin().listen().host(), adminPort,
+                config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
+    }
+
     private static DeploymentOptions options() {
         return new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
     }
 
-    private static RoutingSnapshot snapshotOf(GatewayConfig config, Map<String, LiveRoute> previous) {
+    private static RoutingSnapshot snapshotOf(GatewayConfig config, Map<String, LiveRoute> previous,
+                                              RampMetrics metrics) {
         List<LiveRoute> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
             LiveRoute old = previous.get(rc.name());
@@ -103,6 +148,7 @@ public final class Gateway implements AutoCloseable {
             }
             routes.add(route);
         }
+        metrics.bind(routes); // before publishing: the data path finds each route's meters on it
         return new RoutingSnapshot(config, routes);
     }
 
@@ -113,8 +159,10 @@ public final class Gateway implements AutoCloseable {
     public RoutingSnapshot apply(GatewayConfig config) {
         Map<String, LiveRoute> previous = new HashMap<>();
         snapshot.get().routes().forEach(r -> previous.put(r.name(), r));
-        RoutingSnapshot next = snapshotOf(config, previous);
+        RoutingSnapshot next = snapshotOf(config, previous, metrics);
         snapshot.set(next);
+        recordChanges(previous, next);
+        configState.loaded(config);
         Set<String> keep = new HashSet<>();
         for (RouteConfig rc : config.routes()) {
             keep.add(rc.stable().url().toString());
@@ -126,6 +174,117 @@ public final class Gateway implements AutoCloseable {
 
     public RoutingSnapshot snapshot() {
         return snapshot.get();
+    }
+
+    // --- metrics and admin (issue 3) ---------------------------------------------------------------------
+
+    /** A reload read a valid config: apply it, count it, record it. */
+    public RoutingSnapshot reload(GatewayConfig config) {
+        RoutingSnapshot next = apply(config);
+        metrics.reload(true);
+        events.record(EventLog.RELOAD, null, "config " + config.file() + " applied: " + config.routes().size()
+                + " route(s)", new JsonObject().put("file", String.valueOf(config.file())));
+        return next;
+    }
+
+    /** A reload failed: the current config keeps serving; count it, record it, report it in the status. */
+    public void reloadFailed(String error) {
+        metrics.reload(false);
+        configState.failed(error, java.time.Instant.now());
+        events.record(EventLog.RELOAD_FAILED, null, "config not reloaded, the last good config keeps serving",
+                new JsonObject().put("error", error));
+    }
+
+    /** Events for route additions, removals, weight and upstream changes between two snapshots. */
+    private void recordChanges(Map<String, LiveRoute> previous, RoutingSnapshot next) {
+        for (LiveRoute r : next.routes()) {
+            RouteConfig now = r.config();
+            LiveRoute old = previous.get(r.name());
+            if (old == null) {
+                events.record(EventLog.ROUTE_ADDED, r.name(), "route added at canary weight " + now.weight(),
+                        new JsonObject().put("weight", now.weight().toString()));
+                continue;
+            }
+            RouteConfig was = old.config();
+            if (!was.weight().equals(now.weight())) {
+                events.record(EventLog.WEIGHT_CHANGE, r.name(), "canary weight " + was.weight() + " -> " + now.weight()
+                        + (r.reverted() ? " (route is reverted: effective weight stays 0%)" : ""),
+                        new JsonObject().put("from", was.weight().toString()).put("to", now.weight().toString()));
+                log.info("route={} canary weight {} -> {}", r.name(), was.weight(), now.weight());
+            }
+            for (Version v : Version.values()) {
+                if (!old.upstream(v).equals(r.upstream(v))) {
+                    events.record(EventLog.UPSTREAM_CHANGE, r.name(), v.tag() + " upstream " + old.upstream(v).url()
+                            + " (" + old.upstream(v).version() + ") -> " + r.upstream(v).url() + " ("
+                            + r.upstream(v).version() + ")", new JsonObject().put("role", v.tag())
+                            .put("fromVersion", old.upstream(v).version()).put("toVersion", r.upstream(v).version()));
+                }
+            }
+        }
+        previous.keySet().stream().filter(name -> next.route(name) == null).forEach(name ->
+                events.record(EventLog.ROUTE_REMOVED, name, "route removed", new JsonObject()));
+    }
+
+    /** The bound admin port. */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public RampMetrics metrics() {
+        return metrics;
+    }
+
+    public EventLog events() {
+        return events;
+    }
+
+    public ConfigState configState() {
+        return configState;
+    }
+
+    /** Replaces what {@code /api/status} reports as state, latch and window (the guard plugs in here). */
+    public void statusSource(RouteStatusSource source) {
+        statusSource = java.util.Objects.requireNonNull(source, "source");
+    }
+
+    /** Replaces the kill switch behind the revert and resume endpoints (the guard plugs in here). */
+    public void routeControl(RouteControl control) {
+        routeControl = java.util.Objects.requireNonNull(control, "control");
+    }
+
+    /** Calls both observers; the second is isolated, so a failing guard cannot break metrics or requests. */
+    private static ProxyObserver both(ProxyObserver first, ProxyObserver second) {
+        return new ProxyObserver() {
+            @Override
+            public void onAttempt(LiveRoute route, Version version, Outcome outcome, long nanos) {
+                first.onAttempt(route, version, outcome, nanos);
+                try {
+                    second.onAttempt(route, version, outcome, nanos);
+                } catch (RuntimeException e) {
+                    log.warn("route={} observer failed on attempt: {}", route == null ? null : route.name(), e.toString());
+                }
+            }
+
+            @Override
+            public void onFallback(LiveRoute route, String reason) {
+                first.onFallback(route, reason);
+                try {
+                    second.onFallback(route, reason);
+                } catch (RuntimeException e) {
+                    log.warn("route={} observer failed on fallback: {}", route == null ? null : route.name(), e.toString());
+                }
+            }
+
+            @Override
+            public void onClientResponse(LiveRoute route, Version servedBy, int status) {
+                first.onClientResponse(route, servedBy, status);
+                try {
+                    second.onClientResponse(route, servedBy, status);
+                } catch (RuntimeException e) {
+                    log.warn("route={} observer failed on response: {}", route == null ? null : route.name(), e.toString());
+                }
+            }
+        };
     }
 
     /** The bound traffic port. */
@@ -143,6 +302,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         closed = true;
+        ready = false; // /health/ready answers 503 while draining, so balancers stop sending
         List<Future<Void>> drains = new ArrayList<>();
         verticles.forEach(v -> drains.add(v.shutdown(grace.toMillis())));
         try {
@@ -151,10 +311,18 @@ public final class Gateway implements AutoCloseable {
             log.warn("drain did not finish cleanly: {}", e.toString());
         }
         try {
+            if (admin != null) {
+                admin.close().await(5, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            log.warn("admin listener did not close cleanly: {}", e.toString());
+        }
+        try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("event loops did not stop cleanly: {}", e.toString());
         }
+        metrics.close();
     }
 
     @Override

@@ -113,7 +113,7 @@ public final class Main implements Callable<Integer> {
             if (c == null) {
                 return EXIT_INVALID;
             }
-            return serve(c, null);
+            return serve(c, spec.commandLine().getOut(), null);
         }
     }
 
@@ -147,7 +147,7 @@ public final class Main implements Callable<Integer> {
             out.println("demo upstreams: stable " + s.url() + " (" + s.version() + "), canary " + k.url() + " ("
                         + k.version() + "); fault switches on ports " + stableControl + " and " + canaryControl);
             out.flush();
-            return serve(c, () -> {
+            return serve(c, out, () -> {
                 String base = "http://127.0.0.1:" + c.listen().port();
                 out.println();
                 out.println("Ramp demo is up (config " + file + ", canary weight " + c.routes().get(0).weight() + "). Try:");
@@ -156,6 +156,9 @@ public final class Main implements Callable<Integer> {
                 out.println("  curl -s " + base + "/ -H 'X-Ramp-Version: canary'   # trusted override (from 127.0.0.1)");
                 out.println("  for i in $(seq 1 1000); do curl -s " + base + "/ -H \"X-User-Id: u$i\"; echo; done | sort | uniq -c");
                 out.println("  curl -s -XPOST localhost:" + canaryControl + "/_demo/fault -d '{\"mode\":\"status\",\"status\":500}'  # break the canary");
+                String admin = "http://127.0.0.1:" + c.admin().listen().port();
+                out.println("  curl -s " + admin + "/api/status                      # weights, state, windows per route");
+                out.println("  curl -s " + admin + "/metrics | grep '^ramp_'          # per-version Prometheus metrics");
                 out.println("Ctrl-C stops it.");
                 out.flush();
             });
@@ -179,9 +182,12 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Starts the gateway and blocks until SIGTERM/SIGINT, then drains and returns 0. */
-    static int serve(GatewayConfig config, Runnable onReady) throws Exception {
+    static int serve(GatewayConfig config, PrintWriter out, Runnable onReady) throws Exception {
         Logger log = LoggerFactory.getLogger(Main.class);
         Gateway gateway = Gateway.start(config);
+        out.println("Ramp serving on http://" + config.listen().host() + ":" + gateway.port() + ", admin API on http://"
+                    + config.admin().listen().host() + ":" + gateway.adminPort() + " (/metrics, /health/ready, /api/status)");
+        out.flush();
         Reloader reloader = new Reloader(gateway, ConfigLoader.create()).watch(Duration.ofMillis(200));
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);

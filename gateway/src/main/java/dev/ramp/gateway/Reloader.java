@@ -33,7 +33,6 @@ public final class Reloader implements AutoCloseable {
     private final Gateway gateway;
     private final ConfigLoader loader;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private volatile String lastError;
     private volatile java.util.Set<java.nio.file.Path> watched = java.util.Set.of();
     private ConfigWatcher watcher;
 
@@ -61,7 +60,7 @@ public final class Reloader implements AutoCloseable {
 
     /** The last failed reload's problems, one per line with file:line; null once a good config is loaded. */
     public String lastError() {
-        return lastError;
+        return gateway.configState().current().lastError();
     }
 
     /** Reloads now; {@code trigger} says why, for the log. */
@@ -71,7 +70,7 @@ public final class Reloader implements AutoCloseable {
         try {
             next = loader.read(current.file());
         } catch (InvalidConfigException e) {
-            lastError = e.getMessage();
+            gateway.reloadFailed(e.getMessage());
             log.error("config {} not reloaded ({}); the last good config keeps serving: {}", current.file(), trigger,
                     e.getMessage());
             listeners.forEach(l -> safely(() -> l.failed(current, e)));
@@ -81,8 +80,8 @@ public final class Reloader implements AutoCloseable {
             watched = next.sources();
             watcher.watch(watched);
         }
-        lastError = null;
         if (next.sameSettings(current)) {
+            gateway.configState().cleared();
             log.info("config {} unchanged ({})", current.file(), trigger);
             return Result.UNCHANGED;
         }
@@ -91,7 +90,7 @@ public final class Reloader implements AutoCloseable {
             log.warn("config {}: listener settings (ramp.listen, ramp.admin host/port) changed; they take effect on restart",
                     current.file());
         }
-        gateway.apply(next);
+        gateway.reload(next);
         log.info("config {} reloaded ({}): {} route(s)", current.file(), trigger, next.routes().size());
         listeners.forEach(l -> safely(() -> l.reloaded(current, next)));
         return Result.APPLIED;

@@ -53,4 +53,18 @@ public final class LiveRoute {
     public int effectiveWeightBasisPoints() {
         return reverted ? 0 : config.weight().basisPoints();
     }
+
+    // --- metrics (issue 3) -------------------------------------------------------------------------------
+    // The route's meters, attached by RampMetrics.bind while the snapshot is built, so the data path reaches
+    // them without a look-up. Typed Object because proxy must not depend on the metrics package.
+    private volatile Object meters;
+
+    /** What {@code RampMetrics} attached to this route, or null. */
+    public Object meters() {
+        return meters;
+    }
+
+    public void meters(Object value) {
+        meters = value;
+    }
 }

@@ -54,6 +54,8 @@ public final class ProxyVerticle extends VerticleBase {
                 .setIdleTimeout((int) idleTimeoutMillis)
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setHandle100ContinueAutomatically(true)
+                // HTTP/1.1 only: no h2c upgrade path that the data path and its tests do not cover.
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setMaxHeaderSize(16 * 1024)

@@ -1,0 +1,224 @@
+package dev.ramp.gateway.metrics;
+
+import dev.ramp.gateway.guard.Outcome;
+import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.proxy.ProxyObserver;
+import dev.ramp.gateway.routing.Version;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's Prometheus meters (DESIGN.md "Metrics") and the {@link ProxyObserver} that feeds them.
+ *
+ * <p>Hot path: {@link #onAttempt} and {@link #onClientResponse} run on event loops for every request. They
+ * reach the route's meters through the object {@link #bind} attached to the {@link LiveRoute}, then index
+ * arrays by version, outcome, served-by and status class: no tag lists, no registry look-ups by name, no
+ * allocation once a series exists.
+ *
+ * <p>Lifecycle: {@link #bind} runs for every snapshot before it is published. Routes that disappeared lose
+ * all their meters; a route whose stable or canary version string changed loses that version's histograms;
+ * everything else is kept, so counters never reset on a reload.
+ */
+public final class RampMetrics implements ProxyObserver, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RampMetrics.class);
+
+    /** Micrometer names; the Prometheus names add the unit and {@code _total} suffixes. */
+    static final String UPSTREAM_REQUEST = "ramp.upstream.request"; // ramp_upstream_request_seconds
+    static final String REQUESTS = "ramp.requests";                 // ramp_requests_total
+    static final String FALLBACKS = "ramp.fallbacks";               // ramp_fallbacks_total
+    static final String CANARY_WEIGHT = "ramp.canary.weight.ratio"; // ramp_canary_weight_ratio
+    static final String REVERTS = "ramp.reverts";                   // ramp_reverts_total
+    static final String CONFIG_RELOADS = "ramp.config.reloads";     // ramp_config_reloads_total
+
+    /** The {@code route} tag of requests no route matched. Route names cannot contain parentheses. */
+    public static final String NO_ROUTE = "(none)";
+
+    /** Histogram buckets: fine enough to resolve the p99 of a fast API, up to the longest timeout. */
+    static final Duration[] LATENCY_BUCKETS = buckets(
+            0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750,
+            1_000, 1_500, 2_000, 3_000, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000);
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gcMetrics;
+    private final RouteMetrics noRoute;
+    private final Counter reloadSuccess;
+    private final Counter reloadFailure;
+    // Replaced as a whole under the lock, read without it.
+    private volatile Map<String, RouteMetrics> routes = Map.of();
+    private Map<VersionKey, VersionMeters> versions = Map.of(); // guarded by this
+
+    private record VersionKey(String route, Version role, String version) {}
+
+    private RampMetrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+        promtoolClean(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        noRoute = new RouteMetrics(registry, NO_ROUTE);
+        reloadSuccess = reloads("success");
+        reloadFailure = reloads("failure");
+    }
+
+    /** Meters in a new Prometheus registry, with the JVM and process meters bound. */
+    public static RampMetrics create() {
+        return new RampMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    private Counter reloads(String result) {
+        return Counter.builder(CONFIG_RELOADS)
+                .description("Config reloads, by whether the new config was applied")
+                .tag("result", result)
+                .register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition (format 0.0.4). Takes a while with many series: not on an event loop. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /**
+     * Attaches meters to every route of a snapshot about to be published, and removes the meters of routes
+     * and versions the snapshot no longer has. Call once per snapshot, before publishing it.
+     */
+    public synchronized void bind(List<LiveRoute> liveRoutes) {
+        Map<String, RouteMetrics> nextRoutes = new HashMap<>();
+        Map<VersionKey, VersionMeters> nextVersions = new HashMap<>();
+        for (LiveRoute r : liveRoutes) {
+            RouteMetrics rm = routes.get(r.name());
+            if (rm == null) {
+                rm = new RouteMetrics(registry, r.name());
+            }
+            rm.bind(r);
+            nextRoutes.put(r.name(), rm);
+            VersionMeters[] vm = new VersionMeters[Version.values().length];
+            for (Version v : Version.values()) {
+                VersionKey key = new VersionKey(r.name(), v, r.upstream(v).version());
+                VersionMeters m = versions.get(key);
+                if (m == null) {
+                    m = new VersionMeters(registry, key.route(), v, key.version());
+                }
+                nextVersions.put(key, m);
+                vm[v.ordinal()] = m;
+            }
+            r.meters(new RouteMeters(rm, vm[Version.STABLE.ordinal()], vm[Version.CANARY.ordinal()]));
+        }
+        routes.forEach((name, rm) -> {
+            if (nextRoutes.get(name) != rm) {
+                rm.retire();
+                log.info("route={} removed: its meters are gone from /metrics", name);
+            }
+        });
+        versions.forEach((key, vm) -> {
+            if (nextVersions.get(key) != vm) {
+                vm.retire();
+                log.debug("route={} role={} version={} no longer configured: its histograms are removed",
+                        key.route(), key.role().tag(), key.version());
+            }
+        });
+        routes = Map.copyOf(nextRoutes);
+        versions = Map.copyOf(nextVersions);
+    }
+
+    @Override
+    public void onAttempt(LiveRoute route, Version version, Outcome outcome, long nanos) {
+        if (route != null && route.meters() instanceof RouteMeters m) {
+            m.version(version).record(outcome, nanos);
+        }
+    }
+
+    @Override
+    public void onClientResponse(LiveRoute route, Version servedBy, int status) {
+        if (route == null) {
+            noRoute.request(null, status);
+        } else if (route.meters() instanceof RouteMeters m) {
+            m.route.request(servedBy, status);
+        }
+    }
+
+    @Override
+    public void onFallback(LiveRoute route, String reason) {
+        fallback(route, reason);
+    }
+
+    /** Counts a canary-bound request served by stable; {@code reason} is a small fixed vocabulary. */
+    public void fallback(LiveRoute route, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (route.meters() instanceof RouteMeters m) {
+            m.route.fallback(reason).increment();
+        }
+    }
+
+    /** Counts a revert of a configured route ({@code reason}: manual, error_rate, latency, ...). */
+    public void revert(String route, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        RouteMetrics rm = routes.get(route);
+        if (rm == null) {
+            log.debug("route={} revert not counted: no such route is configured", route);
+            return;
+        }
+        rm.revert(reason).increment();
+    }
+
+    /** Counts a config reload attempt by its result. */
+    public void reload(boolean ok) {
+        (ok ? reloadSuccess : reloadFailure).increment();
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+
+    /**
+     * Two of Micrometer's process meters fail {@code promtool check metrics} (DESIGN.md requires it to
+     * pass): {@code system_cpu_count} (a gauge with a {@code _count} suffix) is renamed
+     * {@code system_cpu_available_processors}; {@code process_cpu_time_ns_total} (an abbreviated unit) is
+     * dropped, {@code process_cpu_usage} covers it.
+     */
+    private static void promtoolClean(PrometheusMeterRegistry registry) {
+        registry.config()
+                .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+                .meterFilter(new MeterFilter() {
+                    @Override
+                    public Meter.Id map(Meter.Id id) {
+                        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.available.processors") : id;
+                    }
+                });
+    }
+
+    private static Duration[] buckets(double... millis) {
+        Duration[] d = new Duration[millis.length];
+        for (int i = 0; i < millis.length; i++) {
+            d[i] = Duration.ofNanos(Math.round(millis[i] * 1_000_000));
+        }
+        return d;
+    }
+}

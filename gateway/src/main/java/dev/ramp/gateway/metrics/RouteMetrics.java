@@ -1,0 +1,110 @@
+package dev.ramp.gateway.metrics;
+
+import dev.ramp.gateway.config.Percent;
+import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.routing.Version;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.noop.NoopCounter;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The meters of one route name that do not depend on upstream versions: {@code ramp_requests_total},
+ * {@code ramp_fallbacks_total}, {@code ramp_reverts_total} and the two {@code ramp_canary_weight_ratio}
+ * gauges. Kept across reloads while the route exists, so its counters never reset; the gauges read the
+ * route's current {@link LiveRoute}, re-pointed by every reload.
+ */
+final class RouteMetrics {
+    /** The {@code served_by} values, indexed by {@link Version#ordinal()}, then the gateway itself. */
+    private static final String[] SERVED_BY = servedBy();
+    private static final int GATEWAY = SERVED_BY.length - 1;
+    private static final String[] STATUS_CLASS = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
+    final String name;
+    private final MeterRegistry registry;
+    private final MeterScope scope;
+    private final AtomicReferenceArray<Counter> requests =
+            new AtomicReferenceArray<>(SERVED_BY.length * STATUS_CLASS.length);
+    private final ConcurrentHashMap<String, Counter> fallbacks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> reverts = new ConcurrentHashMap<>();
+    private volatile LiveRoute current; // null for the no-route pseudo route
+
+    RouteMetrics(MeterRegistry registry, String name) {
+        this.registry = registry;
+        this.scope = new MeterScope(registry);
+        this.name = name;
+    }
+
+    /** Points the weight gauges at {@code route} (registering them on the first bind). */
+    void bind(LiveRoute route) {
+        boolean first = current == null;
+        current = route;
+        if (first) {
+            gauge("configured", r -> r.config().weight().ratio());
+            gauge("effective", r -> r.effectiveWeightBasisPoints() / (double) Percent.MAX_BASIS_POINTS);
+        }
+    }
+
+    private void gauge(String kind, java.util.function.ToDoubleFunction<LiveRoute> value) {
+        scope.register(() -> Gauge.builder(RampMetrics.CANARY_WEIGHT, this, m -> value.applyAsDouble(m.current))
+                        .description("Canary share of new requests, 0..1: as configured, and in effect now"
+                                     + " (0 while reverted)")
+                        .tags("route", name, "kind", kind)
+                        .strongReference(true)
+                        .register(registry),
+                () -> null);
+    }
+
+    /** Counts one answer to a client; {@code servedBy} null means the gateway answered itself. */
+    void request(Version servedBy, int status) {
+        int s = servedBy == null ? GATEWAY : servedBy.ordinal();
+        int c = Math.max(0, Math.min(STATUS_CLASS.length - 1, status / 100 - 1));
+        int i = s * STATUS_CLASS.length + c;
+        Counter counter = requests.get(i);
+        if (counter == null) {
+            counter = createRequests(i, s, c);
+        }
+        counter.increment();
+    }
+
+    private Counter createRequests(int i, int servedBy, int statusClass) {
+        Tags tags = Tags.of("route", name, "served_by", SERVED_BY[servedBy], "status_class", STATUS_CLASS[statusClass]);
+        Counter c = counter(RampMetrics.REQUESTS, "Answers sent to clients, by who produced them", tags);
+        return requests.compareAndSet(i, null, c) ? c : requests.get(i);
+    }
+
+    Counter fallback(String reason) {
+        Counter c = fallbacks.get(reason);
+        return c != null ? c : fallbacks.computeIfAbsent(reason, r -> counter(RampMetrics.FALLBACKS,
+                "Canary attempts retried on stable, by why the canary attempt failed", Tags.of("route", name, "reason", r)));
+    }
+
+    Counter revert(String reason) {
+        return reverts.computeIfAbsent(reason, r -> counter(RampMetrics.REVERTS,
+                "Times the canary was taken out of traffic, by the guard or an operator",
+                Tags.of("route", name, "reason", r)));
+    }
+
+    private Counter counter(String meter, String help, Tags tags) {
+        return scope.register(() -> Counter.builder(meter).description(help).tags(tags).register(registry),
+                () -> new NoopCounter(new Meter.Id(meter, tags, null, null, Meter.Type.COUNTER)));
+    }
+
+    private static String[] servedBy() {
+        Version[] versions = Version.values();
+        String[] tags = new String[versions.length + 1];
+        for (Version v : versions) {
+            tags[v.ordinal()] = v.tag();
+        }
+        tags[versions.length] = "gateway";
+        return tags;
+    }
+
+    void retire() {
+        scope.retire();
+    }
+}
