@@ -1,0 +1,176 @@
+package dev.ramp.gateway.guard;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.HdrHistogram.IntCountsHistogram;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What one version did within the sliding window, as of one instant: attempt and error counts, the
+ * error rate and latency percentiles, plus the merged latency distribution that the {@link Judge}'s rank
+ * test needs. It is the single source of truth for both the guard's decisions and the status API
+ * ({@link #toJson()}).
+ *
+ * <p>Invariants: {@code 0 <= errors <= requests}; {@code errorRate == errors / requests} (0 when there
+ * were no requests); percentiles are HdrHistogram's {@code getValueAtPercentile} in milliseconds (0 when
+ * no latency was recorded). The latency distribution is in microseconds (1 µs .. 60 s, 3 significant
+ * digits) and includes every attempt, errors too, as users waited for them.
+ *
+ * <p>The snapshot owns the histogram passed to its constructor: the caller must not modify it afterwards.
+ * {@link #latenciesMicros()} hands out copies, so a snapshot is immutable from the outside.
+ *
+ * @param requests attempts in the window
+ * @param errors attempts whose {@link Outcome#isError()} is true
+ * @param errorRate {@code errors / requests} as a ratio in 0..1
+ * @param p50Ms median latency in milliseconds
+ * @param p95Ms 95th percentile latency in milliseconds
+ * @param p99Ms 99th percentile latency in milliseconds
+ * @param latenciesMicros the merged latency distribution in microseconds
+ */
+public record WindowSnapshot(long requests, long errors, double errorRate,
+                             double p50Ms, double p95Ms, double p99Ms,
+                             AbstractHistogram latenciesMicros) {
+
+    /** Lowest latency the histograms resolve, in microseconds. */
+    static final long LOWEST_MICROS = 1;
+    /** Highest latency the histograms track, in microseconds (60 s); longer latencies are clamped to it. */
+    static final long HIGHEST_MICROS = 60_000_000L;
+    /** Relative precision of 0.1 %: percentiles are within 1 % of the exact value with a wide margin. */
+    static final int SIGNIFICANT_DIGITS = 3;
+
+    /**
+     * How many latency samples {@link #latencySamplesMs()} reconstructs at most. Enough for the rank test
+     * to detect any difference that matters (its power at 5 000 per side is far beyond what the +50 %
+     * threshold needs) while keeping one evaluation around a millisecond.
+     */
+    public static final int MAX_LATENCY_SAMPLES = 5_000;
+
+    /** A window with no attempts. */
+    public static final WindowSnapshot EMPTY = of(0, 0, newHistogram());
+
+    public WindowSnapshot {
+        if (requests < 0) {
+            throw new IllegalArgumentException("requests: " + requests + " (expected: >= 0)");
+        }
+        if (errors < 0 || errors > requests) {
+            throw new IllegalArgumentException("errors: " + errors + " (expected: 0.." + requests + ')');
+        }
+        requireNonNull(latenciesMicros, "latenciesMicros");
+    }
+
+    /**
+     * A snapshot computed from counts and a latency distribution in microseconds, which the snapshot
+     * takes ownership of.
+     */
+    static WindowSnapshot of(long requests, long errors, AbstractHistogram latenciesMicros) {
+        final double errorRate = requests == 0 ? 0 : (double) errors / requests;
+        return new WindowSnapshot(requests, errors, errorRate,
+                                  percentileMs(latenciesMicros, 50),
+                                  percentileMs(latenciesMicros, 95),
+                                  percentileMs(latenciesMicros, 99),
+                                  latenciesMicros);
+    }
+
+    static IntCountsHistogram newHistogram() {
+        // Int counts halve the memory of a slot; a bucket would need 2^31 attempts within one slot to
+        // overflow.
+        return new IntCountsHistogram(LOWEST_MICROS, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
+    }
+
+    private static double percentileMs(AbstractHistogram histogram, double percentile) {
+        return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** A copy of the merged latency distribution, in microseconds. */
+    @Override
+    public AbstractHistogram latenciesMicros() {
+        return latenciesMicros.copy();
+    }
+
+    /** How many attempts took longer than {@code threshold} (at the histogram's 0.1 % resolution). */
+    public long countSlowerThan(Duration threshold) {
+        final long micros = Math.min(Math.max(threshold.toNanos() / 1000, LOWEST_MICROS), HIGHEST_MICROS);
+        final long total = latenciesMicros.getTotalCount();
+        return total == 0 ? 0 : total - latenciesMicros.getCountBetweenValues(0, micros);
+    }
+
+    /**
+     * Latency samples in milliseconds, reconstructed from the distribution, at most
+     * {@link #MAX_LATENCY_SAMPLES}, in ascending order.
+     *
+     * @see #latencySamplesMs(int)
+     */
+    public double[] latencySamplesMs() {
+        return latencySamplesMs(MAX_LATENCY_SAMPLES);
+    }
+
+    /**
+     * Latency samples in milliseconds, reconstructed from the distribution's buckets (each sample is its
+     * bucket's highest equivalent value, as percentiles are), in ascending order.
+     *
+     * <p>With at most {@code max} recorded values every one is returned. Beyond that the samples are a
+     * deterministic, evenly spaced selection by rank: sample {@code k} is the value of rank
+     * {@code floor((k + 0.5) * total / max)}, so the samples are the distribution's quantiles and keep its
+     * shape exactly; no randomness enters the guard's decisions.
+     */
+    public double[] latencySamplesMs(int max) {
+        if (max <= 0) {
+            throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
+        }
+        final long total = latenciesMicros.getTotalCount();
+        final int size = (int) Math.min(total, max);
+        final double[] samples = new double[size];
+        if (size == 0) {
+            return samples;
+        }
+        int next = 0;
+        long cumulative = 0;
+        for (HistogramIterationValue value : latenciesMicros.recordedValues()) {
+            cumulative += value.getCountAtValueIteratedTo();
+            final double ms = value.getValueIteratedTo() / 1000.0;
+            // Emit every sample whose target rank falls within this bucket.
+            while (next < size && targetRank(next, total, size) < cumulative) {
+                samples[next++] = ms;
+            }
+            if (next == size) {
+                break;
+            }
+        }
+        return samples;
+    }
+
+    private static long targetRank(int k, long total, int size) {
+        if (total == size) {
+            return k;
+        }
+        return ((2L * k + 1) * total) / (2L * size);
+    }
+
+    /**
+     * The status API's view: {@code {"requests", "errorRate", "p50Ms", "p95Ms", "p99Ms"}}, with the error
+     * rate as a ratio rounded to 6 decimals (0.0001 %) and latencies to microseconds.
+     */
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("requests", requests)
+                .put("errorRate", round(errorRate, 1e6))
+                .put("p50Ms", round(p50Ms, 1e3))
+                .put("p95Ms", round(p95Ms, 1e3))
+                .put("p99Ms", round(p99Ms, 1e3));
+    }
+
+    static double round(double value, double scale) {
+        return Math.round(value * scale) / scale;
+    }
+
+    @Override
+    public String toString() {
+        return "WindowSnapshot[requests=" + requests + ", errors=" + errors + ", errorRate=" + errorRate
+               + ", p50Ms=" + p50Ms + ", p95Ms=" + p95Ms + ", p99Ms=" + p99Ms + ']';
+    }
+}

@@ -1,0 +1,255 @@
+package dev.ramp.gateway.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.data.Percentage.withPercentage;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.json.JsonObject;
+
+class SlidingWindowTest {
+
+    private final FakeClock clock = new FakeClock();
+    private final SlidingWindow window = new SlidingWindow(Duration.ofSeconds(30), clock);
+
+    @Test
+    void countsRequestsAndErrors() {
+        for (int i = 0; i < 90; i++) {
+            window.record(Outcome.SUCCESS_2XX, ms(10));
+        }
+        window.record(Outcome.CLIENT_4XX, ms(10));
+        window.record(Outcome.SERVER_5XX, ms(10));
+        window.record(Outcome.CONNECT_ERROR, ms(10));
+        window.record(Outcome.TIMEOUT, ms(10));
+        window.record(Outcome.RESET, ms(10));
+        for (int i = 0; i < 5; i++) {
+            window.record(Outcome.REDIRECT_3XX, ms(10));
+        }
+
+        final WindowSnapshot snapshot = window.snapshot();
+        assertThat(snapshot.requests()).isEqualTo(100);
+        assertThat(snapshot.errors()).isEqualTo(4);
+        assertThat(snapshot.errorRate()).isEqualTo(0.04);
+    }
+
+    @Test
+    void dropsSamplesOlderThanTheWindow() {
+        window.record(Outcome.SERVER_5XX, ms(500));
+        clock.advance(Duration.ofSeconds(10));
+        window.record(Outcome.SUCCESS_2XX, ms(10));
+        window.record(Outcome.SUCCESS_2XX, ms(10));
+
+        clock.advance(Duration.ofMillis(18_999));
+        // 28.999 s after the first sample, less than window minus one slot: everything is still inside.
+        assertThat(window.snapshot().requests()).isEqualTo(3);
+        assertThat(window.snapshot().errors()).isEqualTo(1);
+
+        clock.advance(Duration.ofMillis(1_001));
+        // 30 s after the first sample it is gone, the later ones (20 s old) stay.
+        final WindowSnapshot snapshot = window.snapshot();
+        assertThat(snapshot.requests()).isEqualTo(2);
+        assertThat(snapshot.errors()).isZero();
+        assertThat(snapshot.p99Ms()).isCloseTo(10, withPercentage(1));
+
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(window.snapshot()).isEqualTo(WindowSnapshot.EMPTY);
+    }
+
+    @Test
+    void aSampleStaysAtLeastWindowMinusOneSlotAndNeverAWholeWindow() {
+        final Random random = new Random(7);
+        for (int i = 0; i < 1_000; i++) {
+            final FakeClock clock = new FakeClock();
+            clock.advanceNanos(random.nextInt(1_000_000_000));
+            final SlidingWindow window = new SlidingWindow(Duration.ofSeconds(30), clock);
+            window.record(Outcome.SUCCESS_2XX, ms(1));
+            clock.advanceNanos(29_000_000_000L - 1);
+            assertThat(window.snapshot().requests()).isEqualTo(1);
+            clock.advanceNanos(1_000_000_001L);
+            assertThat(window.snapshot().requests()).isZero();
+        }
+    }
+
+    @Test
+    void aSlotReusedAfterAFullTurnOfTheRingStartsEmpty() {
+        window.record(Outcome.SERVER_5XX, ms(900));
+        // Exactly one turn of the ring later the same slot is current again.
+        clock.advance(Duration.ofSeconds(30));
+        window.record(Outcome.SUCCESS_2XX, ms(5));
+
+        final WindowSnapshot snapshot = window.snapshot();
+        assertThat(snapshot.requests()).isEqualTo(1);
+        assertThat(snapshot.errors()).isZero();
+        assertThat(snapshot.p99Ms()).isCloseTo(5, withPercentage(1));
+    }
+
+    @Test
+    void percentilesAgreeWithSortedReferenceWithinHdrHistogramPrecision() {
+        final Random random = new Random(42);
+        final double[] reference = new double[20_000];
+        for (int i = 0; i < reference.length; i++) {
+            // Log-normal around 20 ms with a long tail, spread over 20 s of the window.
+            final double latencyMs = Math.exp(Math.log(20) + 0.8 * random.nextGaussian());
+            final long nanos = Math.round(latencyMs * 1e6);
+            reference[i] = nanos / 1e6;
+            window.record(Outcome.SUCCESS_2XX, nanos);
+            clock.advance(Duration.ofMillis(1));
+        }
+        Arrays.sort(reference);
+
+        final WindowSnapshot snapshot = window.snapshot();
+        assertThat(snapshot.requests()).isEqualTo(reference.length);
+        assertThat(snapshot.p50Ms()).isCloseTo(nearestRank(reference, 50), withPercentage(1));
+        assertThat(snapshot.p95Ms()).isCloseTo(nearestRank(reference, 95), withPercentage(1));
+        assertThat(snapshot.p99Ms()).isCloseTo(nearestRank(reference, 99), withPercentage(1));
+    }
+
+    @Test
+    void latencySamplesKeepTheDistributionAndAreCapped() {
+        final Random random = new Random(3);
+        for (int i = 0; i < 50_000; i++) {
+            window.record(Outcome.SUCCESS_2XX, Math.round((5 + 100 * random.nextDouble()) * 1e6));
+        }
+        final WindowSnapshot snapshot = window.snapshot();
+
+        final double[] samples = snapshot.latencySamplesMs();
+        assertThat(samples).hasSize(WindowSnapshot.MAX_LATENCY_SAMPLES).isSorted();
+        assertThat(samples).isEqualTo(snapshot.latencySamplesMs());
+        assertThat(nearestRank(samples, 50)).isCloseTo(snapshot.p50Ms(), withPercentage(1));
+        assertThat(nearestRank(samples, 95)).isCloseTo(snapshot.p95Ms(), withPercentage(1));
+        assertThat(nearestRank(samples, 99)).isCloseTo(snapshot.p99Ms(), withPercentage(1));
+    }
+
+    @Test
+    void latencySamplesBelowTheCapAreAllReturned() {
+        window.record(Outcome.SUCCESS_2XX, ms(30));
+        window.record(Outcome.SUCCESS_2XX, ms(10));
+        window.record(Outcome.SERVER_5XX, ms(20));
+
+        assertThat(window.snapshot().latencySamplesMs())
+                .hasSize(3)
+                .containsExactly(new double[] {10, 20, 30}, within(0.05));
+    }
+
+    @Test
+    void latenciesOutsideTheTrackedRangeAreClampedNotRejected() {
+        window.record(Outcome.SUCCESS_2XX, 0);
+        window.record(Outcome.TIMEOUT, Duration.ofMinutes(5).toNanos());
+
+        final WindowSnapshot snapshot = window.snapshot();
+        assertThat(snapshot.requests()).isEqualTo(2);
+        assertThat(snapshot.p50Ms()).isCloseTo(0.001, within(0.0005));
+        assertThat(snapshot.p99Ms()).isCloseTo(60_000, withPercentage(1));
+        assertThat(snapshot.countSlowerThan(Duration.ofSeconds(59))).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentRecordsAreAllCounted() throws Exception {
+        final int threads = 4;
+        final int perThread = 50_000;
+        final ExecutorService executor = Executors.newFixedThreadPool(threads);
+        final CountDownLatch start = new CountDownLatch(1);
+        try {
+            final Future<?>[] futures = new Future<?>[threads];
+            for (int t = 0; t < threads; t++) {
+                futures[t] = executor.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        window.record(i % 10 == 0 ? Outcome.SERVER_5XX : Outcome.SUCCESS_2XX, ms(1 + i % 50));
+                        if (i % 1_000 == 0) {
+                            clock.advance(Duration.ofMillis(10));
+                            window.snapshot();
+                        }
+                    }
+                    return null;
+                });
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get(1, TimeUnit.MINUTES);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        final WindowSnapshot snapshot = window.snapshot();
+        assertThat(snapshot.requests()).isEqualTo((long) threads * perThread);
+        assertThat(snapshot.errors()).isEqualTo((long) threads * perThread / 10);
+        assertThat(snapshot.latenciesMicros().getTotalCount()).isEqualTo(snapshot.requests());
+    }
+
+    @Test
+    void clearForgetsEverything() {
+        window.record(Outcome.SERVER_5XX, ms(10));
+        window.clear();
+        assertThat(window.snapshot().requests()).isZero();
+        window.record(Outcome.SUCCESS_2XX, ms(10));
+        assertThat(window.snapshot().requests()).isEqualTo(1);
+    }
+
+    @Test
+    void longWindowsUseCoarserSlotsAndShortOnesASingleSlot() {
+        assertThat(new SlidingWindow(Duration.ofSeconds(30), clock).slot()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(new SlidingWindow(Duration.ofMinutes(10), clock).slot()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(new SlidingWindow(Duration.ofMillis(500), clock).slot()).isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> new SlidingWindow(Duration.ZERO, clock))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("window: PT0S (expected: > 0)");
+    }
+
+    @Test
+    void emptySnapshotReportsZeros() {
+        assertThat(window.snapshot()).isEqualTo(WindowSnapshot.EMPTY);
+        assertThat(WindowSnapshot.EMPTY.toJson()).isEqualTo(new JsonObject()
+                .put("requests", 0L).put("errorRate", 0.0)
+                .put("p50Ms", 0.0).put("p95Ms", 0.0).put("p99Ms", 0.0));
+        assertThat(WindowSnapshot.EMPTY.latencySamplesMs()).isEmpty();
+    }
+
+    @Test
+    void jsonHasTheStatusApiKeysWithRoundedValues() {
+        for (int i = 0; i < 2; i++) {
+            window.record(Outcome.SERVER_5XX, 12_345_678);
+        }
+        for (int i = 0; i < 998; i++) {
+            window.record(Outcome.SUCCESS_2XX, 12_345_678);
+        }
+        window.record(Outcome.SUCCESS_2XX, ms(1));
+        window.record(Outcome.SUCCESS_2XX, ms(1));
+
+        final JsonObject json = window.snapshot().toJson();
+        assertThat(json.fieldNames()).containsExactlyInAnyOrder("requests", "errorRate", "p50Ms", "p95Ms", "p99Ms");
+        assertThat(json.getLong("requests")).isEqualTo(1002);
+        assertThat(json.getDouble("errorRate")).isEqualTo(0.001996); // 2 / 1002 = 0.0019960...
+        assertThat(json.getDouble("p99Ms")).isEqualTo(12.351); // bucket's highest value, to the microsecond
+    }
+
+    @Test
+    void snapshotsDoNotExposeTheirHistogram() {
+        window.record(Outcome.SUCCESS_2XX, ms(10));
+        final WindowSnapshot snapshot = window.snapshot();
+        snapshot.latenciesMicros().recordValue(5_000_000);
+        assertThat(snapshot.latenciesMicros().getTotalCount()).isEqualTo(1);
+        assertThat(snapshot.countSlowerThan(Duration.ofSeconds(1))).isZero();
+    }
+
+    /** The percentile HdrHistogram reports: the value of rank ceil(p% of n), 1-based. */
+    private static double nearestRank(double[] sorted, double percentile) {
+        final int rank = (int) Math.max(1, Math.ceil(percentile / 100 * sorted.length));
+        return sorted[rank - 1];
+    }
+
+    private static long ms(long millis) {
+        return millis * 1_000_000;
+    }
+}
