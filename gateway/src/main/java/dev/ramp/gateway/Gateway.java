@@ -4,6 +4,8 @@ import dev.ramp.gateway.admin.AdminServer;
 import dev.ramp.gateway.admin.RouteControl;
 import dev.ramp.gateway.admin.RouteStatusSource;
 import dev.ramp.gateway.config.ConfigState;
+import dev.ramp.gateway.control.GuardService;
+import dev.ramp.gateway.guard.LatchStore;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.events.EventLog;
@@ -13,6 +15,7 @@ import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.ProxyVerticle;
+import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.routing.Version;
 import io.vertx.core.DeploymentOptions;
@@ -51,6 +54,7 @@ public final class Gateway implements AutoCloseable {
 
     // --- metrics and admin (issue 3) ---------------------------------------------------------------------
     private final RampMetrics metrics;
+    private final GuardService guards;
     private final EventLog events = EventLog.of();
     private final ConfigState configState;
     private volatile RouteStatusSource statusSource = RouteStatusSource.fromLiveRoutes();
@@ -64,9 +68,16 @@ public final class Gateway implements AutoCloseable {
         this.vertx = vertx;
         this.snapshot = new AtomicReference<>(initial);
         this.metrics = metrics;
-        this.observer = observer == ProxyObserver.NOOP ? metrics : both(metrics, observer);
+        this.guards = new GuardService(new LatchStore(config.stateDir()), metrics, events, System::nanoTime,
+                java.time.Clock.systemUTC());
+        ProxyObserver measured = both(metrics, guards);
+        this.observer = observer == ProxyObserver.NOOP ? measured : both(measured, observer);
         this.configState = ConfigState.of(config);
-        this.routeControl = RouteControl.flagOnly(snapshot::get, metrics, events);
+        this.routeControl = guards;
+        this.statusSource = guards;
+        // Latches are read back before the listener opens: a reverted route never serves its canary.
+        guards.sync(initial, Map.of());
+        guards.start();
     }
 
     /** Starts the traffic listener, then the admin listener, and blocks until both are bound. */
@@ -89,6 +100,7 @@ public final class Gateway implements AutoCloseable {
             g.startAdmin(config);
         } catch (Exception e) {
             vertx.close().await(10, TimeUnit.SECONDS);
+            g.guards.close();
             metrics.close();
             throw e;
         }
@@ -142,10 +154,9 @@ public final class Gateway implements AutoCloseable {
         List<LiveRoute> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
             LiveRoute old = previous.get(rc.name());
-            LiveRoute route = new LiveRoute(rc, CanaryBreakers.forRoute(rc, old));
-            if (old != null) {
-                route.reverted(old.reverted());
-            }
+            // The state object moves to the new snapshot: a revert landing during a reload is never lost.
+            LiveRoute route = new LiveRoute(rc, CanaryBreakers.forRoute(rc, old),
+                    old != null ? old.state() : new RouteState());
             routes.add(route);
         }
         metrics.bind(routes); // before publishing: the data path finds each route's meters on it
@@ -160,6 +171,7 @@ public final class Gateway implements AutoCloseable {
         Map<String, LiveRoute> previous = new HashMap<>();
         snapshot.get().routes().forEach(r -> previous.put(r.name(), r));
         RoutingSnapshot next = snapshotOf(config, previous, metrics);
+        guards.sync(next, previous);
         snapshot.set(next);
         recordChanges(previous, next);
         configState.loaded(config);
@@ -236,6 +248,11 @@ public final class Gateway implements AutoCloseable {
 
     public EventLog events() {
         return events;
+    }
+
+    /** The guard service: windows, verdicts, latches, kill switch. */
+    public GuardService guards() {
+        return guards;
     }
 
     public ConfigState configState() {
@@ -322,6 +339,7 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             log.warn("event loops did not stop cleanly: {}", e.toString());
         }
+        guards.close();
         metrics.close();
     }
 

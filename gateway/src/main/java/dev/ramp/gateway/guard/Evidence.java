@@ -28,7 +28,7 @@ public record Evidence(WindowSnapshot stable, WindowSnapshot canary, boolean com
     }
 
     /** Evidence of two windows on which no test was run. */
-    static Evidence untested(WindowSnapshot stable, WindowSnapshot canary) {
+    public static Evidence untested(WindowSnapshot stable, WindowSnapshot canary) {
         return new Evidence(stable, canary, false, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 

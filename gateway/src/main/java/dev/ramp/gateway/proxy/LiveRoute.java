@@ -6,22 +6,34 @@ import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
- * A configured route together with its live state (whether the guard or an operator reverted it).
- * The config part is immutable; the reverted flag is volatile so a revert reaches every event loop on the
- * next request.
+ * A configured route together with its live state (whether the guard or an operator reverted it, and
+ * the guard the data path feeds). The config part is immutable; the state is shared across snapshots and
+ * volatile, so a revert reaches every event loop on the next request.
  */
 public final class LiveRoute {
     private final RouteConfig config;
     private final CircuitBreaker canaryBreaker;
-    private volatile boolean reverted;
+    private final RouteState state;
 
     /**
      * @param canaryBreaker the canary's breaker, kept across reloads while the canary is unchanged; null when
      *                      disabled
+     * @param state         the route's live state, the same instance for every snapshot of this route
      */
-    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker) {
+    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker, RouteState state) {
         this.config = config;
         this.canaryBreaker = canaryBreaker;
+        this.state = state;
+    }
+
+    /** A route with fresh state (tests, first load). */
+    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker) {
+        this(config, canaryBreaker, new RouteState());
+    }
+
+    /** The live state shared by every snapshot of this route. */
+    public RouteState state() {
+        return state;
     }
 
     /** The canary's circuit breaker, or null when disabled for this route. */
@@ -42,16 +54,16 @@ public final class LiveRoute {
     }
 
     public boolean reverted() {
-        return reverted;
+        return state.reverted();
     }
 
     public void reverted(boolean value) {
-        reverted = value;
+        state.reverted(value);
     }
 
     /** The canary share new requests get now: 0 when reverted. */
     public int effectiveWeightBasisPoints() {
-        return reverted ? 0 : config.weight().basisPoints();
+        return state.reverted() ? 0 : config.weight().basisPoints();
     }
 
     // --- metrics (issue 3) -------------------------------------------------------------------------------

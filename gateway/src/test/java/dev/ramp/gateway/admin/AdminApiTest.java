@@ -71,7 +71,7 @@ class AdminApiTest {
         assertThat(route.getString("name")).isEqualTo("shop");
         assertThat(route.getString("configuredWeight")).isEqualTo("30%");
         assertThat(route.getString("effectiveWeight")).isEqualTo("30%");
-        assertThat(route.getString("state")).isEqualTo("healthy");
+        assertThat(route.getString("state")).isEqualTo("insufficient_data"); // no traffic yet
         assertThat(route.getJsonObject("stable")).isEqualTo(new JsonObject()
                 .put("url", "http://127.0.0.1:" + bed.stablePort).put("version", TestBed.STABLE_VERSION));
         assertThat(route.getJsonObject("canary").getString("version")).isEqualTo(TestBed.CANARY_VERSION);

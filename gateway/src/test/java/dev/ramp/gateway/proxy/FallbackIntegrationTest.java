@@ -66,8 +66,8 @@ class FallbackIntegrationTest {
         gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir, routes, "")), observed);
     }
 
-    /** Breaker effectively off, so each test sees the fallback path itself. */
-    private static final String NO_BREAKER = "circuit-breaker { enabled = false }";
+    /** Breaker and guard off, so each test sees the fallback path itself, request by request. */
+    private static final String NO_BREAKER = "circuit-breaker { enabled = false }\nguard { enabled = false }";
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + gateway.port() + path);
@@ -239,7 +239,8 @@ class FallbackIntegrationTest {
     @Test
     void theBreakerOpensSkipsTheCanaryAndLaterCloses() throws Exception {
         canary.fault = "status";
-        start(canary.port, "circuit-breaker { minimum-calls = 5, window = 10s, open-for = 1s, half-open-calls = 2 }");
+        start(canary.port, "circuit-breaker { minimum-calls = 5, window = 10s, open-for = 1s, half-open-calls = 2 }\n"
+                           + "guard { enabled = false }");
         CircuitBreaker breaker = gateway.snapshot().route("shop").canaryBreaker();
         for (int i = 0; i < 5; i++) {
             assertThat(send("GET", "/a" + i, new byte[0]).statusCode()).isEqualTo(200);

@@ -1,0 +1,409 @@
+package dev.ramp.gateway.control;
+
+import dev.ramp.gateway.admin.RouteControl;
+import dev.ramp.gateway.admin.RouteStatusSource;
+import dev.ramp.gateway.admin.UnknownRouteException;
+import dev.ramp.gateway.config.GuardSettings;
+import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.config.Upstream;
+import dev.ramp.gateway.events.EventLog;
+import dev.ramp.gateway.guard.Evidence;
+import dev.ramp.gateway.guard.GuardThresholds;
+import dev.ramp.gateway.guard.Latch;
+import dev.ramp.gateway.guard.LatchRead;
+import dev.ramp.gateway.guard.LatchStore;
+import dev.ramp.gateway.guard.Outcome;
+import dev.ramp.gateway.guard.RevertReason;
+import dev.ramp.gateway.guard.Role;
+import dev.ramp.gateway.guard.RouteGuard;
+import dev.ramp.gateway.guard.Verdict;
+import dev.ramp.gateway.guard.WindowSnapshot;
+import dev.ramp.gateway.metrics.RampMetrics;
+import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.proxy.ProxyObserver;
+import dev.ramp.gateway.proxy.RouteState;
+import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.routing.Version;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts the guard to work on live routes (DESIGN.md "Guard"): feeds each route's {@link RouteGuard} from the
+ * data path, evaluates it every {@code evaluate-every} on its own thread (never an event loop), and when it
+ * trips — or an operator hits the kill switch — takes the canary out of traffic at once, then persists a
+ * latch in {@code state-dir/<route>.json}. Latches are read back on start and hold until the canary's url or
+ * version changes or an operator resumes; a corrupt latch keeps the route reverted (fail safe). Every revert,
+ * resume and latch change is an event, a WARN/INFO log line and (reverts) {@code ramp_reverts_total}.
+ *
+ * <p>It also answers the admin API: the status of each route is the guard's own last verdict and windows,
+ * so the API shows exactly the numbers the guard judges on.
+ */
+public final class GuardService implements ProxyObserver, RouteStatusSource, RouteControl, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GuardService.class);
+    static final long TICK_MILLIS = 100;
+
+    /** What holds a route reverted: a latch, or a latch file that could not be read. */
+    private record Hold(Latch latch, String corruptProblem) {
+        JsonObject toJson(String route, String file) {
+            JsonObject j = latch != null ? latch.toJson()
+                    : new JsonObject().put("route", route).put("corrupt", true).put("problem", corruptProblem);
+            return j.put("file", file).put("lift", "POST /api/routes/" + route + "/resume, or deploy a new canary "
+                    + "(change its version or url in the config); a weight-only edit leaves the route reverted");
+        }
+    }
+
+    private final LatchStore latches;
+    private final RampMetrics metrics;
+    private final EventLog events;
+    private final LongSupplier nanoClock;
+    private final Clock clock;
+    /** One thread for evaluations and latch file I/O, in order: a resume's delete follows a revert's write. */
+    private final ScheduledExecutorService executor;
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<String, Long> nextDue = new ConcurrentHashMap<>();
+    private volatile RoutingSnapshot current;
+
+    public GuardService(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock) {
+        this.latches = latches;
+        this.metrics = metrics;
+        this.events = events;
+        this.nanoClock = nanoClock;
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ramp-guard");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the evaluation timer. */
+    public GuardService start() {
+        executor.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ config snapshots
+
+    /**
+     * Brings guards and latches in line with a snapshot before it is published (start-up and every reload):
+     * reads the latch of a route seen for the first time, lifts a latch whose canary changed, and (re)creates
+     * guards whose thresholds or canary changed.
+     *
+     * @param previous the routes of the snapshot being replaced, by name (empty at start-up)
+     */
+    public synchronized void sync(RoutingSnapshot next, Map<String, LiveRoute> previous) {
+        for (LiveRoute route : next.routes()) {
+            String name = route.name();
+            RouteConfig rc = route.config();
+            RouteState state = route.state();
+            LiveRoute old = previous.get(name);
+            boolean canaryChanged = old != null && !old.config().canary().equals(rc.canary());
+            if (old == null) {
+                restoreLatch(name, rc, state);
+            } else if (canaryChanged && state.reverted()) {
+                Hold hold = holds.remove(name);
+                state.reverted(false);
+                deleteLatch(name);
+                String was = hold != null && hold.latch() != null ? hold.latch().canaryVersion() : "unknown";
+                events.record(EventLog.RESUME, name, "new canary " + rc.canary().version() + " at " + rc.canary().url()
+                        + " lifts the revert of " + was, new JsonObject().put("reason", "new_canary")
+                        .put("canaryVersion", rc.canary().version()).put("canaryUrl", rc.canary().url().toString()));
+                log.info("route={} version={} revert lifted: the config has a new canary ({} at {})", name,
+                        rc.canary().version(), rc.canary().version(), rc.canary().url());
+            }
+            if (!rc.guard().enabled()) {
+                state.guard(null);
+                continue;
+            }
+            GuardThresholds thresholds = thresholds(rc.guard());
+            RouteGuard guard = state.guard();
+            if (guard == null || canaryChanged || !guard.thresholds().equals(thresholds)) {
+                RouteGuard fresh = new RouteGuard(name, thresholds, nanoClock,
+                        (reason, evidence) -> reverted(state, rc, reason, evidence));
+                if (state.reverted()) {
+                    Hold hold = holds.get(name);
+                    fresh.markReverted(reasonOf(hold));
+                }
+                state.guard(fresh);
+            }
+        }
+        previous.keySet().stream().filter(n -> next.route(n) == null).forEach(n -> {
+            holds.remove(n); // the latch file stays: re-adding the same canary keeps it reverted
+            nextDue.remove(n);
+        });
+        current = next;
+    }
+
+    private void restoreLatch(String name, RouteConfig rc, RouteState state) {
+        LatchRead read = latches.read(name);
+        if (read instanceof LatchRead.Present p) {
+            Latch latch = p.latch();
+            if (latch.canaryUrl().equals(rc.canary().url().toString()) && latch.canaryVersion().equals(rc.canary().version())) {
+                state.reverted(true);
+                holds.put(name, new Hold(latch, null));
+                log.warn("route={} version={} stays reverted: latch from {} (reason {}); resume with POST "
+                         + "/api/routes/{}/resume or deploy a new canary", name, latch.canaryVersion(), latch.at(),
+                        latch.reason(), name);
+            } else {
+                deleteLatch(name);
+                events.record(EventLog.RESUME, name, "latch for canary " + latch.canaryVersion() + " at "
+                        + latch.canaryUrl() + " lifted: the config now has canary " + rc.canary().version() + " at "
+                        + rc.canary().url(), new JsonObject().put("reason", "new_canary"));
+                log.info("route={} version={} latch for canary {} lifted: the config has a new canary", name,
+                        rc.canary().version(), latch.canaryVersion());
+            }
+        } else if (read instanceof LatchRead.Corrupt c) {
+            state.reverted(true);
+            holds.put(name, new Hold(null, c.problem()));
+            events.record(EventLog.LATCH_CORRUPT, name, "latch file " + latches.file(name) + " is corrupt; the route "
+                    + "stays reverted until resumed: " + c.problem(), new JsonObject().put("problem", c.problem()));
+            log.warn("route={} version={} latch file {} is corrupt, keeping the route reverted (fail safe): {}", name,
+                    rc.canary().version(), latches.file(name), c.problem());
+        }
+    }
+
+    /** The reason a held route was reverted; a latch from a newer version with an unknown reason: manual. */
+    private static RevertReason reasonOf(Hold hold) {
+        if (hold == null || hold.latch() == null) {
+            return RevertReason.MANUAL;
+        }
+        try {
+            return RevertReason.ofTag(hold.latch().reason());
+        } catch (IllegalArgumentException e) {
+            return RevertReason.MANUAL;
+        }
+    }
+
+    static GuardThresholds thresholds(GuardSettings g) {
+        return new GuardThresholds(g.evaluateEvery(), g.window(), g.minRequests(), g.maxErrorRate().ratio(),
+                g.maxErrorRateIncrease().ratio(), g.maxP99(), g.maxLatencyIncrease(), g.breachesToRevert(),
+                g.consecutiveFailuresToRevert(), GuardThresholds.DEFAULT_SIGNIFICANCE);
+    }
+
+    // ------------------------------------------------------------------ data path
+
+    @Override
+    public void onAttempt(LiveRoute route, Version version, Outcome outcome, long nanos) {
+        if (route == null) {
+            return;
+        }
+        RouteGuard guard = route.state().guard();
+        if (guard != null) {
+            guard.record(version == Version.CANARY ? Role.CANARY : Role.STABLE, outcome, nanos);
+        }
+    }
+
+    // ------------------------------------------------------------------ evaluation
+
+    private void tick() {
+        RoutingSnapshot snap = current;
+        if (snap == null) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        for (LiveRoute route : snap.routes()) {
+            RouteGuard guard = route.state().guard();
+            if (guard == null) {
+                continue;
+            }
+            Long due = nextDue.get(route.name());
+            if (due != null && now - due < 0) {
+                continue;
+            }
+            nextDue.put(route.name(), now + guard.thresholds().evaluateEvery().toNanos());
+            try {
+                guard.evaluate();
+            } catch (RuntimeException e) {
+                log.error("route={} guard evaluation failed", route.name(), e);
+            }
+        }
+    }
+
+    /** The guard tripped (or {@link #revert} was called): out of traffic now, latch on disk next. */
+    private void reverted(RouteState state, RouteConfig rc, RevertReason reason, Evidence evidence) {
+        state.reverted(true); // effective weight 0 % for every new request from here on
+        Upstream canary = rc.canary();
+        Latch latch = new Latch(rc.name(), reason.tag(), clock.instant(), canary.url().toString(), canary.version(),
+                evidence.toJson());
+        holds.put(rc.name(), new Hold(latch, null));
+        metrics.revert(rc.name(), reason.tag());
+        events.record(EventLog.REVERT, rc.name(), "canary " + canary.version() + " reverted to 0% (" + reason.tag()
+                + ")", latch.toJson());
+        log.warn("route={} version={} canary reverted, reason={}, configured weight {} -> effective 0%; evidence {}",
+                rc.name(), canary.version(), reason.tag(), rc.weight(), evidence.toJson().encode());
+        executor.execute(() -> {
+            try {
+                latches.write(latch);
+            } catch (IOException | RuntimeException e) {
+                // The route is reverted in memory either way; only a restart would forget it.
+                log.error("route={} version={} could not write latch {}: {}", rc.name(), canary.version(),
+                        latches.file(rc.name()), e.toString());
+                events.record(EventLog.LATCH_CORRUPT, rc.name(), "could not write latch " + latches.file(rc.name())
+                        + ": " + e.getMessage(), new JsonObject());
+            }
+        });
+    }
+
+    private void deleteLatch(String name) {
+        executor.execute(() -> {
+            try {
+                latches.delete(name);
+            } catch (IOException | RuntimeException e) {
+                log.error("route={} could not delete latch {}: {}", name, latches.file(name), e.toString());
+            }
+        });
+    }
+
+    /** Completes once every file operation queued so far is done. */
+    private Future<Void> flushed() {
+        Promise<Void> p = Promise.promise();
+        executor.execute(p::complete);
+        return p.future();
+    }
+
+    // ------------------------------------------------------------------ admin: kill switch
+
+    @Override
+    public Future<JsonObject> revert(String name, String reason) {
+        LiveRoute route = routeOrNull(name);
+        if (route == null) {
+            return Future.failedFuture(new UnknownRouteException(name));
+        }
+        RouteState state = route.state();
+        boolean changed;
+        synchronized (this) {
+            RouteGuard guard = state.guard();
+            if (guard != null) {
+                changed = guard.revert(RevertReason.MANUAL);
+            } else {
+                changed = !state.reverted();
+                if (changed) {
+                    reverted(state, route.config(), RevertReason.MANUAL,
+                            Evidence.untested(WindowSnapshot.EMPTY, WindowSnapshot.EMPTY));
+                }
+            }
+            if (!changed && !state.reverted()) {
+                // The guard had reverted earlier but was re-armed in between: revert for real.
+                reverted(state, route.config(), RevertReason.MANUAL,
+                        Evidence.untested(WindowSnapshot.EMPTY, WindowSnapshot.EMPTY));
+                changed = true;
+            }
+        }
+        boolean didChange = changed;
+        return flushed().map(v -> result(route, didChange));
+    }
+
+    @Override
+    public Future<JsonObject> resume(String name) {
+        LiveRoute route = routeOrNull(name);
+        if (route == null) {
+            return Future.failedFuture(new UnknownRouteException(name));
+        }
+        RouteState state = route.state();
+        boolean changed;
+        synchronized (this) {
+            changed = state.reverted();
+            Hold hold = holds.remove(name);
+            RouteGuard guard = state.guard();
+            if (guard != null) {
+                guard.reset();
+            }
+            state.reverted(false);
+            deleteLatch(name);
+            if (changed) {
+                events.record(EventLog.RESUME, name, "canary " + route.config().canary().version() + " resumed at "
+                        + route.config().weight() + " by an operator", new JsonObject().put("reason", "operator")
+                        .put("was", hold == null ? null : hold.toJson(name, latches.file(name).toString())));
+                log.info("route={} version={} resumed by an operator at weight {}", name,
+                        route.config().canary().version(), route.config().weight());
+            }
+        }
+        return flushed().map(v -> result(route, changed));
+    }
+
+    private LiveRoute routeOrNull(String name) {
+        RoutingSnapshot snap = current;
+        return snap == null ? null : snap.route(name);
+    }
+
+    private JsonObject result(LiveRoute route, boolean changed) {
+        return new JsonObject()
+                .put("route", route.name())
+                .put("changed", changed)
+                .put("configuredWeight", route.config().weight().toString())
+                .put("effectiveWeight", new dev.ramp.gateway.config.Percent(route.effectiveWeightBasisPoints()).toString())
+                .mergeIn(guardStatus(route));
+    }
+
+    // ------------------------------------------------------------------ admin: status
+
+    @Override
+    public JsonObject guardStatus(LiveRoute route) {
+        RouteState state = route.state();
+        RouteGuard guard = state.guard();
+        String name = route.name();
+        Hold hold = holds.get(name);
+        String stateTag;
+        if (state.reverted()) {
+            stateTag = "reverted";
+        } else if (guard == null) {
+            stateTag = "guard_disabled";
+        } else {
+            stateTag = guard.lastVerdict().state().tag();
+        }
+        JsonObject out = new JsonObject().put("state", stateTag);
+        if (state.reverted() && hold != null) {
+            out.put("latch", hold.toJson(name, latches.file(name).toString()));
+        } else {
+            out.putNull("latch");
+        }
+        if (guard == null) {
+            out.put("window", new JsonObject().put("stable", RouteStatusSource.emptyWindow())
+                    .put("canary", RouteStatusSource.emptyWindow()));
+            return out;
+        }
+        Verdict verdict = guard.lastVerdict();
+        out.put("window", new JsonObject()
+                .put("stable", verdict.evidence().stable().toJson())
+                .put("canary", verdict.evidence().canary().toJson()));
+        JsonArray breaches = new JsonArray();
+        verdict.breaches().forEach(b -> breaches.add(new JsonObject().put("rule", b.rule()).put("message", b.message())));
+        out.put("guard", new JsonObject()
+                .put("verdict", verdict.state().tag())
+                .put("breaches", breaches)
+                .put("consecutiveBreaches", guard.consecutiveBreaches())
+                .put("breachesToRevert", guard.thresholds().breachesToRevert()));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GuardService[" + Objects.toString(latches.stateDir()) + "]";
+    }
+}
