@@ -27,8 +27,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 MODE="${1:-smoke}"
 [[ $# -gt 0 ]] && shift
+case "$MODE" in -h|--help|help) usage; exit 0 ;; esac
 CONFIG="loadtests/ramp-loadtest.conf"
 EXTRA=()
 while [[ $# -gt 0 ]]; do
@@ -36,7 +38,7 @@ while [[ $# -gt 0 ]]; do
     --config) CONFIG="${2:?--config needs a file}"; shift 2 ;;
     --config=*) CONFIG="${1#--config=}"; shift ;;
     -D*) EXTRA+=("$1"); shift ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (see loadtests/run.sh --help)" >&2; exit 2 ;;
   esac
 done

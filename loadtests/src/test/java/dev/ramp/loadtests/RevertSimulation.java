@@ -56,7 +56,7 @@ public class RevertSimulation extends Simulation {
 
     private final int rate = Ramp.integer("ramp.revert.rate", 120);
     private final Duration warmup = Ramp.duration("ramp.revert.warmup", "5s");
-    private final Duration after = Ramp.duration("ramp.revert.after", "4s");
+    private final Duration after = Ramp.duration("ramp.revert.after", "5s");
     private final Duration max = Ramp.duration("ramp.revert.max", "2s");
     private final Duration poll = Ramp.duration("ramp.revert.poll", "100ms");
     private final String faultJson = Ramp.string("ramp.revert.fault", Ramp.fault("status", 500));
