@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Ramp vs nginx doing the same job (split_clients on X-User-Id into two keep-alive
+# upstreams), each proxy pinned to one core, upstreams (nginx `return 200`) and wrk on the other core.
+# Also: Ramp's resident memory with 10 000 idle keep-alive client connections, and time from start to ready.
+#
+#   bash loadtests/bench/proxy-bench.sh            # DURATION=15 CONNS=64 by default
+#   DURATION=30 bash loadtests/bench/proxy-bench.sh
+#
+# Installs Debian's nginx-light and wrk when missing. Loopback only; everything it starts is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-10}
+CONNS=${CONNS:-64}
+IDLE=${IDLE:-10000}
+PROXY_CPU=${PROXY_CPU:-1}
+LOAD_CPU=${LOAD_CPU:-0}
+JAVA=${JAVA:-java}
+JVM_OPTS=${JVM_OPTS:--XX:ActiveProcessorCount=1 -Xms128m -Xmx128m -XX:+UseSerialGC -XX:+AlwaysPreTouch}
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need nginx || ! need wrk; then
+  echo "installing nginx-light and wrk from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq nginx-light wrk >/dev/null
+fi
+[ -f gateway/target/ramp-gateway.jar ] || mvn -B -q -DskipTests package
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/up/nginx.pid" ] && kill "$(cat "$work/up/nginx.pid")" 2>/dev/null || true
+  [ -f "$work/px/nginx.pid" ] && kill "$(cat "$work/px/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+UP1=29001; UP2=29002; NGX=28080; RAMP=28081; ADMIN=29901
+mkdir -p "$work/up/logs" "$work/px/logs" "$work/state"
+cat > "$work/up/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/up/nginx.pid;
+error_log $work/up/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:$UP1; default_type application/json; location / { return 200 '{"version":"stable"}'; } }
+  server { listen 127.0.0.1:$UP2; default_type application/json; location / { return 200 '{"version":"canary"}'; } }
+}
+CONF
+cat > "$work/px/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/px/nginx.pid;
+error_log $work/px/logs/error.log warn;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream stable { server 127.0.0.1:$UP1; keepalive 128; }
+  upstream canary { server 127.0.0.1:$UP2; keepalive 128; }
+  split_clients "\${http_x_user_id}" \$version { 50% canary; * stable; }
+  server {
+    listen 127.0.0.1:$NGX;
+    location / {
+      proxy_pass http://\$version;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+CONF
+cat > "$work/ramp.conf" <<CONF
+ramp {
+  listen { host = "127.0.0.1", port = $RAMP, event-loops = 1 }
+  admin { host = "127.0.0.1", port = $ADMIN }
+  state-dir = "$work/state"
+  routes = [ {
+    name = "bench"
+    stable { url = "http://127.0.0.1:$UP1", version = "v1" }
+    canary { url = "http://127.0.0.1:$UP2", version = "v2" }
+    weight = "50%"
+  } ]
+}
+CONF
+cat > "$work/uid.lua" <<'LUA'
+math.randomseed(42)
+request = function()
+  return wrk.format("GET", "/", {["X-User-Id"] = "u" .. math.random(1, 1000000)})
+end
+LUA
+
+taskset -c "$LOAD_CPU" nginx -c "$work/up/nginx.conf" -p "$work/up"
+taskset -c "$PROXY_CPU" nginx -c "$work/px/nginx.conf" -p "$work/px"
+
+# Time to ready: from exec to /health/ready answering 200 (best of 3 starts).
+ready_ms=()
+for i in 1 2 3; do
+  t0=$(date +%s%N)
+  taskset -c "$PROXY_CPU" $JAVA $JVM_OPTS -jar gateway/target/ramp-gateway.jar run --config "$work/ramp.conf" \
+      > "$work/ramp.log" 2>&1 &
+  rp=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$ADMIN/health/ready"; do sleep 0.005; done
+  t1=$(date +%s%N)
+  ready_ms+=($(( (t1 - t0) / 1000000 )))
+  if [ "$i" -lt 3 ]; then kill -TERM "$rp"; wait "$rp" || true; fi
+done
+pids+=("$rp")
+ready=$(printf '%s\n' "${ready_ms[@]}" | sort -n | head -1)
+
+run_wrk() { # url label
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$work/uid.lua" "$1" > /dev/null
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$work/uid.lua" "$1" > "$work/$2.wrk"
+}
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+pct() { # file percentile -> ms
+  awk -v p="$2%" '$1 == p { v=$2; if (v ~ /us$/) { sub(/us$/,"",v); v=v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v=v*1000 }; printf "%.2f", v }' "$1"
+}
+errors() { awk '/Non-2xx|Socket errors/ {print}' "$1"; }
+
+run_wrk "http://127.0.0.1:$NGX/" nginx
+run_wrk "http://127.0.0.1:$RAMP/" ramp
+
+# Resident memory with IDLE idle keep-alive client connections.
+rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
+python3 loadtests/bench/idle-conns.py 127.0.0.1 "$RAMP" "$IDLE" 8 > "$work/idle.out" &
+ip=$!
+sleep 6
+rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
+wait "$ip" || true
+
+n_rps=$(rps "$work/nginx.wrk"); r_rps=$(rps "$work/ramp.wrk")
+n50=$(pct "$work/nginx.wrk" 50); n99=$(pct "$work/nginx.wrk" 99)
+r50=$(pct "$work/ramp.wrk" 50); r99=$(pct "$work/ramp.wrk" 99)
+echo
+echo "one proxy core (taskset -c $PROXY_CPU), wrk -t1 -c$CONNS -d${DURATION}s after ${WARMUP}s warm-up, random X-User-Id, 50% canary"
+printf '%-8s %12s %10s %10s\n' proxy "req/s" "p50 ms" "p99 ms"
+printf '%-8s %12s %10s %10s\n' nginx "$n_rps" "$n50" "$n99"
+printf '%-8s %12s %10s %10s\n' ramp "$r_rps" "$r50" "$r99"
+awk -v r="$r_rps" -v n="$n_rps" -v r99="$r99" -v n99="$n99" \
+  'BEGIN { printf "ramp/nginx throughput %.2fx, p99 %.2fx\n", r / n, r99 / n99 }'
+errors "$work/nginx.wrk" | sed 's/^/nginx: /'
+errors "$work/ramp.wrk" | sed 's/^/ramp: /'
+echo "ramp RSS: $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $(cat "$work/idle.out" | awk '{print $1}') idle keep-alive connections"
+echo "ramp start to ready: ${ready} ms (best of ${ready_ms[*]})"
+echo "jvm: $JAVA $JVM_OPTS"
