@@ -16,7 +16,8 @@ IDLE=${IDLE:-10000}
 PROXY_CPU=${PROXY_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 JAVA=${JAVA:-java}
-JVM_OPTS=${JVM_OPTS:--XX:ActiveProcessorCount=1 -Xms128m -Xmx128m -XX:+UseSerialGC -XX:+AlwaysPreTouch}
+JVM_OPTS=${JVM_OPTS:--XX:ActiveProcessorCount=1 -Xms64m -Xmx128m -XX:+UseSerialGC}
+CDS=${CDS:-1}   # 1: start from an AppCDS archive made by a training start (as a container image would ship it)
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx || ! need wrk; then
@@ -95,6 +96,17 @@ LUA
 
 taskset -c "$LOAD_CPU" nginx -c "$work/up/nginx.conf" -p "$work/up"
 taskset -c "$PROXY_CPU" nginx -c "$work/px/nginx.conf" -p "$work/px"
+
+# AppCDS: one training start dumps the loaded classes; the measured starts map them instead of parsing jars.
+if [ "$CDS" = 1 ]; then
+  taskset -c "$PROXY_CPU" $JAVA $JVM_OPTS -XX:ArchiveClassesAtExit="$work/ramp.jsa" -jar gateway/target/ramp-gateway.jar \
+      run --config "$work/ramp.conf" > "$work/cds.log" 2>&1 &
+  cp=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$ADMIN/health/ready"; do sleep 0.01; done
+  curl -fs -o /dev/null -H 'X-User-Id: a' "http://127.0.0.1:$RAMP/" || true
+  kill -TERM "$cp"; wait "$cp" || true
+  JVM_OPTS="$JVM_OPTS -XX:SharedArchiveFile=$work/ramp.jsa"
+fi
 
 # Time to ready: from exec to /health/ready answering 200 (best of 3 starts).
 ready_ms=()
