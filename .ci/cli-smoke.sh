@@ -9,6 +9,7 @@ cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; rm -rf "$tmp"; 
 trap cleanup EXIT
 
 java -jar "$JAR" validate --config config/gateway.conf
+java -jar "$JAR" validate --config docker/ramp.conf
 printf 'ramp { routes = [ { name = "x", weight = "150%%" } ] }\n' > "$tmp/bad.conf"
 set +e
 java -jar "$JAR" validate --config "$tmp/bad.conf" 2> "$tmp/err"
