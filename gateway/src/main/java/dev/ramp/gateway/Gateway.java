@@ -1,8 +1,6 @@
 package dev.ramp.gateway;
 
 import dev.ramp.gateway.admin.AdminServer;
-import dev.ramp.gateway.admin.RouteControl;
-import dev.ramp.gateway.admin.RouteStatusSource;
 import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.control.GuardService;
 import dev.ramp.gateway.guard.LatchStore;
@@ -57,8 +55,6 @@ public final class Gateway implements AutoCloseable {
     private final GuardService guards;
     private final EventLog events = EventLog.of();
     private final ConfigState configState;
-    private volatile RouteStatusSource statusSource = RouteStatusSource.fromLiveRoutes();
-    private volatile RouteControl routeControl;
     private volatile boolean ready;
     private AdminServer admin;
     private volatile int adminPort;
@@ -73,8 +69,6 @@ public final class Gateway implements AutoCloseable {
         ProxyObserver measured = both(metrics, guards);
         this.observer = observer == ProxyObserver.NOOP ? measured : both(measured, observer);
         this.configState = ConfigState.of(config);
-        this.routeControl = guards;
-        this.statusSource = guards;
         // Latches are read back before the listener opens: a reverted route never serves its canary.
         guards.sync(initial, Map.of());
         guards.start();
@@ -137,8 +131,8 @@ public final class Gateway implements AutoCloseable {
                 .events(events)
                 .configState(configState)
                 .ready(() -> ready)
-                .statusSource(() -> statusSource)
-                .routeControl(() -> routeControl)
+                .statusSource(() -> guards)
+                .routeControl(() -> guards)
                 .build();
         adminPort = admin.start().await(30, TimeUnit.SECONDS);
         log.info("admin API on {}:{} (token {})", config.admin().listen().host(), adminPort,
@@ -257,16 +251,6 @@ public final class Gateway implements AutoCloseable {
 
     public ConfigState configState() {
         return configState;
-    }
-
-    /** Replaces what {@code /api/status} reports as state, latch and window (the guard plugs in here). */
-    public void statusSource(RouteStatusSource source) {
-        statusSource = java.util.Objects.requireNonNull(source, "source");
-    }
-
-    /** Replaces the kill switch behind the revert and resume endpoints (the guard plugs in here). */
-    public void routeControl(RouteControl control) {
-        routeControl = java.util.Objects.requireNonNull(control, "control");
     }
 
     /** Calls both observers; the second is isolated, so a failing guard cannot break metrics or requests. */

@@ -21,12 +21,4 @@ public interface RouteControl {
     /** Puts the canary back at its configured weight. */
     Future<JsonObject> resume(String route);
 
-    /**
-     * The stand-in until the guard is wired: flips {@link LiveRoute#reverted} on the current snapshot
-     * (a reload carries the flag over, a restart does not), counts {@code ramp_reverts_total} and records
-     * {@code revert}/{@code resume} events.
-     */
-    static RouteControl flagOnly(Supplier<RoutingSnapshot> snapshot, RampMetrics metrics, EventLog events) {
-        return new FlagOnlyRouteControl(snapshot, metrics, events);
-    }
 }

@@ -14,18 +14,6 @@ public interface RouteStatusSource {
     /** {@code {"state": "...", "latch": {...} or null, "window": {"stable": {...}, "canary": {...}}}}. */
     JsonObject guardStatus(LiveRoute route);
 
-    /**
-     * The stand-in until the guard is wired: state {@code reverted} from {@link LiveRoute#reverted()},
-     * else {@code guard_disabled} or {@code healthy}; no latch; empty windows (zero requests, null rates
-     * and percentiles: nothing measured yet).
-     */
-    static RouteStatusSource fromLiveRoutes() {
-        return route -> new JsonObject()
-                .put("state", route.reverted() ? "reverted"
-                        : route.config().guard().enabled() ? "healthy" : "guard_disabled")
-                .putNull("latch")
-                .put("window", new JsonObject().put("stable", emptyWindow()).put("canary", emptyWindow()));
-    }
 
     /** A window with no requests: {@code {"requests": 0, "errorRate": null, "p50Ms": null, ...}}. */
     static JsonObject emptyWindow() {

@@ -286,17 +286,10 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
         boolean changed;
         synchronized (this) {
             RouteGuard guard = state.guard();
-            if (guard != null) {
-                changed = guard.revert(RevertReason.MANUAL);
-            } else {
-                changed = !state.reverted();
-                if (changed) {
-                    reverted(state, route.config(), RevertReason.MANUAL,
-                            Evidence.untested(WindowSnapshot.EMPTY, WindowSnapshot.EMPTY));
-                }
-            }
+            // With a guard, its revert notifies reverted(...) like any trip of the guard.
+            changed = guard != null && guard.revert(RevertReason.MANUAL);
             if (!changed && !state.reverted()) {
-                // The guard had reverted earlier but was re-armed in between: revert for real.
+                // No guard on this route (or one already tripped and since re-armed): revert here.
                 reverted(state, route.config(), RevertReason.MANUAL,
                         Evidence.untested(WindowSnapshot.EMPTY, WindowSnapshot.EMPTY));
                 changed = true;

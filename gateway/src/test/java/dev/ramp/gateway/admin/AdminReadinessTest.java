@@ -32,8 +32,8 @@ class AdminReadinessTest {
                     .events(gateway.events())
                     .configState(gateway.configState())
                     .ready(ready::get)
-                    .statusSource(RouteStatusSource::fromLiveRoutes)
-                    .routeControl(() -> RouteControl.flagOnly(gateway::snapshot, gateway.metrics(), gateway.events()))
+                    .statusSource(gateway::guards)
+                    .routeControl(gateway::guards)
                     .build();
             try {
                 int port = server.start().await(10, TimeUnit.SECONDS);
