@@ -15,6 +15,7 @@ import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.ProxyVerticle;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.proxy.UpstreamClients;
 import dev.ramp.gateway.routing.Version;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -171,8 +172,8 @@ public final class Gateway implements AutoCloseable {
         configState.loaded(config);
         Set<String> keep = new HashSet<>();
         for (RouteConfig rc : config.routes()) {
-            keep.add(rc.stable().url().toString());
-            keep.add(rc.canary().url().toString());
+            keep.add(UpstreamClients.key(rc.stable(), rc.timeouts()));
+            keep.add(UpstreamClients.key(rc.canary(), rc.timeouts()));
         }
         verticles.forEach(v -> v.retainUpstreams(keep));
         return next;

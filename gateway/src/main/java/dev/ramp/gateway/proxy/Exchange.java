@@ -124,12 +124,11 @@ final class Exchange {
                 .setPort(upstream.port())
                 .setSsl(upstream.ssl())
                 .setURI(request.uri())
-                .setConnectTimeout(rc.timeouts().connect().toMillis())
-                .setIdleTimeout(rc.timeouts().idle().toMillis());
+                .setConnectTimeout(rc.timeouts().connect().toMillis());
         attemptStart = System.nanoTime();
         timedOut = false;
         upstreamRequest = null;
-        clients.client(upstream).request(options).onComplete(this::onConnected);
+        clients.client(upstream, rc.timeouts()).request(options).onComplete(this::onConnected);
     }
 
     private void onConnected(AsyncResult<HttpClientRequest> ar) {

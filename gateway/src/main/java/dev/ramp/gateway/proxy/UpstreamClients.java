@@ -1,5 +1,6 @@
 package dev.ramp.gateway.proxy;
 
+import dev.ramp.gateway.config.Timeouts;
 import dev.ramp.gateway.config.Upstream;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -8,13 +9,14 @@ import io.vertx.core.http.PoolOptions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keep-alive connection pools to upstreams, one per upstream origin, owned by one event loop (like an
  * nginx worker's upstream keepalive cache), so a request never hops threads. Not thread-safe: used only
  * from its verticle's event loop. A reload keeps the pools of origins still configured.
  */
-final class UpstreamClients {
+public final class UpstreamClients {
     /** Per event loop; a connection is used by one request at a time (no pipelining). */
     static final int MAX_CONNECTIONS_PER_ORIGIN = 1024;
 
@@ -29,8 +31,8 @@ final class UpstreamClients {
         return vertx;
     }
 
-    HttpClientAgent client(Upstream upstream) {
-        String key = key(upstream);
+    HttpClientAgent client(Upstream upstream, Timeouts timeouts) {
+        String key = key(upstream, timeouts);
         HttpClientAgent c = clients.get(key);
         if (c == null) {
             HttpClientOptions options = new HttpClientOptions()
@@ -42,6 +44,10 @@ final class UpstreamClients {
                     .setMaxInitialLineLength(8192)
                     .setMaxHeaderSize(16 * 1024)
                     .setKeepAliveTimeout(60)
+                    // Connection-level idle timeout: no bytes either way for this long, also mid-body, closes
+                    // the connection (a per-request idle timeout stops at the response head in Vert.x).
+                    .setIdleTimeout((int) timeouts.idle().toMillis())
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                     .setName("ramp-upstream-" + upstream.authority());
             PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ORIGIN).setCleanerPeriod(1000);
             c = vertx.httpClientBuilder().with(options).with(pool).build();
@@ -50,8 +56,9 @@ final class UpstreamClients {
         return c;
     }
 
-    static String key(Upstream upstream) {
-        return upstream.url().toString();
+    /** The pool key: one pool per upstream origin and idle timeout. */
+    public static String key(Upstream upstream, Timeouts timeouts) {
+        return upstream.url() + "|" + timeouts.idle().toMillis();
     }
 
     /** Closes the pools of origins no longer configured. */
