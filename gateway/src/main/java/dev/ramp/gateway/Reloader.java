@@ -86,9 +86,9 @@ public final class Reloader implements AutoCloseable {
             return Result.UNCHANGED;
         }
         if (!next.listen().equals(current.listen()) || !next.admin().listen().equals(current.admin().listen())
-            || next.eventLoops() != current.eventLoops()) {
-            log.warn("config {}: listener settings (ramp.listen, ramp.admin host/port) changed; they take effect on restart",
-                    current.file());
+            || next.eventLoops() != current.eventLoops() || !next.stateDir().equals(current.stateDir())) {
+            log.warn("config {}: ramp.listen, ramp.admin host/port or ramp.state-dir changed; they take effect on "
+                     + "restart (routes, weights and thresholds apply now)", current.file());
         }
         gateway.reload(next);
         log.info("config {} reloaded ({}): {} route(s)", current.file(), trigger, next.routes().size());
