@@ -70,7 +70,8 @@ public final class RouteTable<R> {
             if (p.equals("*")) {
                 rank = Math.max(rank, 0);
             } else if (p.startsWith("*.")) {
-                if (host.length() > p.length() - 1 && host.endsWith(p.substring(1))) {
+                int suffix = p.length() - 1; // ".example.com"
+                if (host.length() > suffix && host.regionMatches(host.length() - suffix, p, 1, suffix)) {
                     rank = Math.max(rank, 1);
                 }
             } else if (p.equals(host)) {
