@@ -12,10 +12,52 @@ public final class Cidr {
     private final byte[] network;
     private final int prefix;
 
+    /** For IPv4 networks: the network and mask as ints, so the per-request check allocates nothing. */
+    private final int v4Network;
+    private final int v4Mask;
+
     private Cidr(String text, byte[] network, int prefix) {
         this.text = text;
         this.network = network;
         this.prefix = prefix;
+        this.v4Mask = prefix == 0 ? 0 : -1 << (32 - Math.min(prefix, 32));
+        this.v4Network = network.length == 4 ? toInt(network) & v4Mask : 0;
+    }
+
+    private static int toInt(byte[] b) {
+        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+    }
+
+    /** Parses a dotted-quad IPv4 literal into an int; -1L if it is not one. Allocation-free. */
+    static long parseV4(String s) {
+        int n = s.length();
+        if (n < 7 || n > 15) {
+            return -1L;
+        }
+        long value = 0;
+        int part = 0;
+        int digits = 0;
+        int dots = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                part = part * 10 + (c - '0');
+                if (++digits > 3 || part > 255) {
+                    return -1L;
+                }
+            } else if (c == '.' && digits > 0 && dots < 3) {
+                value = value << 8 | part;
+                part = 0;
+                digits = 0;
+                dots++;
+            } else {
+                return -1L;
+            }
+        }
+        if (dots != 3 || digits == 0) {
+            return -1L;
+        }
+        return (value << 8 | part) & 0xFFFFFFFFL;
     }
 
     /**
@@ -50,6 +92,12 @@ public final class Cidr {
 
     /** Whether the literal IP address (as Netty/Vert.x report a peer) lies in this network. */
     public boolean contains(String ipLiteral) {
+        if (network.length == 4) {
+            long v4 = parseV4(ipLiteral);
+            if (v4 >= 0) {
+                return ((int) v4 & v4Mask) == v4Network;
+            }
+        }
         byte[] bytes = literalBytes(ipLiteral);
         return bytes != null && contains(bytes);
     }

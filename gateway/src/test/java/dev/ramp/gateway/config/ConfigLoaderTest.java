@@ -224,5 +224,11 @@ class ConfigLoaderTest {
         assertThat(Cidr.parse("fd00::/8").contains("10.0.0.1")).isFalse();
         assertThat(lo.contains("not-an-ip")).isFalse();
         assertThatThrownBy(() -> Cidr.parse("example.com/8")).hasMessageContaining("expected");
+        assertThat(Cidr.parse("0.0.0.0/0").contains("203.0.113.7")).isTrue();
+        assertThat(Cidr.parse("192.168.1.0/24").contains("192.168.1.255")).isTrue();
+        assertThat(Cidr.parse("192.168.1.0/24").contains("192.168.2.1")).isFalse();
+        assertThat(Cidr.parseV4("1.2.3")).isEqualTo(-1L);
+        assertThat(Cidr.parseV4("1.2.3.256")).isEqualTo(-1L);
+        assertThat(Cidr.parseV4("255.255.255.255")).isEqualTo(0xFFFFFFFFL);
     }
 }
