@@ -18,6 +18,7 @@ PROXY_CPU=${PROXY_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 JAVA=${JAVA:-java}
 ENGINE=${ENGINE:-vertx}
+ROUTE_EXTRA=${ROUTE_EXTRA:-}   # extra HOCON for the bench route, e.g. ROUTE_EXTRA='guard { enabled = false }'
 JVM_OPTS=${JVM_OPTS:--XX:ActiveProcessorCount=1 -Xms128m -Xmx128m -XX:+UseSerialGC -XX:+AlwaysPreTouch}
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -85,6 +86,7 @@ ramp {
     stable { url = "http://127.0.0.1:$UP1", version = "v1" }
     canary { url = "http://127.0.0.1:$UP2", version = "v2" }
     weight = "50%"
+    $ROUTE_EXTRA
   } ]
 }
 CONF
@@ -144,6 +146,7 @@ printf '%-12s %12s %10s %10s\n' nginx "$n_rps" "$n50" "$n99"
 printf '%-12s %12s %10s %10s\n' "ramp-$ENGINE" "$r_rps" "$r50" "$r99"
 awk -v r="$r_rps" -v n="$n_rps" -v r99="$r99" -v n99="$n99" \
   'BEGIN { printf "ramp/nginx throughput %.2fx, p99 %.2fx\n", r / n, r99 / n99 }'
+if [ -n "${VERBOSE:-}" ]; then cat "$work/nginx.wrk" "$work/ramp.wrk"; fi
 errors "$work/nginx.wrk" | sed 's/^/nginx: /'
 errors "$work/ramp.wrk" | sed 's/^/ramp: /'
 echo "ramp RSS: $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $(cat "$work/idle.out" | awk '{print $1}') idle keep-alive connections"

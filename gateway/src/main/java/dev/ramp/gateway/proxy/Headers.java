@@ -39,6 +39,26 @@ final class Headers {
         }
     }
 
+    /**
+     * Whether a message keeps its connection open, from one look-up of its Connection header (Netty's
+     * HttpUtil.isKeepAlive scans every value with an iterator and a list per call).
+     */
+    static boolean keepAlive(io.netty.handler.codec.http.HttpMessage m) {
+        String connection = m.headers().get(HttpHeaderNames.CONNECTION);
+        if (m.protocolVersion().isKeepAliveDefault()) {
+            return connection == null || !hasToken(connection, "close");
+        }
+        return connection != null && hasToken(connection, "keep-alive");
+    }
+
+    /** Whether the comma-separated {@code value} holds {@code token} (case-insensitive). */
+    static boolean hasToken(String value, String token) {
+        if (value.length() == token.length()) {
+            return value.equalsIgnoreCase(token);
+        }
+        return listedIn(value, token);
+    }
+
     /** Removes every header a Connection value names (other than the common close and keep-alive). */
     private static void removeListed(io.netty.handler.codec.http.HttpHeaders h, String connection) {
         int i = 0;

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
@@ -346,7 +345,7 @@ final class NettyExchange implements ChannelFutureListener {
 
     private void relayHead(NettyUpstream u, HttpResponse r, int st) {
         HttpHeaders h = r.headers();
-        u.keepAlive = HttpUtil.isKeepAlive(r);
+        u.keepAlive = Headers.keepAlive(r);
         Headers.stripHopByHop(h);
         RouteConfig rc = route.config();
         if (setCookieIdentity != null) {
@@ -400,7 +399,7 @@ final class NettyExchange implements ChannelFutureListener {
     /** Throws away a canary answer that will be replaced by stable's; small bodies keep the connection. */
     private void discard(NettyUpstream u, HttpResponse r) {
         String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        boolean keep = length != null && length.length() < 6 && HttpUtil.isKeepAlive(r) && requestSent;
+        boolean keep = length != null && length.length() < 6 && Headers.keepAlive(r) && requestSent;
         ReferenceCountUtil.release(r);
         up = null;
         u.exchange = null;

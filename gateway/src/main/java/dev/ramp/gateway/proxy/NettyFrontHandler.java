@@ -212,7 +212,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
         String hostHeader = h.get(HttpHeaderNames.HOST);
         String host = hostOnly(hostHeader);
         String path = path(req.uri());
-        boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(req);
+        boolean keepAlive = Headers.keepAlive(req);
         boolean bodyFollows = !(req instanceof LastHttpContent);
         LiveRoute route = path == null ? null : snap.table().match(host, path);
         if (route == null) {
@@ -246,7 +246,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
         }
         Version version = Assignment.decide(route.name(), identity, route.effectiveWeightBasisPoints(),
                 route.reverted(), override, rc.override().canaryUsers(), rc.override().stableUsers());
-        if (io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(req)) {
+        if (h.contains(HttpHeaderNames.EXPECT) && io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(req)) {
             ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER), ch.voidPromise());
         }
