@@ -206,7 +206,7 @@ final class NettyExchange implements ChannelFutureListener {
         u.exchange = this;
         u.draining = false;
         u.cause = null;
-        u.lastActivity = attemptStart;
+        u.lastActivity = loop.clock;
         Channel c = u.channel;
         if (bodyStarted) {
             // Second attempt after the body already went to the canary: replay the kept copy.
@@ -236,7 +236,7 @@ final class NettyExchange implements ChannelFutureListener {
     private void requestWritten() {
         requestSent = true;
         if (!headSent) {
-            responseDeadline = System.nanoTime() + route.config().timeouts().response().toNanos();
+            responseDeadline = loop.clock + NettyLoop.SWEEP_NANOS + route.config().timeouts().response().toNanos();
         }
     }
 
@@ -304,8 +304,9 @@ final class NettyExchange implements ChannelFutureListener {
             responseDeadline = 0;
             if (mayFallBack && route.config().fallback().onStatus().contains(st) && canReplay()) {
                 Outcome outcome = Outcome.ofStatus(st);
-                loop.observer.onAttempt(route, version, outcome, System.nanoTime() - attemptStart);
-                breakerResult(outcome);
+                long nanos = System.nanoTime() - attemptStart;
+                loop.observer.onAttempt(route, version, outcome, nanos);
+                breakerResult(outcome, nanos);
                 discard(u, r);
                 fallBack("status_" + st, null);
                 return;
@@ -382,7 +383,7 @@ final class NettyExchange implements ChannelFutureListener {
         long nanos = System.nanoTime() - attemptStart;
         Outcome outcome = Outcome.ofStatus(status);
         loop.observer.onAttempt(route, version, outcome, nanos);
-        breakerResult(outcome);
+        breakerResult(outcome, nanos);
         loop.observer.onClientResponse(route, version, status);
         up = null;
         u.exchange = null;
@@ -443,8 +444,9 @@ final class NettyExchange implements ChannelFutureListener {
         done = true;
         responded = true;
         log.debug("route={} version={} response failed after its head: {}", route.name(), version.tag(), c.toString());
-        loop.observer.onAttempt(route, version, Outcome.RESET, System.nanoTime() - attemptStart);
-        breakerResult(Outcome.RESET);
+        long nanos = System.nanoTime() - attemptStart;
+        loop.observer.onAttempt(route, version, Outcome.RESET, nanos);
+        breakerResult(Outcome.RESET, nanos);
         loop.observer.onClientResponse(route, version, status);
         releaseReplay();
         front.channel().close();
@@ -459,7 +461,7 @@ final class NettyExchange implements ChannelFutureListener {
             u.exchange = null;
             u.channel.close();
         }
-        breakerResult(outcome);
+        breakerResult(outcome, nanos);
         if (mayFallBack && (neverSent || canReplay())) {
             fallBack(outcome.tag(), cause);
             return;
@@ -480,12 +482,12 @@ final class NettyExchange implements ChannelFutureListener {
     }
 
     /** Reports a canary attempt's result to its breaker, once. */
-    private void breakerResult(Outcome outcome) {
+    private void breakerResult(Outcome outcome, long nanos) {
         if (!breakerPermit) {
             return;
         }
         breakerPermit = false;
-        Forwarding.recordOnBreaker(route.canaryBreaker(), outcome, System.nanoTime() - attemptStart);
+        Forwarding.recordOnBreaker(route.canaryBreaker(), outcome, nanos);
     }
 
     private void respondError(Outcome outcome, Throwable cause) {

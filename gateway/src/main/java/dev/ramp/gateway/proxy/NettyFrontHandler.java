@@ -104,7 +104,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reading = true;
-        lastActivity = System.nanoTime();
+        lastActivity = loop.clock;
         if (pipelined != null && !pipelined.isEmpty()) {
             queue(msg);
             return;
@@ -351,7 +351,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
         } else if (version == HttpVersion.HTTP_1_0) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        lastActivity = System.nanoTime();
+        lastActivity = loop.clock;
         ch.writeAndFlush(r, ch.voidPromise());
     }
 

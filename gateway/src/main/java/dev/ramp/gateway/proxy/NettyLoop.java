@@ -29,6 +29,7 @@ final class NettyLoop {
     /** How often timeouts are checked: their resolution. */
     static final long SWEEP_MILLIS = 50;
     /** A pooled upstream connection idle this long is closed (Vert.x's keep-alive timeout). */
+    static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
     static final long POOL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     final EventLoop loop;
@@ -41,6 +42,11 @@ final class NettyLoop {
     private NettyFrontHandler[] sweepScratch = new NettyFrontHandler[64];
     private volatile int open;
     boolean shuttingDown;
+    /**
+     * A coarse clock (System.nanoTime at the last sweep) for idle bookkeeping and deadlines, so the hot path
+     * reads a field instead of the clock; deadlines add one sweep period so they never fire early.
+     */
+    long clock = System.nanoTime();
 
     NettyLoop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, ProxyObserver observer,
               long clientIdleMillis) {
@@ -90,7 +96,7 @@ final class NettyLoop {
             u.channel.close();
             return;
         }
-        u.idleSince = System.nanoTime();
+        u.idleSince = clock;
         if (!u.channel.config().isAutoRead()) {
             u.channel.config().setAutoRead(true);
         }
@@ -167,6 +173,7 @@ final class NettyLoop {
     /** Enforces client idle, response and upstream idle timeouts and expires idle pooled connections. */
     private void sweep() {
         long now = System.nanoTime();
+        clock = now;
         NettyFrontHandler[] a = snapshotConnections();
         for (int i = 0; i < a.length && a[i] != null; i++) {
             a[i].sweep(now);

@@ -48,7 +48,7 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastActivity = System.nanoTime();
+        lastActivity = loop.clock;
         NettyExchange e = exchange;
         if (e != null) {
             e.onUpstream(this, msg);
