@@ -12,16 +12,21 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
@@ -48,9 +53,12 @@ public final class NettyProxyServer {
     private final List<NettyLoop> loops;
     private final Channel server;
     private final boolean epoll;
+    private final DnsAddressResolverGroup resolver;
 
-    private NettyProxyServer(EventLoopGroup group, List<NettyLoop> loops, Channel server, boolean epoll) {
+    private NettyProxyServer(EventLoopGroup group, List<NettyLoop> loops, Channel server, boolean epoll,
+                             DnsAddressResolverGroup resolver) {
         this.group = group;
+        this.resolver = resolver;
         this.loops = loops;
         this.server = server;
         this.epoll = epoll;
@@ -67,8 +75,13 @@ public final class NettyProxyServer {
         Class<? extends ServerSocketChannel> serverSocket = epoll ? EpollServerSocketChannel.class
                                                                    : NioServerSocketChannel.class;
         WriteBufferWaterMark marks = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+        // Upstream host names resolve asynchronously on the loop (hosts file first), never blocking it.
+        Class<? extends DatagramChannel> datagram = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        DnsAddressResolverGroup resolver = new DnsAddressResolverGroup(datagram,
+                DnsServerAddressStreamProviders.platformDefault());
         Bootstrap upstreams = new Bootstrap()
                 .channel(socket)
+                .resolver(resolver)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
@@ -110,11 +123,12 @@ public final class NettyProxyServer {
             server = b.bind(host, port).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            resolver.close();
             throw e;
         }
         loops.forEach(l -> l.loop.execute(l::startSweeping));
         log.info("netty engine: {} transport, {} event loop(s)", epoll ? "epoll" : "nio", threads);
-        return new NettyProxyServer(group, loops, server, epoll);
+        return new NettyProxyServer(group, loops, server, epoll, resolver);
     }
 
     /** The bound port. */
@@ -155,6 +169,7 @@ public final class NettyProxyServer {
         for (NettyLoop l : loops) {
             l.loop.execute(l::closeAll);
         }
+        resolver.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -174,6 +174,14 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void anUpstreamNamedByHostNameIsResolved() throws Exception {
+        start(TestConfigs.route("shop", stable.port, canary.port, "0%", "").replace("127.0.0.1", "localhost"), "");
+        HttpResponse<String> r = get("/x");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(r.body()).getString("name")).isEqualTo("stable");
+    }
+
+    @Test
     void aRefusedUpstreamIs502Json() throws Exception {
         start(TestConfigs.route("shop", 1, canary.port, "0%", ""), "");
         HttpResponse<String> r = get("/x");
