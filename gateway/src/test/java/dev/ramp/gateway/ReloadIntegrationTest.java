@@ -162,7 +162,8 @@ class ReloadIntegrationTest {
         }
         edit(config("30%"));
         await().atMost(Duration.ofSeconds(1)).until(() -> weightNow().equals("30%"));
-        assertThat(reloader.lastError()).isNull();
+        // Gateway.apply publishes the snapshot before it records the config as loaded: wait for both.
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(reloader.lastError()).isNull());
         assertThat(validate(file)).isZero();
     }
 

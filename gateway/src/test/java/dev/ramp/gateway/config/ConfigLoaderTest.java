@@ -63,10 +63,10 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theEngineDefaultsToVertxAcceptsNettyAndNamesTheChoicesOtherwise() throws Exception {
-        assertThat(ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).engine()).isEqualTo(Engine.VERTX);
-        assertThat(ConfigLoader.load(TestConfigs.write(dir, "b.conf", minimal("") + "ramp.listen.engine = netty\n"))
-                .engine()).isEqualTo(Engine.NETTY);
+    void theEngineDefaultsToNettyAcceptsVertxAndNamesTheChoicesOtherwise() throws Exception {
+        assertThat(ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).engine()).isEqualTo(Engine.NETTY);
+        assertThat(ConfigLoader.load(TestConfigs.write(dir, "b.conf", minimal("") + "ramp.listen.engine = vertx\n"))
+                .engine()).isEqualTo(Engine.VERTX);
         assertThatThrownBy(() -> ConfigLoader.load(TestConfigs.write(dir, "c.conf", minimal("") + "ramp.listen.engine = grizzly\n")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("ramp.listen.engine")
