@@ -5,6 +5,7 @@
 #
 #   bash loadtests/bench/proxy-bench.sh            # DURATION=15 CONNS=64 by default
 #   DURATION=30 bash loadtests/bench/proxy-bench.sh
+#   ENGINE=netty bash loadtests/bench/proxy-bench.sh   # Ramp's data-path engine: vertx (default) or netty
 #
 # Installs Debian's nginx-light and wrk when missing. Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
@@ -16,6 +17,8 @@ IDLE=${IDLE:-10000}
 PROXY_CPU=${PROXY_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 JAVA=${JAVA:-java}
+ENGINE=${ENGINE:-netty}         # the gateway's data-path engine: netty (default) or vertx
+ROUTE_EXTRA=${ROUTE_EXTRA:-}   # extra HOCON for the bench route, e.g. ROUTE_EXTRA='guard { enabled = false }'
 JVM_OPTS=${JVM_OPTS:--XX:ActiveProcessorCount=1 -Xms64m -Xmx128m -XX:+UseSerialGC}
 CDS=${CDS:-1}   # 1: start from an AppCDS archive made by a training start (as a container image would ship it)
 
@@ -76,7 +79,7 @@ http {
 CONF
 cat > "$work/ramp.conf" <<CONF
 ramp {
-  listen { host = "127.0.0.1", port = $RAMP, event-loops = 1 }
+  listen { host = "127.0.0.1", port = $RAMP, event-loops = 1, engine = "$ENGINE" }
   admin { host = "127.0.0.1", port = $ADMIN }
   state-dir = "$work/state"
   routes = [ {
@@ -84,6 +87,7 @@ ramp {
     stable { url = "http://127.0.0.1:$UP1", version = "v1" }
     canary { url = "http://127.0.0.1:$UP2", version = "v2" }
     weight = "50%"
+    $ROUTE_EXTRA
   } ]
 }
 CONF
@@ -149,11 +153,12 @@ n50=$(pct "$work/nginx.wrk" 50); n99=$(pct "$work/nginx.wrk" 99)
 r50=$(pct "$work/ramp.wrk" 50); r99=$(pct "$work/ramp.wrk" 99)
 echo
 echo "one proxy core (taskset -c $PROXY_CPU), wrk -t1 -c$CONNS -d${DURATION}s after ${WARMUP}s warm-up, random X-User-Id, 50% canary"
-printf '%-8s %12s %10s %10s\n' proxy "req/s" "p50 ms" "p99 ms"
-printf '%-8s %12s %10s %10s\n' nginx "$n_rps" "$n50" "$n99"
-printf '%-8s %12s %10s %10s\n' ramp "$r_rps" "$r50" "$r99"
+printf '%-12s %12s %10s %10s\n' proxy "req/s" "p50 ms" "p99 ms"
+printf '%-12s %12s %10s %10s\n' nginx "$n_rps" "$n50" "$n99"
+printf '%-12s %12s %10s %10s\n' "ramp-$ENGINE" "$r_rps" "$r50" "$r99"
 awk -v r="$r_rps" -v n="$n_rps" -v r99="$r99" -v n99="$n99" \
   'BEGIN { printf "ramp/nginx throughput %.2fx, p99 %.2fx\n", r / n, r99 / n99 }'
+if [ -n "${VERBOSE:-}" ]; then cat "$work/nginx.wrk" "$work/ramp.wrk"; fi
 errors "$work/nginx.wrk" | sed 's/^/nginx: /'
 errors "$work/ramp.wrk" | sed 's/^/ramp: /'
 echo "ramp RSS: $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $(cat "$work/idle.out" | awk '{print $1}') idle keep-alive connections"

@@ -11,6 +11,8 @@ import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.proxy.NettyProxyServer;
+import dev.ramp.gateway.config.Engine;
 import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.ProxyVerticle;
 import dev.ramp.gateway.proxy.RouteState;
@@ -48,6 +50,8 @@ public final class Gateway implements AutoCloseable {
     private final List<ProxyVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> deployments = new ArrayList<>();
     private final ProxyObserver observer;
+    /** The traffic listener when {@code listen.engine = "netty"}; null for the Vert.x engine. */
+    private volatile NettyProxyServer netty;
     private volatile int port;
     private volatile boolean closed;
 
@@ -82,8 +86,9 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(GatewayConfig config, ProxyObserver observer) throws Exception {
         int loops = config.effectiveEventLoops();
+        // With the Netty engine Vert.x only serves the admin API: one event loop is plenty.
         Vertx vertx = Vertx.vertx(new VertxOptions()
-                .setEventLoopPoolSize(loops)
+                .setEventLoopPoolSize(config.engine() == Engine.NETTY ? 1 : loops)
                 .setPreferNativeTransport(true)
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
@@ -94,6 +99,9 @@ public final class Gateway implements AutoCloseable {
             g.ready = true;
             g.startAdmin(config);
         } catch (Exception e) {
+            if (g.netty != null) {
+                g.netty.shutdown(0);
+            }
             vertx.close().await(10, TimeUnit.SECONDS);
             g.guards.close();
             metrics.close();
@@ -105,6 +113,13 @@ public final class Gateway implements AutoCloseable {
     private void deploy(GatewayConfig config, int loops) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
+        if (config.engine() == Engine.NETTY) {
+            netty = NettyProxyServer.start(host, config.listen().port(), loops, idle, snapshot::get, observer);
+            port = netty.port();
+            log.info("traffic listener on {}:{} (netty engine, {} transport) with {} event loop(s), {} route(s)", host,
+                    port, netty.epoll() ? "epoll" : "nio", loops, config.routes().size());
+            return;
+        }
         // N instances on one address: Vert.x shares one listening socket between them. For an ephemeral
         // port, a negative port asks Vert.x for one random port shared by all the instances.
         int listenPort = config.listen().port() == 0 ? -1 : config.listen().port();
@@ -176,6 +191,10 @@ public final class Gateway implements AutoCloseable {
             keep.add(UpstreamClients.key(rc.canary(), rc.timeouts()));
         }
         verticles.forEach(v -> v.retainUpstreams(keep));
+        NettyProxyServer n = netty;
+        if (n != null) {
+            n.retainUpstreams(keep);
+        }
         return next;
     }
 
@@ -311,6 +330,10 @@ public final class Gateway implements AutoCloseable {
             Future.join(drains).await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("drain did not finish cleanly: {}", e.toString());
+        }
+        NettyProxyServer n = netty;
+        if (n != null) {
+            n.shutdown(grace.toMillis());
         }
         try {
             if (admin != null) {

@@ -231,9 +231,17 @@ public final class ConfigLoader {
         Reader listenReader = ramp.object("listen");
         Endpoint listen = endpoint(listenReader);
         Integer eventLoops = null;
+        Engine engine = null;
         Duration clientIdle = null;
         if (listenReader != null) {
             eventLoops = listenReader.integer("event-loops");
+            String engineName = listenReader.string("engine");
+            if (engineName != null) {
+                engine = Engine.parse(engineName);
+                if (engine == null) {
+                    listenReader.problem("engine", "\"" + engineName + "\" (expected: \"vertx\" or \"netty\")");
+                }
+            }
             clientIdle = listenReader.positiveDuration("idle-timeout");
             if (eventLoops != null && (eventLoops < 0 || eventLoops > 256)) {
                 listenReader.problem("event-loops", eventLoops + " (expected: 0 for one per processor, or 1..256)");
@@ -303,7 +311,7 @@ public final class ConfigLoader {
         if (problems.any()) {
             return null;
         }
-        return new GatewayConfig(file, clock.instant(), listen, eventLoops, clientIdle, new AdminConfig(adminListen, token),
+        return new GatewayConfig(file, clock.instant(), listen, eventLoops, engine, clientIdle, new AdminConfig(adminListen, token),
                 Path.of(stateDir), trusted, grace, routes, Set.of(file.toAbsolutePath().normalize()));
     }
 

@@ -6,7 +6,6 @@ import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -18,9 +17,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import java.net.ConnectException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,22 +92,9 @@ final class Exchange {
 
     /** Whether a body that already reached the canary may be sent again to stable. */
     private boolean replayable(Fallback f) {
-        HttpMethod m = request.method();
-        boolean idempotent = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
-                             || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE
+        boolean idempotent = Forwarding.idempotentMethod(request.method().name())
                              || request.headers().contains("idempotency-key");
-        if (!idempotent) {
-            return false;
-        }
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            try {
-                return Long.parseLong(length.trim()) <= f.maxReplayBody();
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
-        return true; // no length or chunked: decided while the body streams
+        return Forwarding.replayableHead(idempotent, request.getHeader(HttpHeaders.CONTENT_LENGTH), f);
     }
 
     private void attempt(Version v) {
@@ -233,7 +216,7 @@ final class Exchange {
             responseTimer = -1;
             if (!done && upstreamRequest == up && !up.response().isComplete()) {
                 timedOut = true;
-                up.reset(0, new ResponseTimeout(ms));
+                up.reset(0, new Forwarding.ResponseTimeout(ms));
             }
         });
     }
@@ -254,7 +237,7 @@ final class Exchange {
             return;
         }
         if (ar.failed()) {
-            attemptFailed(timedOut || isTimeout(ar.cause()) ? Outcome.TIMEOUT : Outcome.RESET, ar.cause(), false);
+            attemptFailed(timedOut || Forwarding.isTimeout(ar.cause()) ? Outcome.TIMEOUT : Outcome.RESET, ar.cause(), false);
             return;
         }
         HttpClientResponse resp = ar.result();
@@ -341,7 +324,7 @@ final class Exchange {
 
     private void fallBack(String reason, Throwable cause) {
         log.warn("route={} version=canary fell back to stable: {}{}", route.name(), reason,
-                cause == null ? "" : " (" + reason(cause) + ")");
+                cause == null ? "" : " (" + Forwarding.reason(cause) + ")");
         observer.onFallback(route, reason);
         mayFallBack = false;
         upstreamRequest = null;
@@ -357,24 +340,14 @@ final class Exchange {
             return;
         }
         breakerPermit = false;
-        CircuitBreaker b = route.canaryBreaker();
-        long nanos = System.nanoTime() - attemptStart;
-        if (outcome.isError()) {
-            b.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFailure(outcome));
-        } else {
-            b.onSuccess(nanos, TimeUnit.NANOSECONDS);
-        }
+        Forwarding.recordOnBreaker(route.canaryBreaker(), outcome, System.nanoTime() - attemptStart);
     }
 
     /** Headers the gateway adds to every answer it relays. */
     private void decorate() {
         RouteConfig rc = route.config();
         if (setCookieIdentity != null) {
-            response.addCookie(io.vertx.core.http.Cookie.cookie(rc.sticky().cookie(), setCookieIdentity)
-                    .setPath("/")
-                    .setHttpOnly(true)
-                    .setSameSite(io.vertx.core.http.CookieSameSite.LAX)
-                    .setMaxAge(rc.sticky().cookieMaxAge().toSeconds()));
+            response.headers().add(HttpHeaders.SET_COOKIE, Forwarding.identityCookie(rc.sticky(), setCookieIdentity));
         }
         if (rc.exposeVersionHeader()) {
             response.headers().set(VERSION_HEADER, version.tag());
@@ -382,26 +355,9 @@ final class Exchange {
     }
 
     private void respondError(Outcome outcome, Throwable cause) {
-        Upstream upstream = route.upstream(version);
-        GatewayError error;
-        String message;
-        if (outcome == Outcome.TIMEOUT) {
-            error = GatewayError.UPSTREAM_TIMEOUT;
-            message = version.tag() + " upstream " + upstream.authority() + " sent no response head within "
-                      + (timedOut ? route.config().timeouts().response().toMillis() + " ms"
-                                  : "the idle timeout of " + route.config().timeouts().idle().toMillis() + " ms");
-        } else if (outcome == Outcome.CONNECT_ERROR && isTimeout(cause)) {
-            error = GatewayError.UPSTREAM_TIMEOUT;
-            message = "connecting to " + version.tag() + " upstream " + upstream.authority() + " timed out after "
-                      + route.config().timeouts().connect().toMillis() + " ms";
-        } else if (outcome == Outcome.CONNECT_ERROR) {
-            error = GatewayError.UPSTREAM_UNAVAILABLE;
-            message = "cannot connect to " + version.tag() + " upstream " + upstream.authority() + ": " + reason(cause);
-        } else {
-            error = GatewayError.UPSTREAM_UNAVAILABLE;
-            message = version.tag() + " upstream " + upstream.authority() + " failed before a complete response head: "
-                      + reason(cause);
-        }
+        Forwarding.Failure failure = Forwarding.upstreamFailure(route, version, outcome, cause, timedOut);
+        GatewayError error = failure.error();
+        String message = failure.message();
         log.debug("route={} version={} outcome={} {}", route.name(), version.tag(), outcome.tag(), message);
         boolean bodyPending = !request.isEnded();
         var sent = error.send(response, route.name(), message);
@@ -430,46 +386,4 @@ final class Exchange {
         }
     }
 
-    private static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConnectTimeoutException || c instanceof TimeoutException
-                || c instanceof java.net.SocketTimeoutException || c instanceof ResponseTimeout) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String reason(Throwable t) {
-        if (t == null) {
-            return "unknown";
-        }
-        Throwable c = t;
-        while (c.getCause() != null && c.getMessage() == null) {
-            c = c.getCause();
-        }
-        if (c instanceof ConnectException) {
-            return "connection refused";
-        }
-        String m = c.getMessage();
-        return m == null ? c.getClass().getSimpleName() : m;
-    }
-
-    /** The response timeout fired before the upstream's response head arrived. */
-    static final class ResponseTimeout extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        ResponseTimeout(long ms) {
-            super("no response head within " + ms + " ms", null, false, false);
-        }
-    }
-
-    /** What the canary breaker records for a failed attempt. */
-    static final class UpstreamFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UpstreamFailure(Outcome outcome) {
-            super(outcome.tag(), null, false, false);
-        }
-    }
 }

@@ -46,6 +46,11 @@ public enum GatewayError {
         return json.toBuffer();
     }
 
+    /** The JSON body for this error as bytes (for the Netty engine). */
+    public byte[] bodyBytes(String route, String message) {
+        return body(route, message).getBytes();
+    }
+
     /**
      * Sends this error unless the response has already started.
      *

@@ -1,5 +1,7 @@
 package dev.ramp.gateway.proxy;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +17,71 @@ final class Headers {
                 "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"));
     }
 
+    /** The same names as {@link #HOP_BY_HOP}, as cached Netty names for removal in place. */
+    private static final AsciiString[] HOP_BY_HOP_NAMES = {
+        HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_AUTHENTICATE,
+        HttpHeaderNames.PROXY_AUTHORIZATION, AsciiString.cached("proxy-connection"), HttpHeaderNames.TE,
+        HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE};
+
     private Headers() {}
+
+    /**
+     * Removes, in place, the hop-by-hop headers and the tokens the Connection header lists: the Netty
+     * engine forwards the message it received instead of copying its headers.
+     */
+    static void stripHopByHop(io.netty.handler.codec.http.HttpHeaders h) {
+        String connection = h.get(HttpHeaderNames.CONNECTION);
+        if (connection != null) {
+            removeListed(h, connection);
+        }
+        for (AsciiString name : HOP_BY_HOP_NAMES) {
+            h.remove(name);
+        }
+    }
+
+    /**
+     * Whether a message keeps its connection open, from one look-up of its Connection header (Netty's
+     * HttpUtil.isKeepAlive scans every value with an iterator and a list per call).
+     */
+    static boolean keepAlive(io.netty.handler.codec.http.HttpMessage m) {
+        String connection = m.headers().get(HttpHeaderNames.CONNECTION);
+        if (m.protocolVersion().isKeepAliveDefault()) {
+            return connection == null || !hasToken(connection, "close");
+        }
+        return connection != null && hasToken(connection, "keep-alive");
+    }
+
+    /** Whether the comma-separated {@code value} holds {@code token} (case-insensitive). */
+    static boolean hasToken(String value, String token) {
+        if (value.length() == token.length()) {
+            return value.equalsIgnoreCase(token);
+        }
+        return listedIn(value, token);
+    }
+
+    /** Removes every header a Connection value names (other than the common close and keep-alive). */
+    private static void removeListed(io.netty.handler.codec.http.HttpHeaders h, String connection) {
+        int i = 0;
+        int n = connection.length();
+        while (i < n) {
+            int comma = connection.indexOf(',', i);
+            int end = comma < 0 ? n : comma;
+            int s = i;
+            int e = end;
+            while (s < e && connection.charAt(s) == ' ') {
+                s++;
+            }
+            while (e > s && connection.charAt(e - 1) == ' ') {
+                e--;
+            }
+            int len = e - s;
+            if (len > 0 && !(len == 5 && connection.regionMatches(true, s, "close", 0, 5))
+                && !(len == 10 && connection.regionMatches(true, s, "keep-alive", 0, 10))) {
+                h.remove(connection.substring(s, e));
+            }
+            i = end + 1;
+        }
+    }
 
     /**
      * Copies {@code from} into {@code to} minus hop-by-hop headers, the tokens the Connection header

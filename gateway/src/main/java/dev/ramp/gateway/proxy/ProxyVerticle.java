@@ -3,9 +3,6 @@ package dev.ramp.gateway.proxy;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.routing.Assignment;
 import dev.ramp.gateway.routing.Version;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -14,9 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
-import java.util.Base64;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -95,8 +90,8 @@ public final class ProxyVerticle extends VerticleBase {
         String path = request.path();
         LiveRoute route = path == null ? null : snap.table().match(authority == null ? null : authority.host(), path);
         if (route == null) {
-            GatewayError.NO_ROUTE.send(request.response(), null, "no route matches host "
-                    + (authority == null ? "(none)" : "\"" + authority.host() + "\"") + " and path \"" + path + "\"");
+            GatewayError.NO_ROUTE.send(request.response(), null,
+                    Forwarding.noRouteMessage(authority == null ? null : authority.host(), path));
             observer.onClientResponse(null, null, GatewayError.NO_ROUTE.status());
             return;
         }
@@ -109,8 +104,8 @@ public final class ProxyVerticle extends VerticleBase {
         if (overrideValue != null && trusted) {
             override = Assignment.parseOverride(overrideValue);
             if (override == null) {
-                GatewayError.BAD_REQUEST.send(request.response(), route.name(), "header " + rc.override().header()
-                        + ": \"" + overrideValue + "\" (expected: stable or canary)");
+                GatewayError.BAD_REQUEST.send(request.response(), route.name(),
+                        Forwarding.badOverrideMessage(rc.override().header(), overrideValue));
                 observer.onClientResponse(route, null, GatewayError.BAD_REQUEST.status());
                 return;
             }
@@ -122,7 +117,7 @@ public final class ProxyVerticle extends VerticleBase {
             if (cookie != null && !cookie.getValue().isEmpty()) {
                 identity = cookie.getValue();
             } else {
-                identity = newCookie = randomId();
+                identity = newCookie = Forwarding.randomId();
             }
         }
         Version version = Assignment.decide(route.name(), identity, route.effectiveWeightBasisPoints(),
@@ -130,33 +125,11 @@ public final class ProxyVerticle extends VerticleBase {
         new Exchange(request, route, trusted, newCookie, clients, observer).start(version);
     }
 
-    /**
-     * A fresh anonymous identity: 128 random bits, URL-safe. It is a bucketing key, not a secret, so the
-     * thread-local generator is enough.
-     */
-    static String randomId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        byte[] b = new byte[16];
-        r.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
     private static void invalid(HttpServerRequest request) {
         Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
-        GatewayError error = GatewayError.BAD_REQUEST;
-        String message = "malformed HTTP request";
-        if (cause instanceof TooLongHttpLineException) {
-            error = GatewayError.URI_TOO_LONG;
-            message = "request line longer than 8192 bytes";
-        } else if (cause instanceof TooLongHttpHeaderException) {
-            error = GatewayError.HEADERS_TOO_LARGE;
-            message = "request headers larger than 16 KiB";
-        } else if (cause instanceof TooLongFrameException) {
-            error = GatewayError.HEADERS_TOO_LARGE;
-            message = String.valueOf(cause.getMessage());
-        } else if (cause != null && cause.getMessage() != null) {
-            message = "malformed HTTP request: " + cause.getMessage();
-        }
+        Forwarding.Failure failure = Forwarding.malformed(cause);
+        GatewayError error = failure.error();
+        String message = failure.message();
         var sent = error.send(request.response().putHeader("connection", "close"), null, message);
         if (sent != null) {
             sent.onComplete(v -> request.connection().close());

@@ -63,6 +63,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theEngineDefaultsToNettyAcceptsVertxAndNamesTheChoicesOtherwise() throws Exception {
+        assertThat(ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).engine()).isEqualTo(Engine.NETTY);
+        assertThat(ConfigLoader.load(TestConfigs.write(dir, "b.conf", minimal("") + "ramp.listen.engine = vertx\n"))
+                .engine()).isEqualTo(Engine.VERTX);
+        assertThatThrownBy(() -> ConfigLoader.load(TestConfigs.write(dir, "c.conf", minimal("") + "ramp.listen.engine = grizzly\n")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("ramp.listen.engine")
+                .hasMessageContaining("\"grizzly\" (expected: \"vertx\" or \"netty\")");
+    }
+
+    @Test
     void perRouteBlocksMergeKeyByKeyOverRouteDefaults() throws Exception {
         String content = """
                 ramp {

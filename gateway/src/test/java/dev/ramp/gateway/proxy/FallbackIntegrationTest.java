@@ -34,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * what each upstream received, not only by client statuses.
  */
 class FallbackIntegrationTest {
+    /** The data-path engine under test; a subclass runs every test again on the other one. */
+    String engine() {
+        return "vertx";
+    }
+
     @TempDir
     Path dir;
 
@@ -63,7 +68,7 @@ class FallbackIntegrationTest {
     private void start(int canaryPort, String routeExtra) throws Exception {
         String routes = TestConfigs.route("shop", stable.port, canaryPort, "100%",
                 "expose-version-header = true\n" + routeExtra);
-        gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir, routes, "")), observed);
+        gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(engine(), dir, routes, "")), observed);
     }
 
     /** Breaker and guard off, so each test sees the fallback path itself, request by request. */

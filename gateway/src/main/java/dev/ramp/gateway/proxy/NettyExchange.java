@@ -1,0 +1,579 @@
+package dev.ramp.gateway.proxy;
+
+import dev.ramp.gateway.config.Fallback;
+import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.config.Upstream;
+import dev.ramp.gateway.guard.Outcome;
+import dev.ramp.gateway.routing.Version;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client request on its way through the Netty engine: the same contract as {@link Exchange} (bodies
+ * streamed both ways with back-pressure; a canary attempt that fails before anything reached the client is
+ * retried once on stable where DESIGN.md "Fallback to stable" allows it), written on Netty objects. The
+ * request head and the upstream's response head are forwarded as the same objects with their headers
+ * rewritten in place, and body buffers pass through without copies. Timeouts are deadlines checked by the
+ * loop's sweep, not timers. Runs entirely on the event loop of its client connection, which is also the
+ * loop of its upstream connection.
+ */
+final class NettyExchange implements ChannelFutureListener {
+    private static final Logger log = LoggerFactory.getLogger(NettyExchange.class);
+    private static final AsciiString VERSION_HEADER = AsciiString.cached(Exchange.VERSION_HEADER);
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+
+    private final NettyFrontHandler front;
+    private final NettyLoop loop;
+    private final HttpRequest request;
+    private final LiveRoute route;
+    private final String peer;
+    private final boolean trusted;
+    private final String hostHeader;
+    private final String setCookieIdentity;
+    final boolean clientKeepAlive;
+    private final HttpVersion clientVersion;
+    private final boolean head;
+
+    private Version version;
+    private long attemptStart;
+    private NettyUpstream up;
+    private ChannelFuture connecting;
+    /** The client's request body ended (its LastHttpContent arrived). */
+    boolean requestDone;
+    /** The request's end was written to the current attempt's upstream. */
+    private boolean requestSent;
+    /** The client got its whole answer (relayed or produced here). */
+    boolean responded;
+    /** The outcome is final: answered, failed after its head, or the client left. */
+    private boolean done;
+    private boolean headSent;
+    private boolean skipInformationalEnd;
+    private boolean closeAfterResponse;
+    private int status;
+    private boolean mayFallBack;
+    /** Whether the body may still be replayed: idempotent and, so far, within max-replay-body. */
+    private boolean replayable;
+    private CompositeByteBuf replay;
+    private long replayBytes;
+    private boolean bodyStarted;
+    private boolean breakerPermit;
+    private boolean timedOut;
+    private long responseDeadline;
+    /** Body received while no upstream connection was attached yet. */
+    private ArrayDeque<HttpContent> queued;
+
+    NettyExchange(NettyFrontHandler front, HttpRequest request, LiveRoute route, String peer, boolean trusted,
+                  String hostHeader, String setCookieIdentity, boolean clientKeepAlive) {
+        this.front = front;
+        this.loop = front.loop();
+        this.request = request;
+        this.route = route;
+        this.peer = peer;
+        this.trusted = trusted;
+        this.hostHeader = hostHeader;
+        this.setCookieIdentity = setCookieIdentity;
+        this.clientKeepAlive = clientKeepAlive;
+        this.clientVersion = request.protocolVersion();
+        this.head = request.method() == HttpMethod.HEAD;
+    }
+
+    void start(Version v) {
+        HttpHeaders h = request.headers();
+        if (v == Version.CANARY) {
+            CircuitBreaker breaker = route.canaryBreaker();
+            if (breaker != null && !breaker.tryAcquirePermission()) {
+                // The canary is known to be down: do not make this user wait on it.
+                prepareRequest();
+                loop.observer.onFallback(route, "circuit_open");
+                attempt(Version.STABLE);
+                return;
+            }
+            breakerPermit = breaker != null;
+            Fallback f = route.config().fallback();
+            mayFallBack = f.enabled();
+            if (mayFallBack) {
+                boolean idempotent = Forwarding.idempotentMethod(request.method().name()) || h.contains(IDEMPOTENCY_KEY);
+                replayable = Forwarding.replayableHead(idempotent, h.get(HttpHeaderNames.CONTENT_LENGTH), f);
+            }
+        }
+        prepareRequest();
+        attempt(v);
+    }
+
+    /** Rewrites the client's request head in place into the one every attempt sends (Host is per attempt). */
+    private void prepareRequest() {
+        HttpHeaders h = request.headers();
+        String te = h.get(HttpHeaderNames.TRANSFER_ENCODING);
+        String xff = h.get(X_FORWARDED_FOR);
+        String proto = h.get(X_FORWARDED_PROTO);
+        String fwdHost = h.get(X_FORWARDED_HOST);
+        Headers.stripHopByHop(h);
+        h.remove(HttpHeaderNames.EXPECT);
+        if (te != null && te.regionMatches(true, te.length() - 7, "chunked", 0, 7)) {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        h.set(X_FORWARDED_FOR, trusted && xff != null ? xff + ", " + peer : peer);
+        if (trusted && proto != null) {
+            h.set(X_FORWARDED_PROTO, proto);
+        } else {
+            h.set(X_FORWARDED_PROTO, HTTP);
+        }
+        if (!(trusted && fwdHost != null)) {
+            if (hostHeader != null) {
+                h.set(X_FORWARDED_HOST, hostHeader);
+            } else {
+                h.remove(X_FORWARDED_HOST);
+            }
+        }
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    private void attempt(Version v) {
+        version = v;
+        Upstream upstream = route.upstream(v);
+        attemptStart = System.nanoTime();
+        timedOut = false;
+        requestSent = false;
+        responseDeadline = 0;
+        request.headers().set(HttpHeaderNames.HOST, upstream.authority());
+        String key = UpstreamClients.key(upstream);
+        NettyUpstream pooled = loop.acquire(key);
+        if (pooled != null) {
+            attach(pooled);
+            return;
+        }
+        if (!requestDone) {
+            front.pause(NettyFrontHandler.PAUSE_CONNECT);
+        }
+        ChannelFuture f = loop.connect(upstream, key, (int) route.config().timeouts().connect().toMillis());
+        connecting = f;
+        f.addListener(this);
+    }
+
+    /** The connect of an attempt completed. */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        NettyUpstream fresh = f.isSuccess() ? (NettyUpstream) f.channel().pipeline().get("upstream") : null;
+        if (f != connecting) {
+            if (fresh != null) {
+                loop.release(fresh); // a stale attempt's connection is still a good one
+            }
+            return;
+        }
+        connecting = null;
+        front.resume(NettyFrontHandler.PAUSE_CONNECT);
+        if (done) {
+            if (fresh != null) {
+                loop.release(fresh);
+            }
+            return;
+        }
+        if (fresh == null) {
+            attemptFailed(Outcome.CONNECT_ERROR, f.cause(), true);
+            return;
+        }
+        attach(fresh);
+    }
+
+    private void attach(NettyUpstream u) {
+        up = u;
+        u.exchange = this;
+        u.draining = false;
+        u.cause = null;
+        u.lastActivity = loop.clock;
+        Channel c = u.channel;
+        if (bodyStarted) {
+            // Second attempt after the body already went to the canary: replay the kept copy.
+            front.writeUpstream(c, request);
+            front.writeUpstream(c, replay == null ? LastHttpContent.EMPTY_LAST_CONTENT
+                    : new DefaultLastHttpContent(replay.retainedDuplicate()));
+            requestWritten();
+            return;
+        }
+        bodyStarted = true;
+        front.writeUpstream(c, request);
+        ArrayDeque<HttpContent> q = queued;
+        if (q != null) {
+            HttpContent m;
+            while ((m = q.poll()) != null) {
+                front.writeUpstream(c, m);
+                if (m instanceof LastHttpContent) {
+                    requestWritten();
+                }
+            }
+        }
+        if (!c.isWritable()) {
+            front.pause(NettyFrontHandler.PAUSE_UPSTREAM);
+        }
+    }
+
+    private void requestWritten() {
+        requestSent = true;
+        if (!headSent) {
+            responseDeadline = loop.clock + NettyLoop.SWEEP_NANOS + route.config().timeouts().response().toNanos();
+        }
+    }
+
+    /** A piece of the client's request body. */
+    void onRequestContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (replayable) {
+            int n = c.content().readableBytes();
+            if (n > 0) {
+                if (replayBytes + n > route.config().fallback().maxReplayBody()) {
+                    replayable = false; // too big to keep: this request can no longer be replayed
+                    releaseReplay();
+                } else {
+                    if (replay == null) {
+                        replay = c.content().alloc().compositeBuffer(64);
+                    }
+                    replay.addComponent(true, c.content().retainedDuplicate());
+                    replayBytes += n;
+                }
+            }
+        }
+        if (last) {
+            requestDone = true;
+        }
+        NettyUpstream u = up;
+        if (u != null && !done) {
+            u.lastActivity = front.lastActivity;
+            front.writeUpstream(u.channel, c);
+            if (last) {
+                requestWritten();
+            } else if (!u.channel.isWritable()) {
+                front.pause(NettyFrontHandler.PAUSE_UPSTREAM);
+            }
+        } else if (!done && !bodyStarted) {
+            if (queued == null) {
+                queued = new ArrayDeque<>(4);
+            }
+            queued.add(c);
+        } else {
+            c.release(); // the attempt that streamed it already failed; only the copy is kept
+        }
+        if (last) {
+            front.requestBodyDone(this);
+        }
+    }
+
+    /** A message of the upstream's response. */
+    void onUpstream(NettyUpstream u, Object msg) {
+        if (u != up || done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse r) {
+            if (r.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                failUpstream(r.decoderResult().cause());
+                return;
+            }
+            int st = r.status().code();
+            if (st < 200 && st != 101) {
+                skipInformationalEnd = true; // 1xx: the final response follows
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            responseDeadline = 0;
+            if (mayFallBack && route.config().fallback().onStatus().contains(st) && canReplay()) {
+                Outcome outcome = Outcome.ofStatus(st);
+                long nanos = System.nanoTime() - attemptStart;
+                loop.observer.onAttempt(route, version, outcome, nanos);
+                breakerResult(outcome, nanos);
+                discard(u, r);
+                fallBack("status_" + st, null);
+                return;
+            }
+            relayHead(u, r, st);
+            return;
+        }
+        if (msg instanceof HttpContent c) {
+            if (skipInformationalEnd) {
+                c.release();
+                if (c instanceof LastHttpContent) {
+                    skipInformationalEnd = false;
+                }
+                return;
+            }
+            if (!headSent) {
+                c.release();
+                return;
+            }
+            if (c.decoderResult().isFailure()) {
+                c.release();
+                failUpstream(c.decoderResult().cause());
+                return;
+            }
+            Channel client = front.channel();
+            client.write(c, client.voidPromise());
+            u.flushClientLater(client);
+            if (c instanceof LastHttpContent) {
+                finishResponse(u);
+            } else if (!client.isWritable()) {
+                u.channel.config().setAutoRead(false);
+            }
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    private void relayHead(NettyUpstream u, HttpResponse r, int st) {
+        HttpHeaders h = r.headers();
+        u.keepAlive = Headers.keepAlive(r);
+        Headers.stripHopByHop(h);
+        RouteConfig rc = route.config();
+        if (setCookieIdentity != null) {
+            h.add(HttpHeaderNames.SET_COOKIE, Forwarding.identityCookie(rc.sticky(), setCookieIdentity));
+        }
+        if (rc.exposeVersionHeader()) {
+            h.set(VERSION_HEADER, version.tag());
+        }
+        boolean bodyless = head || st == 204 || st == 304 || st < 200;
+        if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (clientVersion == HttpVersion.HTTP_1_0) {
+                closeAfterResponse = true; // the body ends when the connection does
+            } else {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (closeAfterResponse || !clientKeepAlive || loop.shuttingDown) {
+            closeAfterResponse = true;
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion == HttpVersion.HTTP_1_0) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        r.setProtocolVersion(clientVersion);
+        headSent = true;
+        status = st;
+        Channel client = front.channel();
+        client.write(r, client.voidPromise());
+        u.flushClientLater(client);
+    }
+
+    private void finishResponse(NettyUpstream u) {
+        done = true;
+        responded = true;
+        long nanos = System.nanoTime() - attemptStart;
+        Outcome outcome = Outcome.ofStatus(status);
+        loop.observer.onAttempt(route, version, outcome, nanos);
+        breakerResult(outcome, nanos);
+        loop.observer.onClientResponse(route, version, status);
+        up = null;
+        u.exchange = null;
+        if (u.keepAlive && requestSent) {
+            loop.release(u);
+        } else {
+            u.channel.close();
+        }
+        releaseReplay();
+        front.resume(NettyFrontHandler.PAUSE_UPSTREAM | NettyFrontHandler.PAUSE_CONNECT);
+        front.exchangeFinished(this, closeAfterResponse);
+    }
+
+    /** Throws away a canary answer that will be replaced by stable's; small bodies keep the connection. */
+    private void discard(NettyUpstream u, HttpResponse r) {
+        String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        boolean keep = length != null && length.length() < 6 && Headers.keepAlive(r) && requestSent;
+        ReferenceCountUtil.release(r);
+        up = null;
+        u.exchange = null;
+        if (keep) {
+            u.keepAlive = true;
+            u.draining = true; // read to its end, then pooled again
+        } else {
+            u.channel.close();
+        }
+    }
+
+    /** Whether the request could be sent to stable now: the copy is complete. */
+    private boolean canReplay() {
+        return replayable && requestDone;
+    }
+
+    /** The current attempt's connection failed or must be abandoned. */
+    private void failUpstream(Throwable cause) {
+        NettyUpstream u = up;
+        if (u.cause == null) {
+            u.cause = cause;
+        }
+        u.exchange = null;
+        u.channel.close();
+        upstreamClosed(u, cause);
+    }
+
+    /** The current attempt's connection closed: before the head a failed attempt, after it a cut response. */
+    void upstreamClosed(NettyUpstream u, Throwable cause) {
+        if (u != up || done) {
+            return;
+        }
+        up = null;
+        Throwable c = cause != null ? cause : new IOException("Connection was closed");
+        if (!headSent) {
+            attemptFailed(timedOut || Forwarding.isTimeout(c) ? Outcome.TIMEOUT : Outcome.RESET, c, false);
+            return;
+        }
+        // Headers already reached the client: the only honest signal left is to cut the connection, so a
+        // truncated body is never passed off as complete.
+        done = true;
+        responded = true;
+        log.debug("route={} version={} response failed after its head: {}", route.name(), version.tag(), c.toString());
+        long nanos = System.nanoTime() - attemptStart;
+        loop.observer.onAttempt(route, version, Outcome.RESET, nanos);
+        breakerResult(Outcome.RESET, nanos);
+        loop.observer.onClientResponse(route, version, status);
+        releaseReplay();
+        front.channel().close();
+    }
+
+    private void attemptFailed(Outcome outcome, Throwable cause, boolean neverSent) {
+        long nanos = System.nanoTime() - attemptStart;
+        loop.observer.onAttempt(route, version, outcome, nanos);
+        NettyUpstream u = up;
+        if (u != null) {
+            up = null;
+            u.exchange = null;
+            u.channel.close();
+        }
+        breakerResult(outcome, nanos);
+        if (mayFallBack && (neverSent || canReplay())) {
+            fallBack(outcome.tag(), cause);
+            return;
+        }
+        respondError(outcome, cause);
+    }
+
+    private void fallBack(String reason, Throwable cause) {
+        log.warn("route={} version=canary fell back to stable: {}{}", route.name(), reason,
+                cause == null ? "" : " (" + Forwarding.reason(cause) + ")");
+        loop.observer.onFallback(route, reason);
+        mayFallBack = false;
+        if (!bodyStarted) {
+            replayable = false; // nothing was sent: stable gets the untouched request stream
+            releaseReplay();
+        }
+        attempt(Version.STABLE);
+    }
+
+    /** Reports a canary attempt's result to its breaker, once. */
+    private void breakerResult(Outcome outcome, long nanos) {
+        if (!breakerPermit) {
+            return;
+        }
+        breakerPermit = false;
+        Forwarding.recordOnBreaker(route.canaryBreaker(), outcome, nanos);
+    }
+
+    private void respondError(Outcome outcome, Throwable cause) {
+        done = true;
+        responded = true;
+        Forwarding.Failure failure = Forwarding.upstreamFailure(route, version, outcome, cause, timedOut);
+        log.debug("route={} version={} outcome={} {}", route.name(), version.tag(), outcome.tag(), failure.message());
+        releaseQueued();
+        releaseReplay();
+        if (!front.channel().isActive()) {
+            return;
+        }
+        // The unread rest of the request body would poison this keep-alive connection.
+        boolean bodyPending = !requestDone;
+        front.writeError(failure.error(), route.name(), failure.message(), clientVersion,
+                bodyPending || !clientKeepAlive || loop.shuttingDown);
+        loop.observer.onClientResponse(route, null, failure.error().status());
+        front.resume(NettyFrontHandler.PAUSE_UPSTREAM | NettyFrontHandler.PAUSE_CONNECT);
+        front.exchangeFinished(this, bodyPending || loop.shuttingDown);
+    }
+
+    /** The client connection closed. */
+    void clientGone() {
+        if (!done) {
+            done = true;
+            NettyUpstream u = up;
+            if (u != null) {
+                up = null;
+                u.exchange = null;
+                u.channel.close();
+            }
+            if (breakerPermit) {
+                breakerPermit = false;
+                route.canaryBreaker().releasePermission();
+            }
+        }
+        releaseQueued();
+        releaseReplay();
+    }
+
+    /** Called by the loop's sweep: enforces the response timeout and the upstream idle timeout. */
+    void sweep(long now) {
+        NettyUpstream u = up;
+        if (done || u == null) {
+            return;
+        }
+        if (responseDeadline != 0 && now - responseDeadline >= 0) {
+            timedOut = true;
+            responseDeadline = 0;
+            failUpstream(new Forwarding.ResponseTimeout(route.config().timeouts().response().toMillis()));
+            return;
+        }
+        long idle = route.config().timeouts().idle().toNanos();
+        if (idle > 0 && now - u.lastActivity > idle) {
+            failUpstream(new TimeoutException("no data for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms"));
+        }
+    }
+
+    void clientWritabilityChanged(boolean writable) {
+        NettyUpstream u = up;
+        if (writable && u != null && !u.channel.config().isAutoRead()) {
+            u.channel.config().setAutoRead(true);
+        }
+    }
+
+    void upstreamWritabilityChanged(boolean writable) {
+        if (writable) {
+            front.resume(NettyFrontHandler.PAUSE_UPSTREAM);
+        }
+    }
+
+    private void releaseQueued() {
+        ArrayDeque<HttpContent> q = queued;
+        if (q != null) {
+            HttpContent c;
+            while ((c = q.poll()) != null) {
+                c.release();
+            }
+        }
+    }
+
+    private void releaseReplay() {
+        CompositeByteBuf r = replay;
+        if (r != null) {
+            replay = null;
+            r.release();
+        }
+    }
+}

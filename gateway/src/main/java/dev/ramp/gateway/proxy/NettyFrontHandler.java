@@ -1,0 +1,463 @@
+package dev.ramp.gateway.proxy;
+
+import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.routing.Assignment;
+import dev.ramp.gateway.routing.Version;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * One client connection of the Netty engine: reads requests one at a time (HTTP/1.1 keep-alive; requests a
+ * client pipelines wait their turn), routes each and decides its version as {@link ProxyVerticle} does,
+ * then hands it to a {@link NettyExchange}. Answers what the gateway answers itself (404, 400, malformed
+ * requests) with the JSON of {@link GatewayError}. Confined to its event loop.
+ */
+final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
+    /** Reasons to stop reading from the client, as bits: reading resumes when none is left. */
+    static final int PAUSE_UPSTREAM = 1;
+    static final int PAUSE_CONNECT = 2;
+    static final int PAUSE_PIPELINE = 4;
+    private static final int MAX_PIPELINED = 64;
+
+    private final NettyLoop loop;
+    private Channel ch;
+    private String peer;
+    private RoutingSnapshot trustedFor;
+    private boolean trusted;
+    /** The exchange of the request being served, until both its request and its response are complete. */
+    private NettyExchange current;
+    /** The body of a request the gateway answered itself, read and dropped until its end. */
+    private boolean discarding;
+    /** A malformed request was answered: everything else is dropped until the connection closes. */
+    private boolean closing;
+    private boolean closeWhenIdle;
+    private ArrayDeque<Object> pipelined;
+    private int pauses;
+    private boolean reading;
+    private Channel pendingUpstreamFlush;
+    long lastActivity;
+
+    NettyFrontHandler(NettyLoop loop) {
+        this.loop = loop;
+    }
+
+    Channel channel() {
+        return ch;
+    }
+
+    NettyLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ch = ctx.channel();
+        if (ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+            peer = a.getAddress().getHostAddress();
+        }
+        lastActivity = System.nanoTime();
+        loop.opened(this);
+        if (loop.shuttingDown) {
+            ch.close();
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        loop.closed(this);
+        NettyExchange e = current;
+        if (e != null) {
+            current = null;
+            e.clientGone();
+        }
+        if (pipelined != null) {
+            pipelined.forEach(ReferenceCountUtil::release);
+            pipelined.clear();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a reset client; the exchange learns of it in channelInactive
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
+        lastActivity = loop.clock;
+        if (pipelined != null && !pipelined.isEmpty()) {
+            queue(msg);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        Channel up = pendingUpstreamFlush;
+        if (up != null) {
+            pendingUpstreamFlush = null;
+            up.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        NettyExchange e = current;
+        if (e != null) {
+            e.clientWritabilityChanged(ch.isWritable());
+        }
+    }
+
+    /** Writes to an upstream channel, flushed at the end of this read burst (or now, outside one). */
+    void writeUpstream(Channel up, Object msg) {
+        up.write(msg, up.voidPromise());
+        if (reading) {
+            if (pendingUpstreamFlush != null && pendingUpstreamFlush != up) {
+                pendingUpstreamFlush.flush();
+            }
+            pendingUpstreamFlush = up;
+        } else {
+            up.flush();
+        }
+    }
+
+    private void queue(Object msg) {
+        if (pipelined == null) {
+            pipelined = new ArrayDeque<>();
+        }
+        pipelined.add(msg);
+        if (pipelined.size() > MAX_PIPELINED) {
+            pause(PAUSE_PIPELINE);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest req) {
+            if (current != null || discarding) {
+                queue(msg);
+                return;
+            }
+            DecoderResult dr = req.decoderResult();
+            if (dr.isFailure()) {
+                ReferenceCountUtil.release(msg);
+                malformed(dr.cause());
+                return;
+            }
+            onRequest(req);
+            if (msg instanceof HttpContent c) {
+                content(c);
+            }
+            return;
+        }
+        if (msg instanceof HttpContent c) {
+            if (c.decoderResult().isFailure()) {
+                c.release();
+                NettyExchange e = current;
+                if (e != null) {
+                    current = null;
+                    e.clientGone(); // a broken body must not reach the upstream as if complete
+                }
+                malformed(c.decoderResult().cause());
+                return;
+            }
+            content(c);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    private void content(HttpContent c) {
+        NettyExchange e = current;
+        if (e != null && !e.requestDone) {
+            e.onRequestContent(c);
+            return;
+        }
+        c.release();
+        if (discarding && c instanceof LastHttpContent) {
+            discarding = false;
+            next();
+        }
+    }
+
+    /** Routes the request and decides its version, as ProxyVerticle#handle does. */
+    private void onRequest(HttpRequest req) {
+        RoutingSnapshot snap = loop.snapshot.get();
+        HttpHeaders h = req.headers();
+        String hostHeader = h.get(HttpHeaderNames.HOST);
+        String host = hostOnly(hostHeader);
+        String path = path(req.uri());
+        boolean keepAlive = Headers.keepAlive(req);
+        boolean bodyFollows = !(req instanceof LastHttpContent);
+        LiveRoute route = path == null ? null : snap.table().match(host, path);
+        if (route == null) {
+            answer(req, keepAlive, bodyFollows, GatewayError.NO_ROUTE, null, Forwarding.noRouteMessage(host, path));
+            loop.observer.onClientResponse(null, null, GatewayError.NO_ROUTE.status());
+            return;
+        }
+        RouteConfig rc = route.config();
+        if (snap != trustedFor) {
+            trustedFor = snap;
+            trusted = snap.trusted(peer);
+        }
+        Version override = null;
+        String overrideValue = h.get(rc.override().header());
+        if (overrideValue != null && trusted) {
+            override = Assignment.parseOverride(overrideValue);
+            if (override == null) {
+                answer(req, keepAlive, bodyFollows, GatewayError.BAD_REQUEST, route.name(),
+                        Forwarding.badOverrideMessage(rc.override().header(), overrideValue));
+                loop.observer.onClientResponse(route, null, GatewayError.BAD_REQUEST.status());
+                return;
+            }
+        }
+        String identity = h.get(rc.sticky().userHeader());
+        String newCookie = null;
+        if (identity == null || identity.isEmpty()) {
+            identity = cookie(h, rc.sticky().cookie());
+            if (identity == null || identity.isEmpty()) {
+                identity = newCookie = Forwarding.randomId();
+            }
+        }
+        Version version = Assignment.decide(route.name(), identity, route.effectiveWeightBasisPoints(),
+                route.reverted(), override, rc.override().canaryUsers(), rc.override().stableUsers());
+        if (h.contains(HttpHeaderNames.EXPECT) && io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(req)) {
+            ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER), ch.voidPromise());
+        }
+        NettyExchange e = new NettyExchange(this, req, route, peer, trusted, hostHeader, newCookie, keepAlive);
+        current = e;
+        e.start(version);
+    }
+
+    /** The exchange's response is complete (relayed or answered); the next request may start once its body is read. */
+    void exchangeFinished(NettyExchange e, boolean closeConnection) {
+        if (current != e) {
+            return;
+        }
+        if (closeConnection || !e.clientKeepAlive) {
+            current = null;
+            closing = true;
+            closeAfterWrites();
+            return;
+        }
+        if (e.requestDone) {
+            current = null;
+            next();
+        }
+    }
+
+    /** The request's body ended after its response did. */
+    void requestBodyDone(NettyExchange e) {
+        if (current == e && e.responded) {
+            current = null;
+            next();
+        }
+    }
+
+    /** Starts the next pipelined request, if any; otherwise resumes reading. */
+    private void next() {
+        if (closeWhenIdle || loop.shuttingDown) {
+            closing = true;
+            closeAfterWrites();
+            return;
+        }
+        ArrayDeque<Object> q = pipelined;
+        if (q != null) {
+            Object m;
+            while (!closing && (m = q.peek()) != null) {
+                if (m instanceof HttpRequest && (current != null || discarding)) {
+                    break; // the next request waits until this one is complete
+                }
+                q.poll();
+                dispatch(m);
+            }
+            if (q.isEmpty()) {
+                resume(PAUSE_PIPELINE);
+            }
+        }
+    }
+
+    void closeWhenIdle() {
+        closeWhenIdle = true;
+        if (current == null && !discarding) {
+            ch.close();
+        }
+    }
+
+    private void closeAfterWrites() {
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    void pause(int reason) {
+        int before = pauses;
+        pauses |= reason;
+        if (before == 0 && pauses != 0) {
+            ch.config().setAutoRead(false);
+        }
+    }
+
+    void resume(int reason) {
+        int before = pauses;
+        pauses &= ~reason;
+        if (before != 0 && pauses == 0) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    void sweep(long now) {
+        NettyExchange e = current;
+        if (e != null) {
+            e.sweep(now);
+        } else if (loop.clientIdleNanos > 0 && now - lastActivity > loop.clientIdleNanos) {
+            ch.close();
+        }
+    }
+
+    /** A response the gateway produces itself, written and flushed at once. */
+    void writeError(GatewayError error, String route, String message, HttpVersion version, boolean close) {
+        byte[] body = error.bodyBytes(route, message);
+        FullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(error.status()),
+                Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (close) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (version == HttpVersion.HTTP_1_0) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        lastActivity = loop.clock;
+        ch.writeAndFlush(r, ch.voidPromise());
+    }
+
+    private void answer(HttpRequest req, boolean keepAlive, boolean bodyFollows, GatewayError error, String route,
+                        String message) {
+        boolean close = !keepAlive || closeWhenIdle || loop.shuttingDown;
+        writeError(error, route, message, req.protocolVersion(), close);
+        if (close) {
+            closing = true;
+            closeAfterWrites();
+        } else if (bodyFollows) {
+            discarding = true;
+        }
+    }
+
+    /** A request the decoder rejected: JSON 400/414/431, then the connection is closed. */
+    private void malformed(Throwable cause) {
+        Forwarding.Failure f = Forwarding.malformed(cause);
+        writeError(f.error(), null, f.message(), HttpVersion.HTTP_1_1, true);
+        closing = true;
+        closeAfterWrites();
+    }
+
+    /** The Host header without its port (as Vert.x's authority host), or null. */
+    static String hostOnly(String hostHeader) {
+        if (hostHeader == null) {
+            return null;
+        }
+        if (!hostHeader.isEmpty() && hostHeader.charAt(0) == '[') {
+            int end = hostHeader.indexOf(']');
+            return end < 0 ? hostHeader : hostHeader.substring(0, end + 1);
+        }
+        int colon = hostHeader.lastIndexOf(':');
+        return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
+    }
+
+    /** The path of a request target (origin or absolute form), without the query; null when there is none. */
+    static String path(String uri) {
+        int start = 0;
+        if (uri.isEmpty()) {
+            return null;
+        }
+        if (uri.charAt(0) != '/') {
+            int scheme = uri.indexOf("://");
+            if (scheme < 0) {
+                return null;
+            }
+            start = uri.indexOf('/', scheme + 3);
+            if (start < 0) {
+                return "/";
+            }
+        }
+        int q = uri.indexOf('?', start);
+        if (q < 0) {
+            return start == 0 ? uri : uri.substring(start);
+        }
+        return uri.substring(start, q);
+    }
+
+    /** The value of cookie {@code name} in the request's Cookie headers, or null. */
+    static String cookie(HttpHeaders h, String name) {
+        Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.COOKIE);
+        while (it.hasNext()) {
+            CharSequence v = it.next();
+            int n = v.length();
+            int i = 0;
+            while (i < n) {
+                while (i < n && (v.charAt(i) == ' ' || v.charAt(i) == ';')) {
+                    i++;
+                }
+                int end = i;
+                while (end < n && v.charAt(end) != ';') {
+                    end++;
+                }
+                int eq = i;
+                while (eq < end && v.charAt(eq) != '=') {
+                    eq++;
+                }
+                if (eq - i == name.length() && regionEquals(v, i, name) && eq < end) {
+                    int s = eq + 1;
+                    int e = end;
+                    while (e > s && v.charAt(e - 1) == ' ') {
+                        e--;
+                    }
+                    if (e - s >= 2 && v.charAt(s) == '"' && v.charAt(e - 1) == '"') {
+                        s++;
+                        e--;
+                    }
+                    return v.subSequence(s, e).toString();
+                }
+                i = end + 1;
+            }
+        }
+        return null;
+    }
+
+    private static boolean regionEquals(CharSequence v, int at, String name) {
+        for (int k = 0; k < name.length(); k++) {
+            if (v.charAt(at + k) != name.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isLast(HttpObject o) {
+        return o instanceof LastHttpContent;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.ramp.gateway.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The traffic listener of the {@code netty} engine: its own event loops (epoll where the native transport
+ * loads, NIO elsewhere), one listening socket, and per loop a {@link NettyLoop} with that loop's client
+ * connections and upstream pools. Same behaviour as the {@link ProxyVerticle}s of the {@code vertx} engine;
+ * the admin API stays on Vert.x.
+ */
+public final class NettyProxyServer {
+    private static final Logger log = LoggerFactory.getLogger(NettyProxyServer.class);
+
+    private final EventLoopGroup group;
+    private final List<NettyLoop> loops;
+    private final Channel server;
+    private final boolean epoll;
+    private final DnsAddressResolverGroup resolver;
+
+    private NettyProxyServer(EventLoopGroup group, List<NettyLoop> loops, Channel server, boolean epoll,
+                             DnsAddressResolverGroup resolver) {
+        this.group = group;
+        this.resolver = resolver;
+        this.loops = loops;
+        this.server = server;
+        this.epoll = epoll;
+    }
+
+    /** Binds {@code host:port} (0: ephemeral) on {@code threads} new event loops; blocks until bound. */
+    public static NettyProxyServer start(String host, int port, int threads, long clientIdleMillis,
+                                         Supplier<RoutingSnapshot> snapshot, ProxyObserver observer)
+            throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ramp-proxy"), io);
+        Class<? extends SocketChannel> socket = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        Class<? extends ServerSocketChannel> serverSocket = epoll ? EpollServerSocketChannel.class
+                                                                   : NioServerSocketChannel.class;
+        WriteBufferWaterMark marks = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+        // Upstream host names resolve asynchronously on the loop (hosts file first), never blocking it.
+        Class<? extends DatagramChannel> datagram = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        DnsAddressResolverGroup resolver = new DnsAddressResolverGroup(datagram,
+                DnsServerAddressStreamProviders.platformDefault());
+        Bootstrap upstreams = new Bootstrap()
+                .channel(socket)
+                .resolver(resolver)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks);
+        Map<EventExecutor, NettyLoop> byLoop = new IdentityHashMap<>();
+        List<NettyLoop> loops = new ArrayList<>();
+        for (EventExecutor e : group) {
+            NettyLoop l = new NettyLoop((EventLoop) e, upstreams, snapshot, observer, clientIdleMillis);
+            byLoop.put(e, l);
+            loops.add(l);
+        }
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(16 * 1024)
+                .setMaxChunkSize(64 * 1024)
+                // Relayed, not interpreted: the decoder already splits lines, so CR/LF cannot be smuggled in.
+                .setValidateHeaders(false);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(serverSocket)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        NettyLoop l = byLoop.get(ch.eventLoop());
+                        if (l == null) {
+                            throw new IllegalStateException("channel on an unknown event loop " + ch.eventLoop());
+                        }
+                        ch.pipeline().addLast("codec", new HttpServerCodec(decoder))
+                                .addLast("proxy", new NettyFrontHandler(l));
+                    }
+                });
+        Channel server;
+        try {
+            server = b.bind(host, port).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            resolver.close();
+            throw e;
+        }
+        loops.forEach(l -> l.loop.execute(l::startSweeping));
+        log.info("netty engine: {} transport, {} event loop(s)", epoll ? "epoll" : "nio", threads);
+        return new NettyProxyServer(group, loops, server, epoll, resolver);
+    }
+
+    /** The bound port. */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Whether the native epoll transport is in use. */
+    public boolean epoll() {
+        return epoll;
+    }
+
+    /** Drops pools of upstream origins that are no longer configured (each on its own loop). */
+    public void retainUpstreams(Set<String> keys) {
+        for (NettyLoop l : loops) {
+            l.loop.execute(() -> l.retain(keys));
+        }
+    }
+
+    /**
+     * Stops accepting, lets in-flight requests finish for up to {@code graceMillis} (idle keep-alive
+     * connections close at once, busy ones after their response), then closes everything. Blocks.
+     */
+    public void shutdown(long graceMillis) {
+        server.close().syncUninterruptibly();
+        for (NettyLoop l : loops) {
+            l.loop.execute(l::beginShutdown);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        while (System.nanoTime() < deadline && loops.stream().anyMatch(l -> l.openConnections() > 0)) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (NettyLoop l : loops) {
+            l.loop.execute(l::closeAll);
+        }
+        resolver.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

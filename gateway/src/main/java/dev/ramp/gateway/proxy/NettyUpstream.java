@@ -1,0 +1,114 @@
+package dev.ramp.gateway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One keep-alive connection to an upstream origin, on the event loop of the client connections it serves.
+ * Used by one exchange at a time (no pipelining); between exchanges it waits in its loop's pool. Passes the
+ * upstream's response to its exchange and flushes what that wrote to the client once per read burst.
+ */
+final class NettyUpstream extends ChannelInboundHandlerAdapter {
+    final NettyLoop loop;
+    final String key;
+    final Channel channel;
+    /** The exchange this connection serves now, or null while pooled or draining. */
+    NettyExchange exchange;
+    /** Reading the rest of a discarded response so the connection can be pooled again. */
+    boolean draining;
+    /** Whether the upstream keeps the connection open after the current response. */
+    boolean keepAlive;
+    long idleSince;
+    long lastActivity;
+    /** Why the connection failed, when known (read by the exchange on close). */
+    Throwable cause;
+    /** A client channel written to in this read burst, flushed at its end. */
+    Channel pendingClientFlush;
+
+    NettyUpstream(NettyLoop loop, String key, Channel channel) {
+        this.loop = loop;
+        this.key = key;
+        this.channel = channel;
+    }
+
+    /** Flushes {@code client} at the end of this read burst (the previous one now, if it was another). */
+    void flushClientLater(Channel client) {
+        Channel c = pendingClientFlush;
+        if (c != client) {
+            if (c != null) {
+                c.flush();
+            }
+            pendingClientFlush = client;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastActivity = loop.clock;
+        NettyExchange e = exchange;
+        if (e != null) {
+            e.onUpstream(this, msg);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+        if (draining) {
+            if (msg instanceof HttpResponse r && r.decoderResult().isFailure()) {
+                draining = false;
+                channel.close();
+            } else if (msg instanceof LastHttpContent) {
+                draining = false;
+                if (keepAlive) {
+                    loop.release(this);
+                } else {
+                    channel.close();
+                }
+            }
+            return;
+        }
+        // Bytes on an idle pooled connection: the upstream is not speaking HTTP/1.1 keep-alive as we expect.
+        channel.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Channel c = pendingClientFlush;
+        if (c != null) {
+            pendingClientFlush = null;
+            c.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        NettyExchange e = exchange;
+        if (e != null) {
+            e.upstreamWritabilityChanged(channel.isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Channel c = pendingClientFlush;
+        if (c != null) {
+            pendingClientFlush = null;
+            c.flush();
+        }
+        NettyExchange e = exchange;
+        if (e != null) {
+            exchange = null;
+            e.upstreamClosed(this, cause);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+        if (cause == null) {
+            cause = t;
+        }
+        ctx.close();
+    }
+}
