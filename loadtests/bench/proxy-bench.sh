@@ -5,7 +5,7 @@
 #
 #   bash loadtests/bench/proxy-bench.sh            # DURATION=15 CONNS=64 by default
 #   DURATION=30 bash loadtests/bench/proxy-bench.sh
-#   ENGINE=netty bash loadtests/bench/proxy-bench.sh   # Ramp's data-path engine: vertx (default) or netty
+#   ENGINE=vertx bash loadtests/bench/proxy-bench.sh   # Ramp on the vertx engine (netty is the default)
 #
 # Installs Debian's nginx-light and wrk when missing. Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
