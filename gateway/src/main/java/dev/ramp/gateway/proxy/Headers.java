@@ -61,26 +61,45 @@ final class Headers {
 
     /** Removes every header a Connection value names (other than the common close and keep-alive). */
     private static void removeListed(io.netty.handler.codec.http.HttpHeaders h, String connection) {
-        int i = 0;
-        int n = connection.length();
-        while (i < n) {
-            int comma = connection.indexOf(',', i);
-            int end = comma < 0 ? n : comma;
-            int s = i;
-            int e = end;
-            while (s < e && connection.charAt(s) == ' ') {
-                s++;
-            }
-            while (e > s && connection.charAt(e - 1) == ' ') {
-                e--;
-            }
+        anyToken(connection, (s, e) -> {
             int len = e - s;
-            if (len > 0 && !(len == 5 && connection.regionMatches(true, s, "close", 0, 5))
+            if (!(len == 5 && connection.regionMatches(true, s, "close", 0, 5))
                 && !(len == 10 && connection.regionMatches(true, s, "keep-alive", 0, 10))) {
                 h.remove(connection.substring(s, e));
             }
+            return false;
+        });
+    }
+
+    /** Sees one token of a comma-separated header value, as [start, end) of the value; true stops the walk. */
+    private interface TokenVisitor {
+        boolean visit(int start, int end);
+    }
+
+    /**
+     * Walks the comma-separated tokens of {@code value}, trimmed of spaces, skipping empty ones, until the
+     * visitor returns true; returns whether it did.
+     */
+    private static boolean anyToken(String value, TokenVisitor visitor) {
+        int i = 0;
+        int n = value.length();
+        while (i < n) {
+            int comma = value.indexOf(',', i);
+            int end = comma < 0 ? n : comma;
+            int s = i;
+            int e = end;
+            while (s < e && value.charAt(s) == ' ') {
+                s++;
+            }
+            while (e > s && value.charAt(e - 1) == ' ') {
+                e--;
+            }
+            if (e > s && visitor.visit(s, e)) {
+                return true;
+            }
             i = end + 1;
         }
+        return false;
     }
 
     /**
@@ -109,27 +128,7 @@ final class Headers {
 
     /** Whether {@code name} is one of the comma-separated tokens of a Connection header value. */
     static boolean listedIn(String connection, String name) {
-        if (connection == null) {
-            return false;
-        }
-        int i = 0;
-        int n = connection.length();
-        while (i < n) {
-            int comma = connection.indexOf(',', i);
-            int end = comma < 0 ? n : comma;
-            int s = i;
-            int e = end;
-            while (s < e && connection.charAt(s) == ' ') {
-                s++;
-            }
-            while (e > s && connection.charAt(e - 1) == ' ') {
-                e--;
-            }
-            if (e - s == name.length() && connection.regionMatches(true, s, name, 0, name.length())) {
-                return true;
-            }
-            i = end + 1;
-        }
-        return false;
+        return connection != null && anyToken(connection, (s, e) ->
+                e - s == name.length() && connection.regionMatches(true, s, name, 0, name.length()));
     }
 }
