@@ -182,9 +182,10 @@ public final class Gateway implements AutoCloseable {
         snapshot.get().routes().forEach(r -> previous.put(r.name(), r));
         RoutingSnapshot next = snapshotOf(config, previous, metrics);
         guards.sync(next, previous);
+        // The error is cleared before the new routes serve: whoever sees the new config never sees the old error.
+        configState.loaded(config);
         snapshot.set(next);
         recordChanges(previous, next);
-        configState.loaded(config);
         Set<String> keep = new HashSet<>();
         for (RouteConfig rc : config.routes()) {
             keep.add(UpstreamClients.key(rc.stable(), rc.timeouts()));
