@@ -74,6 +74,9 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
     private final ScheduledExecutorService executor;
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Map<String, Long> nextDue = new ConcurrentHashMap<>();
+    /** Last seen state of each canary breaker, to log transitions (only the sweep thread touches it). */
+    private final Map<io.github.resilience4j.circuitbreaker.CircuitBreaker, io.github.resilience4j.circuitbreaker.CircuitBreaker.State>
+            breakerStates = new java.util.WeakHashMap<>();
     private volatile RoutingSnapshot current;
 
     public GuardService(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock) {
@@ -215,6 +218,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
         }
         long now = nanoClock.getAsLong();
         for (LiveRoute route : snap.routes()) {
+            logBreakerTransition(route);
             RouteGuard guard = route.state().guard();
             if (guard == null) {
                 continue;
@@ -229,6 +233,19 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
             } catch (RuntimeException e) {
                 log.error("route={} guard evaluation failed", route.name(), e);
             }
+        }
+    }
+
+    private void logBreakerTransition(LiveRoute route) {
+        var breaker = route.canaryBreaker();
+        if (breaker == null) {
+            return;
+        }
+        var state = breaker.getState();
+        var before = breakerStates.put(breaker, state);
+        if (before != null && before != state) {
+            log.info("route={} version={} canary circuit breaker {} -> {}", route.name(),
+                    route.config().canary().version(), before, state);
         }
     }
 

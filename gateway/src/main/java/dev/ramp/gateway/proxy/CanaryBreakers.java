@@ -6,8 +6,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.util.Map;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Creates the canary circuit breakers (Resilience4j) and keeps a route's breaker across a reload while its
@@ -15,8 +13,6 @@ import org.slf4j.LoggerFactory;
  * is down.
  */
 public final class CanaryBreakers {
-    private static final Logger log = LoggerFactory.getLogger(CanaryBreakers.class);
-
     private CanaryBreakers() {}
 
     /** The breaker for {@code route}: the previous route's if still valid, a new one, or null if disabled. */
@@ -39,10 +35,9 @@ public final class CanaryBreakers {
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .writableStackTraceEnabled(false)
                 .build();
-        CircuitBreaker breaker = CircuitBreaker.of(route.name() + "-canary", config,
+        // No event subscription: with any consumer, Resilience4j builds an event (and a ZonedDateTime) on
+        // every call. State transitions are logged by the guard service's periodic sweep instead.
+        return CircuitBreaker.of(route.name() + "-canary", config,
                 Map.of("route", route.name(), "version", route.canary().version()));
-        breaker.getEventPublisher().onStateTransition(e -> log.info("route={} version=canary canary circuit breaker {}",
-                route.name(), e.getStateTransition()));
-        return breaker;
     }
 }

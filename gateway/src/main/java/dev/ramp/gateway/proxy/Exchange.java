@@ -111,7 +111,7 @@ final class Exchange {
         attemptStart = System.nanoTime();
         timedOut = false;
         upstreamRequest = null;
-        clients.client(upstream, rc.timeouts()).request(options).onComplete(this::onConnected);
+        clients.client(upstream, rc.timeouts(), route.poolKey(v)).request(options).onComplete(this::onConnected);
     }
 
     private void onConnected(AsyncResult<HttpClientRequest> ar) {

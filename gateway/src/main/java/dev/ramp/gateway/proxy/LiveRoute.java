@@ -14,6 +14,9 @@ public final class LiveRoute {
     private final RouteConfig config;
     private final CircuitBreaker canaryBreaker;
     private final RouteState state;
+    /** Upstream pool keys, computed once per snapshot instead of once per request. */
+    private final String stableKey;
+    private final String canaryKey;
 
     /**
      * @param canaryBreaker the canary's breaker, kept across reloads while the canary is unchanged; null when
@@ -24,6 +27,13 @@ public final class LiveRoute {
         this.config = config;
         this.canaryBreaker = canaryBreaker;
         this.state = state;
+        this.stableKey = UpstreamClients.key(config.stable(), config.timeouts());
+        this.canaryKey = UpstreamClients.key(config.canary(), config.timeouts());
+    }
+
+    /** The key of the upstream pool that serves {@code version} on this route. */
+    public String poolKey(Version version) {
+        return version == Version.CANARY ? canaryKey : stableKey;
     }
 
     /** A route with fresh state (tests, first load). */

@@ -162,7 +162,7 @@ final class NettyExchange implements ChannelFutureListener {
         requestSent = false;
         responseDeadline = 0;
         request.headers().set(HttpHeaderNames.HOST, upstream.authority());
-        String key = UpstreamClients.key(upstream, route.config().timeouts());
+        String key = route.poolKey(v);
         NettyUpstream pooled = loop.acquire(key);
         if (pooled != null) {
             attach(pooled);

@@ -31,8 +31,8 @@ public final class UpstreamClients {
         return vertx;
     }
 
-    HttpClientAgent client(Upstream upstream, Timeouts timeouts) {
-        String key = key(upstream, timeouts);
+    /** The pool for {@code upstream}; {@code key} is {@link #key(Upstream, Timeouts)} of the two, precomputed. */
+    HttpClientAgent client(Upstream upstream, Timeouts timeouts, String key) {
         HttpClientAgent c = clients.get(key);
         if (c == null) {
             HttpClientOptions options = new HttpClientOptions()
