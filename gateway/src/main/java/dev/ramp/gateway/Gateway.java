@@ -147,8 +147,8 @@ public final class Gateway implements AutoCloseable {
                 .events(events)
                 .configState(configState)
                 .ready(() -> ready)
-                .statusSource(() -> guards)
-                .routeControl(() -> guards)
+                .statusSource(guards)
+                .routeControl(guards)
                 .build();
         adminPort = admin.start().await(30, TimeUnit.SECONDS);
         log.info("admin API on {}:{} (token {})", config.admin().listen().host(), adminPort,

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,20 +59,7 @@ public class FallbackSimulation extends Simulation {
 
     private final HttpProtocolBuilder protocol = Ramp.protocol("fallback", Ramp.CONNECTIONS);
 
-    private final String runId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-    private final Iterator<Map<String, Object>> ids = new Iterator<>() {
-        private final AtomicLong next = new AtomicLong();
-
-        @Override
-        public boolean hasNext() {
-            return true;
-        }
-
-        @Override
-        public Map<String, Object> next() {
-            return Map.of("uid", "fallback-" + runId + "-" + next.getAndIncrement());
-        }
-    };
+    private final Iterator<Map<String, Object>> ids = Ramp.uniqueIds(Ramp.runPrefix("fallback"));
 
     private final ScenarioBuilder traffic = scenario("GETs through the gateway")
             .feed(ids)

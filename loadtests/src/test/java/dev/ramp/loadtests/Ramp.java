@@ -11,8 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,6 +67,27 @@ final class Ramp {
     }
 
     /** The HTTP protocol every simulation uses: shared keep-alive pool, bounded per host. */
+    /** An endless feeder of distinct user ids {@code prefix0, prefix1, ...} under the key {@code uid}. */
+    static Iterator<Map<String, Object>> uniqueIds(String prefix) {
+        AtomicLong next = new AtomicLong();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Map<String, Object> next() {
+                return Map.of("uid", prefix + next.getAndIncrement());
+            }
+        };
+    }
+
+    /** A prefix unique to this run, so ids (and their buckets) differ between runs: {@code name-<random>-}. */
+    static String runPrefix(String name) {
+        return name + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36) + "-";
+    }
+
     static HttpProtocolBuilder protocol(String simulation, int connectionsPerHost) {
         return http.shareConnections()
                 .maxConnectionsPerHost(connectionsPerHost)

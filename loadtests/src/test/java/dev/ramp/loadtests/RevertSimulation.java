@@ -23,7 +23,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -74,20 +73,7 @@ public class RevertSimulation extends Simulation {
 
     private final HttpProtocolBuilder protocol = Ramp.protocol("revert", Ramp.CONNECTIONS);
 
-    private final String runId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-    private final Iterator<Map<String, Object>> ids = new Iterator<>() {
-        private final AtomicLong next = new AtomicLong();
-
-        @Override
-        public boolean hasNext() {
-            return true;
-        }
-
-        @Override
-        public Map<String, Object> next() {
-            return Map.of("uid", "revert-" + runId + "-" + next.getAndIncrement());
-        }
-    };
+    private final Iterator<Map<String, Object>> ids = Ramp.uniqueIds(Ramp.runPrefix("revert"));
 
     /** Called for every response, OK or not (a 500 from the canary is exactly what we count). */
     private void observe(String version) {

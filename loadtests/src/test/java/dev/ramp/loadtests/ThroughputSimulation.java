@@ -16,9 +16,7 @@ import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -95,20 +93,6 @@ public class ThroughputSimulation extends Simulation {
 
     private final HttpProtocolBuilder protocol = Ramp.protocol("throughput", users);
 
-    private static Iterator<Map<String, Object>> ids(String prefix) {
-        AtomicLong next = new AtomicLong();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Map<String, Object> next() {
-                return Map.of("uid", prefix + next.getAndIncrement());
-            }
-        };
-    }
 
     /** A user sends requestsPerUser GETs back to back over the shared keep-alive pool. */
     private ScenarioBuilder load(String name, String url, Target target) {
@@ -119,7 +103,7 @@ public class ThroughputSimulation extends Simulation {
                 return response;
             });
         }
-        return scenario(name).feed(ids(name + "-")).exec(repeat(requestsPerUser).on(
+        return scenario(name).feed(Ramp.uniqueIds(name + "-")).exec(repeat(requestsPerUser).on(
                 exec(session -> session.set("sentNanos", System.nanoTime())).exec(get)));
     }
 

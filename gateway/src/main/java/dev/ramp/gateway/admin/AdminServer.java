@@ -56,8 +56,8 @@ public final class AdminServer {
     private final EventLog events;
     private final ConfigState configState;
     private final BooleanSupplier ready;
-    private final Supplier<RouteStatusSource> statusSource;
-    private final Supplier<RouteControl> control;
+    private final RouteStatusSource statusSource;
+    private final RouteControl control;
     private HttpServer server;
 
     private AdminServer(Builder b) {
@@ -177,7 +177,7 @@ public final class AdminServer {
         }
         Future<JsonObject> result;
         try {
-            RouteControl c = control.get();
+            RouteControl c = control;
             result = action.equals("revert") ? c.revert(name, "manual") : c.resume(name);
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
@@ -261,7 +261,7 @@ public final class AdminServer {
                 .put("loadedAt", c.loadedAt() == null ? null : c.loadedAt().toString())
                 .put("lastError", c.lastError());
         JsonArray routes = new JsonArray();
-        RouteStatusSource source = statusSource.get();
+        RouteStatusSource source = statusSource;
         for (LiveRoute r : snap.routes()) {
             JsonObject guard = source.guardStatus(r);
             routes.add(new JsonObject()
@@ -329,8 +329,8 @@ public final class AdminServer {
         private EventLog events;
         private ConfigState configState;
         private BooleanSupplier ready;
-        private Supplier<RouteStatusSource> statusSource;
-        private Supplier<RouteControl> control;
+        private RouteStatusSource statusSource;
+        private RouteControl control;
 
         private Builder() {}
 
@@ -370,14 +370,14 @@ public final class AdminServer {
             return this;
         }
 
-        /** Read per request, so the guard can be swapped in after start. */
-        public Builder statusSource(Supplier<RouteStatusSource> value) {
+        /** The guard's view of each route: state, latch, window. */
+        public Builder statusSource(RouteStatusSource value) {
             statusSource = Objects.requireNonNull(value, "statusSource");
             return this;
         }
 
-        /** Read per request, so the guard can be swapped in after start. */
-        public Builder routeControl(Supplier<RouteControl> value) {
+        /** The kill switch behind revert and resume. */
+        public Builder routeControl(RouteControl value) {
             control = Objects.requireNonNull(value, "routeControl");
             return this;
         }

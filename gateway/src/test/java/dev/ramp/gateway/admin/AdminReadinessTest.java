@@ -32,8 +32,8 @@ class AdminReadinessTest {
                     .events(gateway.events())
                     .configState(gateway.configState())
                     .ready(ready::get)
-                    .statusSource(gateway::guards)
-                    .routeControl(gateway::guards)
+                    .statusSource(gateway.guards())
+                    .routeControl(gateway.guards())
                     .build();
             try {
                 int port = server.start().await(10, TimeUnit.SECONDS);
