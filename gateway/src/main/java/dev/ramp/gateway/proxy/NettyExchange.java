@@ -125,6 +125,11 @@ final class NettyExchange implements ChannelFutureListener {
         attempt(v);
     }
 
+    /** Whether the request is a HEAD (its response has no body). */
+    boolean isHead() {
+        return head;
+    }
+
     /** Rewrites the client's request head in place into the one every attempt sends (Host is per attempt). */
     private void prepareRequest() {
         HttpHeaders h = request.headers();

@@ -7,8 +7,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -110,21 +110,23 @@ final class NettyLoop {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("codec", new HttpClientCodec(upstreamDecoder(), false, false))
-                                .addLast("upstream", new NettyUpstream(NettyLoop.this, key, ch));
+                        NettyUpstream u = new NettyUpstream(NettyLoop.this, key, ch);
+                        ch.pipeline().addLast("decoder", new UpstreamResponseDecoder(UPSTREAM_DECODER, u))
+                                .addLast("encoder", new HttpRequestEncoder())
+                                .addLast("upstream", u);
                     }
                 });
         return b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
     }
 
-    static HttpDecoderConfig upstreamDecoder() {
-        return new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(16 * 1024)
-                .setMaxChunkSize(64 * 1024)
-                // Relayed, not interpreted: the decoder already splits lines, so CR/LF cannot be smuggled in.
-                .setValidateHeaders(false);
-    }
+    /** Read by each decoder when it is made, never changed. */
+    static final HttpDecoderConfig UPSTREAM_DECODER = new HttpDecoderConfig()
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(16 * 1024)
+            .setMaxChunkSize(64 * 1024)
+            // Relayed, not interpreted: the decoder already splits lines, so CR/LF cannot be smuggled in.
+            .setHeadersFactory(FlatHeaders.FACTORY)
+            .setTrailersFactory(FlatHeaders.FACTORY);
 
     /** Drops pools of origins no longer configured. */
     void retain(Set<String> keys) {

@@ -98,7 +98,8 @@ public final class NettyProxyServer {
                 .setMaxHeaderSize(16 * 1024)
                 .setMaxChunkSize(64 * 1024)
                 // Relayed, not interpreted: the decoder already splits lines, so CR/LF cannot be smuggled in.
-                .setValidateHeaders(false);
+                .setHeadersFactory(FlatHeaders.FACTORY)
+                .setTrailersFactory(FlatHeaders.FACTORY);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(serverSocket)

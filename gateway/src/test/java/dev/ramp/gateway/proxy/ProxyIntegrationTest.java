@@ -290,6 +290,44 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void headResponsesCarryNoBodyAndKeepBothConnectionsInStep() throws Exception {
+        // A keep-alive upstream that answers HEAD with the headers a GET would get (a length, or chunked) and
+        // no body, as RFC 9110 says. Were the gateway to wait for those body bytes, the next answer would be
+        // read as body and the client would lose it.
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        NetServer upstream = vertx.createNetServer().connectHandler(sock -> {
+            connections.incrementAndGet();
+            StringBuilder pending = new StringBuilder();
+            sock.handler(b -> {
+                pending.append(b.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+                int end;
+                while ((end = pending.indexOf("\r\n\r\n")) >= 0) {
+                    String head = pending.substring(0, end);
+                    pending.delete(0, end + 4);
+                    String answer = head.startsWith("HEAD /chunked")
+                            ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
+                            : head.startsWith("HEAD ")
+                            ? "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nContent-Type: text/plain\r\n\r\n"
+                            : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                    sock.write(io.vertx.core.buffer.Buffer.buffer(answer));
+                }
+            });
+        }).listen(0, "127.0.0.1").await();
+        start(TestConfigs.route("shop", upstream.actualPort(), canary.port, "0%", ""), "");
+        String all = RawHttp.exchange(gateway.port(), "HEAD /a HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "HEAD /chunked HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: a\r\n\r\n", 1500);
+        String[] answers = all.split("(?=HTTP/1.1 )");
+        assertThat(answers).hasSize(3);
+        assertThat(answers[0]).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: 1234").endsWith("\r\n\r\n");
+        assertThat(answers[1]).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n").doesNotContain("\r\n\r\n0\r\n");
+        assertThat(answers[2]).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nok");
+        // The netty engine pools the connection after each bodiless answer; the vertx engine's client pool may
+        // open a second one for back-to-back requests.
+        assertThat(connections.get()).isLessThanOrEqualTo(engine().equals("netty") ? 1 : 2);
+    }
+
+    @Test
     void malformedRequestsGetJsonErrors() throws Exception {
         startOneRoute("0%", "");
         String bad = RawHttp.exchange(gateway.port(), "GET /x HTTP/1.1\r\nHost: a\r\nBad Header Line\r\n\r\n", 2000);
