@@ -3,7 +3,7 @@
 # upstreams), each proxy pinned to one core, upstreams (nginx `return 200`) and wrk on the other core.
 # Also: Ramp's resident memory with 10 000 idle keep-alive client connections, and time from start to ready.
 #
-#   bash loadtests/bench/proxy-bench.sh            # DURATION=15 CONNS=64 by default
+#   bash loadtests/bench/proxy-bench.sh            # DURATION=15 CONNS=64 ROUNDS=3 WARMUP=20 by default
 #   DURATION=30 bash loadtests/bench/proxy-bench.sh
 #   ENGINE=vertx bash loadtests/bench/proxy-bench.sh   # Ramp on the vertx engine (netty is the default)
 #
@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-10}
+ROUNDS=${ROUNDS:-3}    # alternating measured runs per proxy; the ratios are reported per round and as the median
+WARMUP=${WARMUP:-20}   # seconds of the same load before each measured run: the JIT settles on one core
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
 PROXY_CPU=${PROXY_CPU:-1}
@@ -127,9 +128,21 @@ done
 pids+=("$rp")
 ready=$(printf '%s\n' "${ready_ms[@]}" | sort -n | head -1)
 
-run_wrk() { # url label
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$work/uid.lua" "$1" > /dev/null
+warm() { taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$work/uid.lua" "$1" > /dev/null; }
+measure() { # url label [pid of a JVM: its young-generation allocation is sampled around the run]
+  [ -n "${3:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc0"
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$work/uid.lua" "$1" > "$work/$2.wrk"
+  [ -n "${3:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc1"
+  return 0
+}
+# Bytes the JVM allocated per request over a run: young collections x eden size, plus the change in eden and
+# survivor use (jstat -gc columns: S0C S1C S0U S1U EC EU ..., YGC and YGCT at 13 and 14).
+alloc_per_req() { # label
+  local n; n=$(awk '/requests in/ {print $1}' "$work/$1.wrk")
+  paste "$work/$1.gc0" "$work/$1.gc1" | awk -v n="$n" '{ h = NF / 2;
+    bytes = (($(h+13) - $13) * $5 + ($(h+6) - $6) + ($(h+3) + $(h+4)) - ($3 + $4)) * 1024;
+    printf "%.0f B/request, %d young GCs (%.2f ms mean pause)", bytes / n, $(h+13) - $13,
+      ($(h+13) > $13) ? 1000 * ($(h+14) - $14) / ($(h+13) - $13) : 0 }'
 }
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 pct() { # file percentile -> ms
@@ -137,8 +150,31 @@ pct() { # file percentile -> ms
 }
 errors() { awk '/Non-2xx|Socket errors/ {print}' "$1"; }
 
-run_wrk "http://127.0.0.1:$NGX/" nginx
-run_wrk "http://127.0.0.1:$RAMP/" ramp
+# Both warmed, then ROUNDS alternating measured runs (nginx, then Ramp) so drift on a shared machine hits both.
+warm "http://127.0.0.1:$NGX/"
+warm "http://127.0.0.1:$RAMP/"
+echo
+echo "one proxy core (taskset -c $PROXY_CPU), wrk -t1 -c$CONNS -d${DURATION}s per run after ${WARMUP}s warm-up, random X-User-Id, 50% canary"
+printf '%-6s %-12s %12s %10s %10s\n' round proxy "req/s" "p50 ms" "p99 ms"
+: > "$work/ratios"
+for r in $(seq 1 "$ROUNDS"); do
+  measure "http://127.0.0.1:$NGX/" "nginx$r"
+  measure "http://127.0.0.1:$RAMP/" "ramp$r" "$rp"
+  for who in nginx ramp; do
+    f="$work/$who$r.wrk"
+    label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE"
+    printf '%-6s %-12s %12s %10s %10s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)"
+    errors "$f" | sed "s/^/$label: /"
+    if [ -n "${VERBOSE:-}" ]; then cat "$f"; fi
+  done
+  awk -v r="$(rps "$work/ramp$r.wrk")" -v n="$(rps "$work/nginx$r.wrk")" -v r99="$(pct "$work/ramp$r.wrk" 99)" \
+      -v n99="$(pct "$work/nginx$r.wrk" 99)" 'BEGIN { printf "%.3f %.3f\n", r / n, r99 / n99 }' >> "$work/ratios"
+done
+med() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+t_med=$(awk '{print $1}' "$work/ratios" | med); p_med=$(awk '{print $2}' "$work/ratios" | med)
+echo "ramp/nginx per round: throughput $(awk '{printf "%.2fx ", $1}' "$work/ratios")| p99 $(awk '{printf "%.2fx ", $2}' "$work/ratios")"
+echo "ramp/nginx median of $ROUNDS rounds: throughput ${t_med}x, p99 ${p_med}x"
+echo "ramp allocation (round $ROUNDS): $(alloc_per_req "ramp$ROUNDS")"
 
 # Resident memory with IDLE idle keep-alive client connections.
 rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
@@ -148,19 +184,6 @@ sleep 6
 rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
 wait "$ip" || true
 
-n_rps=$(rps "$work/nginx.wrk"); r_rps=$(rps "$work/ramp.wrk")
-n50=$(pct "$work/nginx.wrk" 50); n99=$(pct "$work/nginx.wrk" 99)
-r50=$(pct "$work/ramp.wrk" 50); r99=$(pct "$work/ramp.wrk" 99)
-echo
-echo "one proxy core (taskset -c $PROXY_CPU), wrk -t1 -c$CONNS -d${DURATION}s after ${WARMUP}s warm-up, random X-User-Id, 50% canary"
-printf '%-12s %12s %10s %10s\n' proxy "req/s" "p50 ms" "p99 ms"
-printf '%-12s %12s %10s %10s\n' nginx "$n_rps" "$n50" "$n99"
-printf '%-12s %12s %10s %10s\n' "ramp-$ENGINE" "$r_rps" "$r50" "$r99"
-awk -v r="$r_rps" -v n="$n_rps" -v r99="$r99" -v n99="$n99" \
-  'BEGIN { printf "ramp/nginx throughput %.2fx, p99 %.2fx\n", r / n, r99 / n99 }'
-if [ -n "${VERBOSE:-}" ]; then cat "$work/nginx.wrk" "$work/ramp.wrk"; fi
-errors "$work/nginx.wrk" | sed 's/^/nginx: /'
-errors "$work/ramp.wrk" | sed 's/^/ramp: /'
 echo "ramp RSS: $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $(cat "$work/idle.out" | awk '{print $1}') idle keep-alive connections"
 echo "ramp start to ready: ${ready} ms (best of ${ready_ms[*]})"
 echo "jvm: $JAVA $JVM_OPTS"
