@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -54,6 +55,8 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
     private int pauses;
     private boolean reading;
     private Channel pendingUpstreamFlush;
+    /** Whether the request being answered is a HEAD: its response goes out without a body. */
+    private boolean answeringHead;
     long lastActivity;
 
     NettyFrontHandler(NettyLoop loop) {
@@ -66,6 +69,10 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
 
     NettyLoop loop() {
         return loop;
+    }
+
+    boolean answeringHead() {
+        return answeringHead;
     }
 
     @Override
@@ -207,6 +214,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
 
     /** Routes the request and decides its version, as ProxyVerticle#handle does. */
     private void onRequest(HttpRequest req) {
+        answeringHead = req.method() == HttpMethod.HEAD;
         RoutingSnapshot snap = loop.snapshot.get();
         HttpHeaders h = req.headers();
         String hostHeader = h.get(HttpHeaderNames.HOST);
@@ -369,6 +377,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
 
     /** A request the decoder rejected: JSON 400/414/431, then the connection is closed. */
     private void malformed(Throwable cause) {
+        answeringHead = false;
         Forwarding.Failure f = Forwarding.malformed(cause);
         writeError(f.error(), null, f.message(), HttpVersion.HTTP_1_1, true);
         closing = true;

@@ -24,7 +24,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -115,8 +114,10 @@ public final class NettyProxyServer {
                         if (l == null) {
                             throw new IllegalStateException("channel on an unknown event loop " + ch.eventLoop());
                         }
-                        ch.pipeline().addLast("codec", new HttpServerCodec(decoder))
-                                .addLast("proxy", new NettyFrontHandler(l));
+                        NettyFrontHandler front = new NettyFrontHandler(l);
+                        ch.pipeline().addLast("decoder", new ClientCodec.Decoder(decoder))
+                                .addLast("encoder", new ClientCodec.Encoder(front))
+                                .addLast("proxy", front);
                     }
                 });
         Channel server;

@@ -48,20 +48,7 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
 
     @Override
     protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
-        for (AsciiString name : COMMON) {
-            if (name.length() == length && sameBytes(name.array(), name.arrayOffset(), sb, start, length)) {
-                return name;
-            }
-        }
-        return super.splitHeaderName(sb, start, length);
-    }
-
-    private static boolean sameBytes(byte[] a, int aStart, byte[] b, int bStart, int length) {
-        for (int i = 0; i < length; i++) {
-            if (a[aStart + i] != b[bStart + i]) {
-                return false;
-            }
-        }
-        return true;
+        AsciiString name = ClientCodec.common(COMMON, sb, start, length);
+        return name != null ? name : super.splitHeaderName(sb, start, length);
     }
 }

@@ -325,6 +325,15 @@ class ProxyIntegrationTest {
         // The netty engine pools the connection after each bodiless answer; the vertx engine's client pool may
         // open a second one for back-to-back requests.
         assertThat(connections.get()).isLessThanOrEqualTo(engine().equals("netty") ? 1 : 2);
+
+        // The gateway's own answer to a HEAD (here a 400 for a bad override) has its headers and no JSON body.
+        String own = RawHttp.exchange(gateway.port(), "HEAD /a HTTP/1.1\r\nHost: a\r\nX-Ramp-Version: beta\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: a\r\n\r\n", 1500);
+        String[] two = own.split("(?=HTTP/1.1 )");
+        assertThat(two).hasSize(2);
+        assertThat(two[0]).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/json")
+                .endsWith("\r\n\r\n");
+        assertThat(two[1]).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nok");
     }
 
     @Test

@@ -1,0 +1,77 @@
+package dev.ramp.gateway.proxy;
+
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.util.AsciiString;
+
+/**
+ * The client side of the Netty engine: Netty's request decoder and response encoder as two plain handlers,
+ * instead of {@code HttpServerCodec}'s combined handler and its queue of request methods.
+ *
+ * <p>The one thing that queue is for, a response to HEAD having no body, comes from the connection's handler,
+ * which serves one request at a time (later pipelined requests wait). Request header names clients commonly
+ * send are the shared constants when spelled exactly so, instead of a new name and byte array each.
+ */
+final class ClientCodec {
+    private ClientCodec() {}
+
+    /** Names on most requests, with the capitalisation clients send (Netty already shares Host and a few). */
+    private static final AsciiString[] COMMON = {
+        AsciiString.cached("User-Agent"), AsciiString.cached("Accept-Encoding"),
+        AsciiString.cached("Accept-Language"), AsciiString.cached("Cookie"), AsciiString.cached("X-User-Id"),
+        AsciiString.cached("X-Forwarded-For"), AsciiString.cached("X-Forwarded-Proto"),
+        AsciiString.cached("X-Forwarded-Host"), AsciiString.cached("X-Request-Id"),
+        AsciiString.cached("Authorization"), AsciiString.cached("Referer"), AsciiString.cached("Origin"),
+        AsciiString.cached("Cache-Control"), AsciiString.cached("If-None-Match"),
+        AsciiString.cached("Idempotency-Key"), AsciiString.cached("Transfer-Encoding"),
+        AsciiString.cached("user-agent"), AsciiString.cached("accept"), AsciiString.cached("accept-encoding"),
+        AsciiString.cached("cookie"), AsciiString.cached("host"), AsciiString.cached("content-type"),
+        AsciiString.cached("content-length"), AsciiString.cached("x-user-id"), AsciiString.cached("authorization"),
+    };
+
+    /** The shared constant spelled exactly as {@code sb[start, start + length)}, or null. */
+    static AsciiString common(AsciiString[] names, byte[] sb, int start, int length) {
+        for (AsciiString name : names) {
+            if (name.length() == length && sameBytes(name.array(), name.arrayOffset(), sb, start, length)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameBytes(byte[] a, int aStart, byte[] b, int bStart, int length) {
+        for (int i = 0; i < length; i++) {
+            if (a[aStart + i] != b[bStart + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static final class Decoder extends HttpRequestDecoder {
+        Decoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+            AsciiString name = common(COMMON, sb, start, length);
+            return name != null ? name : super.splitHeaderName(sb, start, length);
+        }
+    }
+
+    static final class Encoder extends HttpResponseEncoder {
+        private final NettyFrontHandler front;
+
+        Encoder(NettyFrontHandler front) {
+            this.front = front;
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            return front.answeringHead() || super.isContentAlwaysEmpty(msg);
+        }
+    }
+}
