@@ -10,6 +10,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -72,6 +73,11 @@ final class NettyExchange implements ChannelFutureListener {
     /** The outcome is final: answered, failed after its head, or the client left. */
     private boolean done;
     private boolean headSent;
+    /**
+     * The relayed response head, held until its first body piece (or the end of the upstream's read burst) so
+     * that a small whole response is encoded into one buffer and written once.
+     */
+    private HttpResponse pendingHead;
     private boolean skipInformationalEnd;
     private boolean closeAfterResponse;
     private int status;
@@ -337,7 +343,20 @@ final class NettyExchange implements ChannelFutureListener {
                 return;
             }
             Channel client = front.channel();
-            client.write(c, client.voidPromise());
+            HttpResponse h = pendingHead;
+            if (h == null) {
+                client.write(c, client.voidPromise());
+            } else {
+                pendingHead = null;
+                if (c instanceof LastHttpContent last) {
+                    // The whole response arrived in one burst: head and body go out as one message.
+                    client.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), last.content(),
+                            h.headers(), last.trailingHeaders()), client.voidPromise());
+                } else {
+                    client.write(h, client.voidPromise());
+                    client.write(c, client.voidPromise());
+                }
+            }
             u.flushClientLater(client);
             if (c instanceof LastHttpContent) {
                 finishResponse(u);
@@ -377,9 +396,18 @@ final class NettyExchange implements ChannelFutureListener {
         r.setProtocolVersion(clientVersion);
         headSent = true;
         status = st;
-        Channel client = front.channel();
-        client.write(r, client.voidPromise());
-        u.flushClientLater(client);
+        pendingHead = r;
+        u.flushClientLater(front.channel());
+    }
+
+    /** Writes a head still held back (the upstream's read burst ended before any of its body). */
+    void emitPendingHead() {
+        HttpResponse h = pendingHead;
+        if (h != null) {
+            pendingHead = null;
+            Channel client = front.channel();
+            client.write(h, client.voidPromise());
+        }
     }
 
     private void finishResponse(NettyUpstream u) {
@@ -454,6 +482,7 @@ final class NettyExchange implements ChannelFutureListener {
         breakerResult(Outcome.RESET, nanos);
         loop.observer.onClientResponse(route, version, status);
         releaseReplay();
+        emitPendingHead();
         front.channel().close();
     }
 

@@ -75,6 +75,10 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        NettyExchange e = exchange;
+        if (e != null) {
+            e.emitPendingHead();
+        }
         Channel c = pendingClientFlush;
         if (c != null) {
             pendingClientFlush = null;
@@ -92,6 +96,10 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        NettyExchange ex = exchange;
+        if (ex != null) {
+            ex.emitPendingHead();
+        }
         Channel c = pendingClientFlush;
         if (c != null) {
             pendingClientFlush = null;
