@@ -18,7 +18,7 @@ final class ClientCodec {
     private ClientCodec() {}
 
     /** Names on most requests, with the capitalisation clients send (Netty already shares Host and a few). */
-    private static final AsciiString[] COMMON = {
+    private static final AsciiString[][] COMMON = byLength(
         AsciiString.cached("User-Agent"), AsciiString.cached("Accept-Encoding"),
         AsciiString.cached("Accept-Language"), AsciiString.cached("Cookie"), AsciiString.cached("X-User-Id"),
         AsciiString.cached("X-Forwarded-For"), AsciiString.cached("X-Forwarded-Proto"),
@@ -28,13 +28,31 @@ final class ClientCodec {
         AsciiString.cached("Idempotency-Key"), AsciiString.cached("Transfer-Encoding"),
         AsciiString.cached("user-agent"), AsciiString.cached("accept"), AsciiString.cached("accept-encoding"),
         AsciiString.cached("cookie"), AsciiString.cached("host"), AsciiString.cached("content-type"),
-        AsciiString.cached("content-length"), AsciiString.cached("x-user-id"), AsciiString.cached("authorization"),
-    };
+        AsciiString.cached("content-length"), AsciiString.cached("x-user-id"), AsciiString.cached("authorization"));
+
+    /** {@code names} grouped by length, for {@link #common}. */
+    static AsciiString[][] byLength(AsciiString... names) {
+        int max = 0;
+        for (AsciiString n : names) {
+            max = Math.max(max, n.length());
+        }
+        AsciiString[][] table = new AsciiString[max + 1][];
+        for (AsciiString n : names) {
+            AsciiString[] row = table[n.length()];
+            row = row == null ? new AsciiString[1] : java.util.Arrays.copyOf(row, row.length + 1);
+            row[row.length - 1] = n;
+            table[n.length()] = row;
+        }
+        return table;
+    }
 
     /** The shared constant spelled exactly as {@code sb[start, start + length)}, or null. */
-    static AsciiString common(AsciiString[] names, byte[] sb, int start, int length) {
-        for (AsciiString name : names) {
-            if (name.length() == length && sameBytes(name.array(), name.arrayOffset(), sb, start, length)) {
+    static AsciiString common(AsciiString[][] byLength, byte[] sb, int start, int length) {
+        if (length >= byLength.length || byLength[length] == null) {
+            return null;
+        }
+        for (AsciiString name : byLength[length]) {
+            if (sameBytes(name.array(), name.arrayOffset(), sb, start, length)) {
                 return name;
             }
         }

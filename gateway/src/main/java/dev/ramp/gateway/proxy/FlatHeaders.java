@@ -59,7 +59,31 @@ final class FlatHeaders extends HttpHeaders {
     }
 
     private static boolean sameName(CharSequence a, CharSequence b) {
-        return a == b || AsciiString.contentEqualsIgnoreCase(a, b);
+        return a == b || a.length() == b.length() && AsciiString.contentEqualsIgnoreCase(a, b);
+    }
+
+    /**
+     * Removes, in one pass, every header {@code drop} accepts (given the name); returns how many it removed.
+     * Used to strip the hop-by-hop headers without a scan per name.
+     */
+    int removeAll(java.util.function.Predicate<CharSequence> drop) {
+        CharSequence[] a = kv;
+        int w = 0;
+        for (int r = 0; r < size; r++) {
+            if (!drop.test(a[r << 1])) {
+                if (w != r) {
+                    a[w << 1] = a[r << 1];
+                    a[(w << 1) + 1] = a[(r << 1) + 1];
+                }
+                w++;
+            }
+        }
+        int removed = size - w;
+        if (removed > 0) {
+            Arrays.fill(a, w << 1, size << 1, null);
+            size = w;
+        }
+        return removed;
     }
 
     /** The index of the first header named {@code name} at or after {@code from}, or -1. */

@@ -19,7 +19,7 @@ import io.netty.util.AsciiString;
 final class UpstreamResponseDecoder extends HttpResponseDecoder {
 
     /** Names seen on most responses, with the capitalisation servers send. */
-    private static final AsciiString[] COMMON = {
+    private static final AsciiString[][] COMMON = ClientCodec.byLength(
         AsciiString.cached("Server"), AsciiString.cached("Date"), AsciiString.cached("Content-Type"),
         AsciiString.cached("Content-Length"), AsciiString.cached("Connection"), AsciiString.cached("Keep-Alive"),
         AsciiString.cached("Transfer-Encoding"), AsciiString.cached("Cache-Control"),
@@ -27,8 +27,7 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
         AsciiString.cached("Last-Modified"), AsciiString.cached("Location"), AsciiString.cached("Content-Encoding"),
         AsciiString.cached("content-type"), AsciiString.cached("content-length"), AsciiString.cached("date"),
         AsciiString.cached("server"), AsciiString.cached("connection"), AsciiString.cached("transfer-encoding"),
-        AsciiString.cached("vary"), AsciiString.cached("cache-control"), AsciiString.cached("set-cookie"),
-    };
+        AsciiString.cached("vary"), AsciiString.cached("cache-control"), AsciiString.cached("set-cookie"));
 
     private final NettyUpstream upstream;
 

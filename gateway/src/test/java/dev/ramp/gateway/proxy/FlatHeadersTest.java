@@ -83,4 +83,23 @@ class FlatHeadersTest {
                 new io.netty.handler.codec.http.DefaultHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
                         io.netty.handler.codec.http.HttpMethod.POST, "/", h))).isTrue();
     }
+
+    @Test
+    void stripHopByHopRemovesEveryHopByHopNameAndWhatConnectionListsInOnePass() {
+        for (String connection : new String[] {"keep-alive", "Keep-Alive, X-Private"}) {
+            HttpHeaders h = new FlatHeaders();
+            h.add("Accept", "*/*").add("CONNECTION", connection).add("Keep-Alive", "timeout=5").add("TE", "trailers")
+                    .add("Trailer", "X-T").add("Transfer-Encoding", "chunked").add("upgrade", "h2c")
+                    .add("Proxy-Authenticate", "Basic").add("proxy-authorization", "Basic x")
+                    .add("Proxy-Connection", "keep-alive").add("X-Private", "1").add("X-User-Id", "u1");
+            Headers.stripHopByHop(h);
+            if (connection.contains("X-Private")) {
+                assertThat(walk(h)).containsExactly("Accept=*/*", "X-User-Id=u1");
+            } else {
+                assertThat(walk(h)).containsExactly("Accept=*/*", "X-Private=1", "X-User-Id=u1");
+            }
+        }
+        assertThat(Headers.isHopByHop("Content-Length")).isFalse();
+        assertThat(Headers.isHopByHop("Tx")).isFalse();
+    }
 }
