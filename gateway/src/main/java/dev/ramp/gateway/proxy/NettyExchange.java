@@ -7,11 +7,14 @@ import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -59,6 +62,11 @@ final class NettyExchange implements ChannelFutureListener {
     final boolean clientKeepAlive;
     private final HttpVersion clientVersion;
     private final boolean head;
+    /**
+     * The request has no body (neither Content-Length nor Transfer-Encoding): its head goes upstream together
+     * with the end of its body, as one message encoded into one buffer, and the decoder's empty end is dropped.
+     */
+    private final boolean noBody;
 
     private Version version;
     private long attemptStart;
@@ -106,6 +114,8 @@ final class NettyExchange implements ChannelFutureListener {
         this.clientKeepAlive = clientKeepAlive;
         this.clientVersion = request.protocolVersion();
         this.head = request.method() == HttpMethod.HEAD;
+        HttpHeaders h = request.headers();
+        this.noBody = !h.contains(HttpHeaderNames.CONTENT_LENGTH) && !h.contains(HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     void start(Version v) {
@@ -219,6 +229,20 @@ final class NettyExchange implements ChannelFutureListener {
         u.cause = null;
         u.lastActivity = loop.clock;
         Channel c = u.channel;
+        if (noBody) {
+            bodyStarted = true;
+            front.writeUpstream(c, new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+                    request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE));
+            requestWritten();
+            ArrayDeque<HttpContent> q = queued;
+            if (q != null) {
+                HttpContent m;
+                while ((m = q.poll()) != null) {
+                    m.release();
+                }
+            }
+            return;
+        }
         if (bodyStarted) {
             // Second attempt after the body already went to the canary: replay the kept copy.
             front.writeUpstream(c, request);
@@ -271,6 +295,13 @@ final class NettyExchange implements ChannelFutureListener {
         }
         if (last) {
             requestDone = true;
+        }
+        if (noBody) {
+            c.release(); // the empty end: the head already went (or will go) as a whole request
+            if (last) {
+                front.requestBodyDone(this);
+            }
+            return;
         }
         NettyUpstream u = up;
         if (u != null && !done) {
