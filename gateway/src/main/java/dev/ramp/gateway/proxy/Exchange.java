@@ -265,6 +265,11 @@ final class Exchange {
         if (!bodyless && !out.contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
+        // Vert.x sends the head with the first body bytes; an upstream that answers its head now and its body
+        // later (long polls, streams) must not have its head held back.
+        if (!bodyless) {
+            response.writeHead();
+        }
         resp.pipe().endOnFailure(false).to(response).onComplete(piped -> {
             if (done) {
                 return;
