@@ -129,11 +129,21 @@ pids+=("$rp")
 ready=$(printf '%s\n' "${ready_ms[@]}" | sort -n | head -1)
 
 warm() { taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$work/uid.lua" "$1" > /dev/null; }
-measure() { # url label [pid of a JVM: its young-generation allocation is sampled around the run]
-  [ -n "${3:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc0"
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user and system clock ticks of a process
+measure() { # url label pid-of-the-proxy [jvm: its young-generation allocation is sampled around the run]
+  [ -n "${4:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc0"
+  cpu_ticks "$3" > "$work/$2.cpu0"
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$work/uid.lua" "$1" > "$work/$2.wrk"
-  [ -n "${3:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc1"
+  cpu_ticks "$3" > "$work/$2.cpu1"
+  [ -n "${4:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc1"
   return 0
+}
+# The proxy's CPU per request over a run, user and system, in microseconds: less sensitive to the load
+# generator's share of the machine than req/s.
+cpu_per_req() { # label
+  local n; n=$(awk '/requests in/ {print $1}' "$work/$1.wrk")
+  paste "$work/$1.cpu0" "$work/$1.cpu1" | awk -v n="$n" -v hz="$(getconf CLK_TCK)" \
+    '{ printf "%.1f %.1f", ($3 - $1) * 1e6 / hz / n, ($4 - $2) * 1e6 / hz / n }'
 }
 # Bytes the JVM allocated per request over a run: young collections x eden size, plus the change in eden and
 # survivor use (jstat -gc columns: S0C S1C S0U S1U EC EU ..., YGC and YGCT at 13 and 14).
@@ -151,29 +161,34 @@ pct() { # file percentile -> ms
 errors() { awk '/Non-2xx|Socket errors/ {print}' "$1"; }
 
 # Both warmed, then ROUNDS alternating measured runs (nginx, then Ramp) so drift on a shared machine hits both.
+ngx_worker=$(pgrep -P "$(cat "$work/px/nginx.pid")" | head -1)
 warm "http://127.0.0.1:$NGX/"
 warm "http://127.0.0.1:$RAMP/"
 echo
 echo "one proxy core (taskset -c $PROXY_CPU), wrk -t1 -c$CONNS -d${DURATION}s per run after ${WARMUP}s warm-up, random X-User-Id, 50% canary"
-printf '%-6s %-12s %12s %10s %10s\n' round proxy "req/s" "p50 ms" "p99 ms"
+printf '%-6s %-12s %12s %10s %10s %18s\n' round proxy "req/s" "p50 ms" "p99 ms" "CPU us/req usr sys"
 : > "$work/ratios"
 for r in $(seq 1 "$ROUNDS"); do
-  measure "http://127.0.0.1:$NGX/" "nginx$r"
-  measure "http://127.0.0.1:$RAMP/" "ramp$r" "$rp"
+  measure "http://127.0.0.1:$NGX/" "nginx$r" "$ngx_worker"
+  measure "http://127.0.0.1:$RAMP/" "ramp$r" "$rp" jvm
   for who in nginx ramp; do
     f="$work/$who$r.wrk"
     label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE"
-    printf '%-6s %-12s %12s %10s %10s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)"
+    printf '%-6s %-12s %12s %10s %10s %18s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)" \
+      "$(cpu_per_req "$who$r")"
     errors "$f" | sed "s/^/$label: /"
     if [ -n "${VERBOSE:-}" ]; then cat "$f"; fi
   done
   awk -v r="$(rps "$work/ramp$r.wrk")" -v n="$(rps "$work/nginx$r.wrk")" -v r99="$(pct "$work/ramp$r.wrk" 99)" \
-      -v n99="$(pct "$work/nginx$r.wrk" 99)" 'BEGIN { printf "%.3f %.3f\n", r / n, r99 / n99 }' >> "$work/ratios"
+      -v n99="$(pct "$work/nginx$r.wrk" 99)" -v rc="$(cpu_per_req "ramp$r")" -v nc="$(cpu_per_req "nginx$r")" \
+      'BEGIN { split(rc, a, " "); split(nc, b, " ");
+               printf "%.3f %.3f %.3f\n", r / n, r99 / n99, (a[1] + a[2]) / (b[1] + b[2]) }' >> "$work/ratios"
 done
-med() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+med() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 t_med=$(awk '{print $1}' "$work/ratios" | med); p_med=$(awk '{print $2}' "$work/ratios" | med)
-echo "ramp/nginx per round: throughput $(awk '{printf "%.2fx ", $1}' "$work/ratios")| p99 $(awk '{printf "%.2fx ", $2}' "$work/ratios")"
-echo "ramp/nginx median of $ROUNDS rounds: throughput ${t_med}x, p99 ${p_med}x"
+c_med=$(awk '{print $3}' "$work/ratios" | med)
+echo "ramp/nginx per round: throughput $(awk '{printf "%.2fx ", $1}' "$work/ratios")| p99 $(awk '{printf "%.2fx ", $2}' "$work/ratios")| CPU per request $(awk '{printf "%.2fx ", $3}' "$work/ratios")"
+echo "ramp/nginx median of $ROUNDS rounds: throughput ${t_med}x, p99 ${p_med}x, CPU per request ${c_med}x"
 echo "ramp allocation (round $ROUNDS): $(alloc_per_req "ramp$ROUNDS")"
 
 # Resident memory with IDLE idle keep-alive client connections.
