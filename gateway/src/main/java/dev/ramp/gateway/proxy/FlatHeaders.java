@@ -16,6 +16,7 @@ import java.util.Map.Entry;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The Netty engine's header container: names and values side by side in one array, looked up by a linear,
@@ -66,24 +67,8 @@ final class FlatHeaders extends HttpHeaders {
      * Removes, in one pass, every header {@code drop} accepts (given the name); returns how many it removed.
      * Used to strip the hop-by-hop headers without a scan per name.
      */
-    int removeAll(java.util.function.Predicate<CharSequence> drop) {
-        CharSequence[] a = kv;
-        int w = 0;
-        for (int r = 0; r < size; r++) {
-            if (!drop.test(a[r << 1])) {
-                if (w != r) {
-                    a[w << 1] = a[r << 1];
-                    a[(w << 1) + 1] = a[(r << 1) + 1];
-                }
-                w++;
-            }
-        }
-        int removed = size - w;
-        if (removed > 0) {
-            Arrays.fill(a, w << 1, size << 1, null);
-            size = w;
-        }
-        return removed;
+    int removeAll(Predicate<CharSequence> drop) {
+        return compact(0, null, drop);
     }
 
     /** The index of the first header named {@code name} at or after {@code from}, or -1. */
@@ -128,25 +113,34 @@ final class FlatHeaders extends HttpHeaders {
         size++;
     }
 
-    /** Removes the headers named {@code name} at or after index {@code from}; returns whether any was. */
-    private boolean removeFrom(CharSequence name, int from) {
+    /** Removes the headers named {@code name} at or after index {@code from}. */
+    private void removeFrom(CharSequence name, int from) {
+        compact(from, name, null);
+    }
+
+    /**
+     * Removes the headers at or after index {@code from} whose name {@code drop} accepts, or (when {@code drop}
+     * is null) whose name is {@code name}, keeping the order of the rest; returns how many it removed.
+     */
+    private int compact(int from, CharSequence name, Predicate<CharSequence> drop) {
         CharSequence[] a = kv;
         int w = from;
         for (int r = from; r < size; r++) {
-            if (!sameName(a[r << 1], name)) {
+            CharSequence n = a[r << 1];
+            if (drop == null ? !sameName(n, name) : !drop.test(n)) {
                 if (w != r) {
-                    a[w << 1] = a[r << 1];
+                    a[w << 1] = n;
                     a[(w << 1) + 1] = a[(r << 1) + 1];
                 }
                 w++;
             }
         }
-        if (w == size) {
-            return false;
+        int removed = size - w;
+        if (removed > 0) {
+            Arrays.fill(a, w << 1, size << 1, null);
+            size = w;
         }
-        Arrays.fill(a, w << 1, size << 1, null);
-        size = w;
-        return true;
+        return removed;
     }
 
     // ---- look-ups

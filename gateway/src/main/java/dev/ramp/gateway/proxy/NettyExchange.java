@@ -375,18 +375,14 @@ final class NettyExchange implements ChannelFutureListener {
             }
             Channel client = front.channel();
             HttpResponse h = pendingHead;
-            if (h == null) {
-                client.write(c, client.voidPromise());
-            } else {
+            if (h != null && c instanceof LastHttpContent last) {
+                // The whole response arrived in one burst: head and body go out as one message.
                 pendingHead = null;
-                if (c instanceof LastHttpContent last) {
-                    // The whole response arrived in one burst: head and body go out as one message.
-                    client.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), last.content(),
-                            h.headers(), last.trailingHeaders()), client.voidPromise());
-                } else {
-                    client.write(h, client.voidPromise());
-                    client.write(c, client.voidPromise());
-                }
+                client.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), last.content(),
+                        h.headers(), last.trailingHeaders()), client.voidPromise());
+            } else {
+                emitPendingHead();
+                client.write(c, client.voidPromise());
             }
             u.flushClientLater(client);
             if (c instanceof LastHttpContent) {
