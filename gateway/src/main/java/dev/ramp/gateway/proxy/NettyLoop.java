@@ -111,7 +111,7 @@ final class NettyLoop {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         NettyUpstream u = new NettyUpstream(NettyLoop.this, key, ch);
-                        ch.pipeline().addLast("decoder", new UpstreamResponseDecoder(UPSTREAM_DECODER, u))
+                        ch.pipeline().addLast("decoder", new UpstreamResponseDecoder(DECODER, u))
                                 .addLast("encoder", new HttpRequestEncoder())
                                 .addLast("upstream", u);
                     }
@@ -119,12 +119,15 @@ final class NettyLoop {
         return b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
     }
 
-    /** Read by each decoder when it is made, never changed. */
-    static final HttpDecoderConfig UPSTREAM_DECODER = new HttpDecoderConfig()
+    /**
+     * The limits and header containers of every HTTP/1.1 decoder of the engine, client and upstream side; read by
+     * each decoder when it is made, never changed. Header values are relayed, not interpreted, and FlatHeaders
+     * does not validate them: the decoder already splits lines, so CR/LF cannot be smuggled in.
+     */
+    static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
             .setMaxInitialLineLength(8192)
             .setMaxHeaderSize(16 * 1024)
             .setMaxChunkSize(64 * 1024)
-            // Relayed, not interpreted: the decoder already splits lines, so CR/LF cannot be smuggled in.
             .setHeadersFactory(FlatHeaders.FACTORY)
             .setTrailersFactory(FlatHeaders.FACTORY);
 

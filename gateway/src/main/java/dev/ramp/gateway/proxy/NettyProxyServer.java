@@ -23,7 +23,6 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -92,13 +91,6 @@ public final class NettyProxyServer {
             byLoop.put(e, l);
             loops.add(l);
         }
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(16 * 1024)
-                .setMaxChunkSize(64 * 1024)
-                // Relayed, not interpreted: the decoder already splits lines, so CR/LF cannot be smuggled in.
-                .setHeadersFactory(FlatHeaders.FACTORY)
-                .setTrailersFactory(FlatHeaders.FACTORY);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(serverSocket)
@@ -115,7 +107,7 @@ public final class NettyProxyServer {
                             throw new IllegalStateException("channel on an unknown event loop " + ch.eventLoop());
                         }
                         NettyFrontHandler front = new NettyFrontHandler(l);
-                        ch.pipeline().addLast("decoder", new ClientCodec.Decoder(decoder))
+                        ch.pipeline().addLast("decoder", new ClientCodec.Decoder(NettyLoop.DECODER))
                                 .addLast("encoder", new ClientCodec.Encoder(front))
                                 .addLast("proxy", front);
                     }
