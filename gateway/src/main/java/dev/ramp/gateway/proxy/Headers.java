@@ -17,38 +17,25 @@ final class Headers {
                 "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"));
     }
 
-    /** The same names as {@link #HOP_BY_HOP}, as cached Netty names for removal in place. */
-    private static final AsciiString[] HOP_BY_HOP_NAMES = {
-        HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_AUTHENTICATE,
-        HttpHeaderNames.PROXY_AUTHORIZATION, AsciiString.cached("proxy-connection"), HttpHeaderNames.TE,
-        HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE};
+    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
     private Headers() {}
 
     /**
-     * Removes, in place, the hop-by-hop headers and the tokens the Connection header lists: the Netty
-     * engine forwards the message it received instead of copying its headers.
+     * Removes, in place and in one pass, the hop-by-hop headers and the tokens the Connection header lists:
+     * the Netty engine forwards the message it received instead of copying its headers, and its decoders
+     * give every message {@link FlatHeaders}.
      */
-    static void stripHopByHop(io.netty.handler.codec.http.HttpHeaders h) {
+    static void stripHopByHop(FlatHeaders h) {
         String connection = h.get(HttpHeaderNames.CONNECTION);
-        if (h instanceof FlatHeaders f) {
-            // One pass over the headers instead of a scan per name.
-            if (connection == null || connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
-                f.removeAll(Headers::isHopByHop);
-            } else {
-                f.removeAll(name -> isHopByHop(name) || listedIn(connection, name.toString()));
-            }
-            return;
-        }
-        if (connection != null) {
-            removeListed(h, connection);
-        }
-        for (AsciiString name : HOP_BY_HOP_NAMES) {
-            h.remove(name);
+        if (connection == null || connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
+            h.removeAll(Headers::isHopByHop);
+        } else {
+            h.removeAll(name -> isHopByHop(name) || listedIn(connection, name.toString()));
         }
     }
 
-    /** Whether {@code name} is one of {@link #HOP_BY_HOP_NAMES} (case-insensitive), told apart by length first. */
+    /** Whether {@code name} is one of {@link #HOP_BY_HOP} (case-insensitive), told apart by length first. */
     static boolean isHopByHop(CharSequence name) {
         switch (name.length()) {
             case 2: return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE);
@@ -56,7 +43,7 @@ final class Headers {
                     || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE);
             case 10: return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
                     || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.KEEP_ALIVE);
-            case 16: return AsciiString.contentEqualsIgnoreCase(name, HOP_BY_HOP_NAMES[4]);
+            case 16: return AsciiString.contentEqualsIgnoreCase(name, PROXY_CONNECTION);
             case 17: return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING);
             case 18: return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.PROXY_AUTHENTICATE);
             case 19: return AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.PROXY_AUTHORIZATION);
@@ -82,18 +69,6 @@ final class Headers {
             return value.equalsIgnoreCase(token);
         }
         return listedIn(value, token);
-    }
-
-    /** Removes every header a Connection value names (other than the common close and keep-alive). */
-    private static void removeListed(io.netty.handler.codec.http.HttpHeaders h, String connection) {
-        anyToken(connection, (s, e) -> {
-            int len = e - s;
-            if (!(len == 5 && connection.regionMatches(true, s, "close", 0, 5))
-                && !(len == 10 && connection.regionMatches(true, s, "keep-alive", 0, 10))) {
-                h.remove(connection.substring(s, e));
-            }
-            return false;
-        });
     }
 
     /** Sees one token of a comma-separated header value, as [start, end) of the value; true stops the walk. */

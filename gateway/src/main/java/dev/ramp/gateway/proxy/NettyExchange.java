@@ -153,7 +153,7 @@ final class NettyExchange implements ChannelFutureListener {
         String xff = h.get(X_FORWARDED_FOR);
         String proto = h.get(X_FORWARDED_PROTO);
         String fwdHost = h.get(X_FORWARDED_HOST);
-        Headers.stripHopByHop(h);
+        Headers.stripHopByHop((FlatHeaders) h);
         h.remove(HttpHeaderNames.EXPECT);
         if (te != null && te.regionMatches(true, te.length() - 7, "chunked", 0, 7)) {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -398,7 +398,7 @@ final class NettyExchange implements ChannelFutureListener {
     private void relayHead(NettyUpstream u, HttpResponse r, int st) {
         HttpHeaders h = r.headers();
         u.keepAlive = Headers.keepAlive(r);
-        Headers.stripHopByHop(h);
+        Headers.stripHopByHop((FlatHeaders) h);
         RouteConfig rc = route.config();
         if (setCookieIdentity != null) {
             h.add(HttpHeaderNames.SET_COOKIE, Forwarding.identityCookie(rc.sticky(), setCookieIdentity));

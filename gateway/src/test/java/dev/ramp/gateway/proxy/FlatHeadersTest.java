@@ -87,7 +87,7 @@ class FlatHeadersTest {
     @Test
     void stripHopByHopRemovesEveryHopByHopNameAndWhatConnectionListsInOnePass() {
         for (String connection : new String[] {"keep-alive", "Keep-Alive, X-Private"}) {
-            HttpHeaders h = new FlatHeaders();
+            FlatHeaders h = new FlatHeaders();
             h.add("Accept", "*/*").add("CONNECTION", connection).add("Keep-Alive", "timeout=5").add("TE", "trailers")
                     .add("Trailer", "X-T").add("Transfer-Encoding", "chunked").add("upgrade", "h2c")
                     .add("Proxy-Authenticate", "Basic").add("proxy-authorization", "Basic x")
