@@ -1,14 +1,13 @@
 package dev.ramp.gateway.proxy;
 
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.AsciiString;
 
 /**
- * The client side of the Netty engine: Netty's request decoder and response encoder as two plain handlers,
- * instead of {@code HttpServerCodec}'s combined handler and its queue of request methods.
+ * The client side of the Netty engine: the engine's request decoder ({@link Http1Decoder}) and Netty's response
+ * encoder as two plain handlers, instead of {@code HttpServerCodec}'s combined handler and its queue of request
+ * methods.
  *
  * <p>The one thing that queue is for, a response to HEAD having no body, comes from the connection's handler,
  * which serves one request at a time (later pipelined requests wait). Request header names clients commonly
@@ -17,8 +16,10 @@ import io.netty.util.AsciiString;
 final class ClientCodec {
     private ClientCodec() {}
 
-    /** Names on most requests, with the capitalisation clients send (Netty already shares Host and a few). */
+    /** Names on most requests, with the capitalisation clients send. */
     private static final AsciiString[][] COMMON = byLength(
+        AsciiString.cached("Host"), AsciiString.cached("Accept"), AsciiString.cached("Connection"),
+        AsciiString.cached("Content-Type"), AsciiString.cached("Content-Length"), AsciiString.cached("Expect"),
         AsciiString.cached("User-Agent"), AsciiString.cached("Accept-Encoding"),
         AsciiString.cached("Accept-Language"), AsciiString.cached("Cookie"), AsciiString.cached("X-User-Id"),
         AsciiString.cached("X-Forwarded-For"), AsciiString.cached("X-Forwarded-Proto"),
@@ -68,15 +69,10 @@ final class ClientCodec {
         return true;
     }
 
-    static final class Decoder extends HttpRequestDecoder {
-        Decoder(HttpDecoderConfig config) {
-            super(config);
-        }
-
-        @Override
-        protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
-            AsciiString name = common(COMMON, sb, start, length);
-            return name != null ? name : super.splitHeaderName(sb, start, length);
+    /** Requests from clients, with the header names clients commonly send shared. */
+    static final class Decoder extends Http1Decoder {
+        Decoder() {
+            super(true, COMMON);
         }
     }
 

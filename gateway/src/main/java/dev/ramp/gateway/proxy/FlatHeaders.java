@@ -113,6 +113,14 @@ final class FlatHeaders extends HttpHeaders {
         size++;
     }
 
+    /** Replaces the value of the last header added (a decoder joining a folded line to it). */
+    void replaceLastValue(CharSequence value) {
+        if (size == 0) {
+            throw new IllegalStateException("no header to replace the value of");
+        }
+        kv[(size << 1) - 1] = value;
+    }
+
     /** Removes the headers named {@code name} at or after index {@code from}. */
     private void removeFrom(CharSequence name, int from) {
         compact(from, name, null);

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -111,25 +110,13 @@ final class NettyLoop {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         NettyUpstream u = new NettyUpstream(NettyLoop.this, key, ch);
-                        ch.pipeline().addLast("decoder", new UpstreamResponseDecoder(DECODER, u))
+                        ch.pipeline().addLast("decoder", new UpstreamResponseDecoder(u))
                                 .addLast("encoder", new HttpRequestEncoder())
                                 .addLast("upstream", u);
                     }
                 });
         return b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
     }
-
-    /**
-     * The limits and header containers of every HTTP/1.1 decoder of the engine, client and upstream side; read by
-     * each decoder when it is made, never changed. Header values are relayed, not interpreted, and FlatHeaders
-     * does not validate them: the decoder already splits lines, so CR/LF cannot be smuggled in.
-     */
-    static final HttpDecoderConfig DECODER = new HttpDecoderConfig()
-            .setMaxInitialLineLength(8192)
-            .setMaxHeaderSize(16 * 1024)
-            .setMaxChunkSize(64 * 1024)
-            .setHeadersFactory(FlatHeaders.FACTORY)
-            .setTrailersFactory(FlatHeaders.FACTORY);
 
     /** Drops pools of origins no longer configured. */
     void retain(Set<String> keys) {

@@ -107,7 +107,7 @@ public final class NettyProxyServer {
                             throw new IllegalStateException("channel on an unknown event loop " + ch.eventLoop());
                         }
                         NettyFrontHandler front = new NettyFrontHandler(l);
-                        ch.pipeline().addLast("decoder", new ClientCodec.Decoder(NettyLoop.DECODER))
+                        ch.pipeline().addLast("decoder", new ClientCodec.Decoder())
                                 .addLast("encoder", new ClientCodec.Encoder(front))
                                 .addLast("proxy", front);
                     }

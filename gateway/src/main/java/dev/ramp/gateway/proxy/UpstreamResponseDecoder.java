@@ -1,22 +1,15 @@
 package dev.ramp.gateway.proxy;
 
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.util.AsciiString;
 
 /**
- * Decodes an upstream connection's responses: Netty's response decoder with the two things its
- * {@code HttpClientCodec} adds that the gateway needs, done without a queue of request methods.
- *
- * <ul>
- *   <li>A response to HEAD has no body whatever its headers say: the connection's current exchange knows
- *       its method (one exchange per connection at a time, no pipelining).</li>
- *   <li>Header names upstreams commonly send are the shared constants when they arrive spelled exactly so,
- *       instead of a new name and byte array per header per response; other spellings are kept as sent.</li>
- * </ul>
+ * Decodes an upstream connection's responses ({@link Http1Decoder}), with the one thing Netty's
+ * {@code HttpClientCodec} adds that the gateway needs, done without a queue of request methods: a response to
+ * HEAD has no body whatever its headers say. The connection's current exchange knows its method (one exchange
+ * per connection at a time, no pipelining). Header names upstreams commonly send are shared constants when
+ * they arrive spelled exactly so.
  */
-final class UpstreamResponseDecoder extends HttpResponseDecoder {
+final class UpstreamResponseDecoder extends Http1Decoder {
 
     /** Names seen on most responses, with the capitalisation servers send. */
     private static final AsciiString[][] COMMON = ClientCodec.byLength(
@@ -31,23 +24,14 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
 
     private final NettyUpstream upstream;
 
-    UpstreamResponseDecoder(HttpDecoderConfig config, NettyUpstream upstream) {
-        super(config);
+    UpstreamResponseDecoder(NettyUpstream upstream) {
+        super(false, COMMON);
         this.upstream = upstream;
     }
 
     @Override
-    protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+    protected boolean answersHead() {
         NettyExchange e = upstream.exchange;
-        if (e != null && e.isHead()) {
-            return true;
-        }
-        return super.isContentAlwaysEmpty(msg);
-    }
-
-    @Override
-    protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
-        AsciiString name = ClientCodec.common(COMMON, sb, start, length);
-        return name != null ? name : super.splitHeaderName(sb, start, length);
+        return e != null && e.isHead();
     }
 }

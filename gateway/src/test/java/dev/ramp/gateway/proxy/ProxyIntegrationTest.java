@@ -60,7 +60,7 @@ class ProxyIntegrationTest {
         return gateway;
     }
 
-    private Gateway startOneRoute(String weight, String routeExtra) throws Exception {
+    Gateway startOneRoute(String weight, String routeExtra) throws Exception {
         return start(TestConfigs.route("shop", stable.port, canary.port, weight, routeExtra), "");
     }
 
