@@ -242,7 +242,7 @@ final class Exchange {
         }
         HttpClientResponse resp = ar.result();
         int status = resp.statusCode();
-        if (mayFallBack && route.config().fallback().onStatus().contains(status) && canReplay()) {
+        if (mayFallBack && route.config().fallback().retriesOn(status) && canReplay()) {
             Outcome outcome = Outcome.ofStatus(status);
             observer.onAttempt(route, version, outcome, System.nanoTime() - attemptStart);
             breakerResult(outcome);

@@ -158,6 +158,12 @@ final class FlatHeaders extends HttpHeaders {
         return get((CharSequence) name);
     }
 
+    /** The first value of {@code name} as stored (a decoded value stays a view: no String is made), or null. */
+    CharSequence firstValue(CharSequence name) {
+        int i = indexOf(name, 0);
+        return i < 0 ? null : kv[(i << 1) + 1];
+    }
+
     @Override
     public String get(CharSequence name) {
         int i = indexOf(name, 0);

@@ -1,6 +1,7 @@
 package dev.ramp.gateway.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import java.util.Map;
@@ -27,11 +28,13 @@ final class Headers {
      * give every message {@link FlatHeaders}.
      */
     static void stripHopByHop(FlatHeaders h) {
-        String connection = h.get(HttpHeaderNames.CONNECTION);
-        if (connection == null || connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
+        CharSequence connection = h.firstValue(HttpHeaderNames.CONNECTION);
+        if (connection == null || AsciiString.contentEqualsIgnoreCase(connection, HttpHeaderValues.KEEP_ALIVE)
+                || AsciiString.contentEqualsIgnoreCase(connection, HttpHeaderValues.CLOSE)) {
             h.removeAll(Headers::isHopByHop);
         } else {
-            h.removeAll(name -> isHopByHop(name) || listedIn(connection, name.toString()));
+            String listed = connection.toString();
+            h.removeAll(name -> isHopByHop(name) || listedIn(listed, name.toString()));
         }
     }
 
@@ -56,19 +59,20 @@ final class Headers {
      * HttpUtil.isKeepAlive scans every value with an iterator and a list per call).
      */
     static boolean keepAlive(io.netty.handler.codec.http.HttpMessage m) {
-        String connection = m.headers().get(HttpHeaderNames.CONNECTION);
+        CharSequence connection = m.headers() instanceof FlatHeaders f ? f.firstValue(HttpHeaderNames.CONNECTION)
+                : m.headers().get(HttpHeaderNames.CONNECTION);
         if (m.protocolVersion().isKeepAliveDefault()) {
-            return connection == null || !hasToken(connection, "close");
+            return connection == null || !hasToken(connection, HttpHeaderValues.CLOSE);
         }
-        return connection != null && hasToken(connection, "keep-alive");
+        return connection != null && hasToken(connection, HttpHeaderValues.KEEP_ALIVE);
     }
 
     /** Whether the comma-separated {@code value} holds {@code token} (case-insensitive). */
-    static boolean hasToken(String value, String token) {
+    static boolean hasToken(CharSequence value, AsciiString token) {
         if (value.length() == token.length()) {
-            return value.equalsIgnoreCase(token);
+            return AsciiString.contentEqualsIgnoreCase(value, token);
         }
-        return listedIn(value, token);
+        return listedIn(value.toString(), token.toString());
     }
 
     /** Sees one token of a comma-separated header value, as [start, end) of the value; true stops the walk. */

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
@@ -81,6 +82,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
 
     private final AsciiString[][] commonNames;
     private final boolean requests;
+    private final Framing framing = new Framing();
     private int state = HEAD;
     /** Bytes of the head or trailer section being read that were already searched for its end. */
     private int scanned;
@@ -176,7 +178,8 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             throw new TooLongHttpHeaderException("HTTP header is larger than " + MAX_HEADERS + " bytes.");
         }
         FlatHeaders headers = new FlatHeaders();
-        Framing f = new Framing();
+        Framing f = framing;
+        f.reset();
         parseFields(h, next(h, lineEnd), headers, f, false);
         HttpMessage m;
         boolean noBody;
@@ -503,7 +506,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         remaining -= n;
         if (remaining == 0) {
             state = HEAD;
-            out.add(new DefaultLastHttpContent(piece));
+            out.add(new DefaultLastHttpContent(piece, EmptyHttpHeaders.INSTANCE)); // no trailers after a fixed body
         } else {
             out.add(new DefaultHttpContent(piece));
         }
@@ -598,7 +601,8 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         in.readerIndex(end);
         scanned = 0;
         FlatHeaders trailers = new FlatHeaders();
-        parseFields(h, 0, trailers, new Framing(), true);
+        framing.reset();
+        parseFields(h, 0, trailers, framing, true);
         state = HEAD;
         out.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
     }
@@ -619,6 +623,14 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         boolean transferEncoding;
         /** Whether the last transfer coding is chunked. */
         boolean chunked;
+
+        void reset() {
+            length = -1;
+            sawLength = false;
+            duplicateLength = false;
+            transferEncoding = false;
+            chunked = false;
+        }
 
         static boolean is(AsciiString name, AsciiString lower) {
             return name.length() == lower.length() && name.contentEqualsIgnoreCase(lower);

@@ -344,7 +344,7 @@ final class NettyExchange implements ChannelFutureListener {
                 return;
             }
             responseDeadline = 0;
-            if (mayFallBack && route.config().fallback().onStatus().contains(st) && canReplay()) {
+            if (mayFallBack && route.config().fallback().retriesOn(st) && canReplay()) {
                 Outcome outcome = Outcome.ofStatus(st);
                 long nanos = System.nanoTime() - attemptStart;
                 loop.observer.onAttempt(route, version, outcome, nanos);
