@@ -17,6 +17,9 @@ public final class LiveRoute {
     /** Upstream pool keys, computed once per snapshot instead of once per request. */
     private final String stableKey;
     private final String canaryKey;
+    /** The Host header each version's upstream gets, as bytes ready to encode. */
+    private final io.netty.util.AsciiString stableAuthority;
+    private final io.netty.util.AsciiString canaryAuthority;
 
     /**
      * @param canaryBreaker the canary's breaker, kept across reloads while the canary is unchanged; null when
@@ -29,6 +32,13 @@ public final class LiveRoute {
         this.state = state;
         this.stableKey = UpstreamClients.key(config.stable(), config.timeouts());
         this.canaryKey = UpstreamClients.key(config.canary(), config.timeouts());
+        this.stableAuthority = new io.netty.util.AsciiString(config.stable().authority());
+        this.canaryAuthority = new io.netty.util.AsciiString(config.canary().authority());
+    }
+
+    /** {@code host:port} of the upstream that serves {@code version}, for its Host header. */
+    io.netty.util.AsciiString authority(Version version) {
+        return version == Version.CANARY ? canaryAuthority : stableAuthority;
     }
 
     /** The key of the upstream pool that serves {@code version} on this route. */

@@ -55,9 +55,11 @@ final class NettyExchange implements ChannelFutureListener {
     private final NettyLoop loop;
     private final HttpRequest request;
     private final LiveRoute route;
-    private final String peer;
+    /** The client's address (X-Forwarded-For), null when unknown. */
+    private final AsciiString peer;
     private final boolean trusted;
-    private final String hostHeader;
+    /** The client's Host header as received (X-Forwarded-Host), or null. */
+    private final CharSequence hostHeader;
     private final String setCookieIdentity;
     final boolean clientKeepAlive;
     private final HttpVersion clientVersion;
@@ -101,8 +103,8 @@ final class NettyExchange implements ChannelFutureListener {
     /** Body received while no upstream connection was attached yet. */
     private ArrayDeque<HttpContent> queued;
 
-    NettyExchange(NettyFrontHandler front, HttpRequest request, LiveRoute route, String peer, boolean trusted,
-                  String hostHeader, String setCookieIdentity, boolean clientKeepAlive) {
+    NettyExchange(NettyFrontHandler front, HttpRequest request, LiveRoute route, AsciiString peer, boolean trusted,
+                  CharSequence hostHeader, String setCookieIdentity, boolean clientKeepAlive) {
         this.front = front;
         this.loop = front.loop();
         this.request = request;
@@ -182,7 +184,7 @@ final class NettyExchange implements ChannelFutureListener {
         timedOut = false;
         requestSent = false;
         responseDeadline = 0;
-        request.headers().set(HttpHeaderNames.HOST, upstream.authority());
+        request.headers().set(HttpHeaderNames.HOST, route.authority(v));
         String key = route.poolKey(v);
         NettyUpstream pooled = loop.acquire(key);
         if (pooled != null) {

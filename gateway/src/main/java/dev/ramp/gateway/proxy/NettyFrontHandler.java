@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -42,6 +43,8 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
     private final NettyLoop loop;
     private Channel ch;
     private String peer;
+    /** The peer address as bytes ready to encode (X-Forwarded-For), made once per connection. */
+    private AsciiString peerHeader;
     private RoutingSnapshot trustedFor;
     private boolean trusted;
     /** The exchange of the request being served, until both its request and its response are complete. */
@@ -80,6 +83,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
         ch = ctx.channel();
         if (ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
             peer = a.getAddress().getHostAddress();
+            peerHeader = new AsciiString(peer);
         }
         lastActivity = System.nanoTime();
         loop.opened(this);
@@ -217,8 +221,8 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
         answeringHead = req.method() == HttpMethod.HEAD;
         RoutingSnapshot snap = loop.snapshot.get();
         HttpHeaders h = req.headers();
-        String hostHeader = h.get(HttpHeaderNames.HOST);
-        String host = hostOnly(hostHeader);
+        CharSequence hostValue = ((FlatHeaders) h).firstValue(HttpHeaderNames.HOST);
+        String host = hostOnly(hostValue == null ? null : hostValue.toString());
         String path = path(req.uri());
         boolean keepAlive = Headers.keepAlive(req);
         boolean bodyFollows = !(req instanceof LastHttpContent);
@@ -258,7 +262,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
             ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER), ch.voidPromise());
         }
-        NettyExchange e = new NettyExchange(this, req, route, peer, trusted, hostHeader, newCookie, keepAlive);
+        NettyExchange e = new NettyExchange(this, req, route, peerHeader, trusted, hostValue, newCookie, keepAlive);
         current = e;
         e.start(version);
     }
