@@ -304,6 +304,47 @@ final class FlatHeaders extends HttpHeaders {
         return indexOf(name, 0) >= 0;
     }
 
+    /**
+     * Whether a header {@code name} lists {@code value} among its comma-separated, trimmed elements. The same
+     * answer as {@link HttpHeaders#containsValue}, without its iterator and sub-sequences: Netty's encoders ask
+     * it of every message (is it chunked?).
+     */
+    @Override
+    public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
+        CharSequence[] a = kv;
+        for (int i = 0; i < size; i++) {
+            if (sameName(a[i << 1], name) && hasElement(a[(i << 1) + 1], value, ignoreCase)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the comma-separated {@code list} has an element, trimmed of spaces and tabs, equal to {@code element}. */
+    static boolean hasElement(CharSequence list, CharSequence element, boolean ignoreCase) {
+        int n = list.length();
+        int want = element.length();
+        for (int i = 0; i <= n; ) {
+            int end = i;
+            while (end < n && list.charAt(end) != ',') {
+                end++;
+            }
+            int s = i;
+            int e = end;
+            while (s < e && (list.charAt(s) == ' ' || list.charAt(s) == '\t')) {
+                s++;
+            }
+            while (e > s && (list.charAt(e - 1) == ' ' || list.charAt(e - 1) == '\t')) {
+                e--;
+            }
+            if (e - s == want && AsciiString.regionMatches(list, ignoreCase, s, element, 0, want)) {
+                return true;
+            }
+            i = end + 1;
+        }
+        return false;
+    }
+
     @Override
     public Iterator<Entry<String, String>> iterator() {
         return entries().iterator();

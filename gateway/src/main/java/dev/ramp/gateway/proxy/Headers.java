@@ -69,10 +69,7 @@ final class Headers {
 
     /** Whether the comma-separated {@code value} holds {@code token} (case-insensitive). */
     static boolean hasToken(CharSequence value, AsciiString token) {
-        if (value.length() == token.length()) {
-            return AsciiString.contentEqualsIgnoreCase(value, token);
-        }
-        return listedIn(value.toString(), token.toString());
+        return FlatHeaders.hasElement(value, token, true);
     }
 
     /** Sees one token of a comma-separated header value, as [start, end) of the value; true stops the walk. */

@@ -84,6 +84,23 @@ class FlatHeadersTest {
                         io.netty.handler.codec.http.HttpMethod.POST, "/", h))).isTrue();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"close", "Close", "keep-alive, close", " close ,x",
+        "\tclose\t", "x,,close", "closed", "close-ish, x", "", ",", "x, y", "CLOSE,", "a, clos"})
+    void containsValueAnswersAsNettysDefaultHeadersDo(String value) {
+        HttpHeaders ours = new FlatHeaders().add("Connection", value);
+        HttpHeaders netty = io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory().withValidation(false)
+                .newHeaders().add("Connection", value);
+        for (boolean ignoreCase : new boolean[] {true, false}) {
+            assertThat(ours.containsValue("connection", "close", ignoreCase))
+                    .as("'%s' ignoreCase=%s", value, ignoreCase)
+                    .isEqualTo(netty.containsValue("connection", "close", ignoreCase));
+        }
+        assertThat(Headers.keepAlive(new io.netty.handler.codec.http.DefaultHttpRequest(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/", ours)))
+                .as("'%s'", value).isEqualTo(!netty.containsValue("connection", "close", true));
+    }
+
     @Test
     void stripHopByHopRemovesEveryHopByHopNameAndWhatConnectionListsInOnePass() {
         for (String connection : new String[] {"keep-alive", "Keep-Alive, X-Private"}) {
