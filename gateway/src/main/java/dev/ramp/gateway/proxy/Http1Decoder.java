@@ -37,8 +37,8 @@ import java.util.List;
  *
  * <p>It is also stricter where a proxy has to be (RFC 9112): whitespace or other non-token characters in a
  * request's header name, a bare CR or other control characters in a line, obsolete line folding in a request,
- * conflicting or invalid Content-Length, and a request Transfer-Encoding that does not end in chunked are all
- * rejected instead of relayed. Bytes from 0x80 up in values (obs-text) are relayed unchanged.
+ * conflicting or invalid Content-Length, a request Transfer-Encoding other than chunked, and a request
+ * with both Transfer-Encoding and Content-Length are all rejected instead of relayed. Bytes from 0x80 up in values (obs-text) are relayed unchanged.
  *
  * <p>A failure is reported as Netty's decoder reports it: a message (or a last content) whose
  * {@code decoderResult()} failed, after which the rest of the connection's bytes are discarded. Confined to
@@ -623,6 +623,8 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         boolean transferEncoding;
         /** Whether the last transfer coding is chunked. */
         boolean chunked;
+        /** How many transfer codings the Transfer-Encoding headers list. */
+        int codings;
 
         void reset() {
             length = -1;
@@ -630,6 +632,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             duplicateLength = false;
             transferEncoding = false;
             chunked = false;
+            codings = 0;
         }
 
         static boolean is(AsciiString name, AsciiString lower) {
@@ -642,6 +645,12 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
                 contentLength(value);
             } else if (n == 17 && is(name, TRANSFER_ENCODING)) {
                 transferEncoding = true;
+                for (int i = 0; i < value.length(); i++) {
+                    if (value.byteAt(i) == ',') {
+                        codings++;
+                    }
+                }
+                codings++;
                 int end = value.length();
                 int comma = value.lastIndexOf(",");
                 int s = comma + 1;
@@ -687,8 +696,13 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         }
 
         void check(boolean request) {
-            if (request && transferEncoding && !chunked) {
-                throw new BadMessage("request Transfer-Encoding does not end in chunked");
+            if (request && transferEncoding && (!chunked || codings != 1)) {
+                // The body would reach the upstream still coded but labelled chunked only (nginx answers 501)
+                throw new BadMessage("request Transfer-Encoding other than chunked is not supported");
+            }
+            if (request && transferEncoding && length >= 0) {
+                // RFC 9112 6.3 lets a server reject this; it is how requests are smuggled past a proxy
+                throw new BadMessage("request has both Transfer-Encoding and Content-Length");
             }
             sawLength = length >= 0;
             if (transferEncoding) {
