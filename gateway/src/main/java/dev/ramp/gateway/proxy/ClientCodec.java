@@ -1,5 +1,8 @@
 package dev.ramp.gateway.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.AsciiString;
@@ -86,6 +89,27 @@ final class ClientCodec {
         @Override
         protected boolean isContentAlwaysEmpty(HttpResponse msg) {
             return front.answeringHead() || super.isContentAlwaysEmpty(msg);
+        }
+
+        @Override
+        protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+            if (headers instanceof FlatHeaders f) {
+                f.encode(buf);
+            } else {
+                super.encodeHeaders(headers, buf);
+            }
+        }
+    }
+
+    /** Requests to upstreams: Netty's encoder, with {@link FlatHeaders#encode} writing the header lines. */
+    static final class RequestEncoder extends HttpRequestEncoder {
+        @Override
+        protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+            if (headers instanceof FlatHeaders f) {
+                f.encode(buf);
+            } else {
+                super.encodeHeaders(headers, buf);
+            }
         }
     }
 }

@@ -113,6 +113,60 @@ final class FlatHeaders extends HttpHeaders {
         size++;
     }
 
+    /** One scratch array per event loop thread for {@link #encode}: heads are encoded one at a time. */
+    private static final io.netty.util.concurrent.FastThreadLocal<byte[]> SCRATCH =
+            new io.netty.util.concurrent.FastThreadLocal<>() {
+                @Override
+                protected byte[] initialValue() {
+                    return new byte[1024];
+                }
+            };
+
+    /**
+     * Writes every header as {@code name: value CRLF} into {@code buf} with one copy: the lines are assembled in
+     * a heap scratch array first. Netty's encoder copies each name and value into the (direct) buffer on its own,
+     * and every such copy pays Unsafe.copyMemory's argument checks (1.2 % of the proxy's CPU samples). Characters
+     * of String values above 0xff become '?'; below, they are written as their byte (ISO-8859-1), as decoded.
+     */
+    void encode(io.netty.buffer.ByteBuf buf) {
+        CharSequence[] a = kv;
+        int n = size << 1;
+        int length = 0;
+        for (int i = 0; i < n; i++) {
+            length += a[i].length() + 2;
+        }
+        byte[] dst = SCRATCH.get();
+        if (dst.length < length) {
+            dst = new byte[Math.max(length, dst.length << 1)];
+            if (dst.length <= 64 * 1024) {
+                SCRATCH.set(dst);
+            }
+        }
+        int p = 0;
+        for (int i = 0; i < n; i += 2) {
+            p = put(dst, p, a[i]);
+            dst[p++] = ':';
+            dst[p++] = ' ';
+            p = put(dst, p, a[i + 1]);
+            dst[p++] = '\r';
+            dst[p++] = '\n';
+        }
+        buf.writeBytes(dst, 0, p);
+    }
+
+    private static int put(byte[] dst, int p, CharSequence s) {
+        int len = s.length();
+        if (s instanceof AsciiString as) {
+            System.arraycopy(as.array(), as.arrayOffset(), dst, p, len);
+            return p + len;
+        }
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            dst[p++] = (byte) (c > 0xff ? '?' : c);
+        }
+        return p;
+    }
+
     /** Replaces the value of the last header added (a decoder joining a folded line to it). */
     void replaceLastValue(CharSequence value) {
         if (size == 0) {

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -111,7 +110,7 @@ final class NettyLoop {
                     protected void initChannel(SocketChannel ch) {
                         NettyUpstream u = new NettyUpstream(NettyLoop.this, key, ch);
                         ch.pipeline().addLast("decoder", new UpstreamResponseDecoder(u))
-                                .addLast("encoder", new HttpRequestEncoder())
+                                .addLast("encoder", new ClientCodec.RequestEncoder())
                                 .addLast("upstream", u);
                     }
                 });

@@ -102,6 +102,31 @@ class FlatHeadersTest {
     }
 
     @Test
+    void encodeWritesEveryLineAsNettysEncoderDoesAndGrowsItsScratchForBigHeads() {
+        FlatHeaders h = new FlatHeaders();
+        h.add(io.netty.util.AsciiString.cached("Host"), new io.netty.util.AsciiString("a.test"));
+        h.add("X-Latin", "caf\u00e9");
+        h.add("X-Wide", "\u20ac1");
+        h.add("X-Big", "v".repeat(5000));
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.directBuffer(16);
+        try {
+            h.encode(buf);
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.getBytes(0, bytes);
+            assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(
+                    "Host: a.test\r\nX-Latin: caf\u00e9\r\nX-Wide: ?1\r\nX-Big: " + "v".repeat(5000) + "\r\n");
+        } finally {
+            buf.release();
+        }
+        io.netty.buffer.ByteBuf again = io.netty.buffer.Unpooled.buffer();
+        FlatHeaders one = new FlatHeaders();
+        one.add("A", "b");
+        one.encode(again);
+        assertThat(again.toString(java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("A: b\r\n");
+        again.release();
+    }
+
+    @Test
     void stripHopByHopRemovesEveryHopByHopNameAndWhatConnectionListsInOnePass() {
         for (String connection : new String[] {"keep-alive", "Keep-Alive, X-Private"}) {
             FlatHeaders h = new FlatHeaders();
