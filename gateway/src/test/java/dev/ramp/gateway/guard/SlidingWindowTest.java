@@ -155,6 +155,24 @@ class SlidingWindowTest {
     }
 
     @Test
+    void aSnapshotOfMillisecondLatenciesIsSmallAndGrowsOnlyForSlowerOnes() {
+        for (int i = 1; i <= 1000; i++) {
+            window.record(Outcome.SUCCESS_2XX, Duration.ofMillis(1 + i % 9).toNanos());
+        }
+        final WindowSnapshot fast = window.snapshot();
+        // Slots and the merged distribution of millisecond latencies: ~16 KB, not the ~70 KB a 60 s range takes.
+        assertThat(fast.latenciesMicros().getEstimatedFootprintInBytes()).isLessThan(24 * 1024);
+        assertThat(fast.p99Ms()).isCloseTo(9, withPercentage(0.2));
+        assertThat(fast.countSlowerThan(Duration.ofSeconds(5))).isZero(); // beyond its range: none, not an error
+
+        window.record(Outcome.TIMEOUT, Duration.ofSeconds(30).toNanos());
+        final WindowSnapshot slow = window.snapshot();
+        assertThat(slow.countSlowerThan(Duration.ofSeconds(29))).isEqualTo(1);
+        assertThat(slow.latenciesMicros().getMaxValue()).isCloseTo(30_000_000L, withPercentage(0.1));
+        assertThat(slow.p50Ms()).isEqualTo(fast.p50Ms());
+    }
+
+    @Test
     void concurrentRecordsAreAllCounted() throws Exception {
         final int threads = 4;
         final int perThread = 50_000;
