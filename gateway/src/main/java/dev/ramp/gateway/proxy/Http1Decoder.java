@@ -403,7 +403,9 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
                 throw new BadMessage("tab in request target");
             }
         }
-        String uri = new String(h, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
+        // UTF-8, because Netty's request encoder writes the target as UTF-8: raw UTF-8 bytes a client sent (not
+        // valid in a target, but sent) then reach the upstream as they came instead of double-encoded.
+        String uri = new String(h, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.UTF_8);
         HttpVersion version = version(h, sp2 + 1, lineEnd - sp2 - 1);
         return new DefaultHttpRequest(version, method, uri, headers);
     }

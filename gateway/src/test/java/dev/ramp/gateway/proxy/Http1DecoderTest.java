@@ -121,6 +121,25 @@ class Http1DecoderTest {
     }
 
     @Test
+    void aRequestTargetsRawUtf8BytesGoUpstreamAsTheyCame() {
+        byte[] target = "/caf\u00e9/\u20ac".getBytes(StandardCharsets.UTF_8);
+        ByteBuf in = Unpooled.buffer();
+        in.writeBytes("GET ".getBytes(StandardCharsets.US_ASCII)).writeBytes(target)
+                .writeBytes(" HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        EmbeddedChannel decode = requests();
+        decode.writeInbound(in);
+        HttpRequest r = decode.readInbound();
+        received.add(decode.readInbound());
+        assertThat(r.uri()).isEqualTo("/caf\u00e9/\u20ac");
+        EmbeddedChannel encode = new EmbeddedChannel(new ClientCodec.RequestEncoder());
+        encode.writeOutbound(r);
+        ByteBuf out = encode.readOutbound();
+        String line = out.toString(StandardCharsets.ISO_8859_1);
+        out.release();
+        assertThat(line).startsWith("GET " + new String(target, StandardCharsets.ISO_8859_1) + " HTTP/1.1\r\n");
+    }
+
+    @Test
     void pipelinedRequestsWithBodiesAreFramedByContentLengthAndChunks() {
         String two = "POST /one HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
                 + "\r\n" // a stray empty line between messages is ignored
