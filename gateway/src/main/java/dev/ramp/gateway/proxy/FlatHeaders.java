@@ -226,12 +226,17 @@ final class FlatHeaders extends HttpHeaders {
 
     @Override
     public Integer getInt(CharSequence name) {
+        return parsed(name, Integer::valueOf);
+    }
+
+    /** The first value of {@code name}, trimmed and parsed; null when absent or not a number. */
+    private <T> T parsed(CharSequence name, java.util.function.Function<String, T> parse) {
         String v = get(name);
         if (v == null) {
             return null;
         }
         try {
-            return Integer.parseInt(v.trim());
+            return parse.apply(v.trim());
         } catch (NumberFormatException e) {
             return null;
         }
@@ -245,15 +250,7 @@ final class FlatHeaders extends HttpHeaders {
 
     @Override
     public Short getShort(CharSequence name) {
-        String v = get(name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Short.parseShort(v.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return parsed(name, Short::valueOf);
     }
 
     @Override

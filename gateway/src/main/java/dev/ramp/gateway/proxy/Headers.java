@@ -33,8 +33,7 @@ final class Headers {
                 || AsciiString.contentEqualsIgnoreCase(connection, HttpHeaderValues.CLOSE)) {
             h.removeAll(Headers::isHopByHop);
         } else {
-            String listed = connection.toString();
-            h.removeAll(name -> isHopByHop(name) || listedIn(listed, name.toString()));
+            h.removeAll(name -> isHopByHop(name) || FlatHeaders.hasElement(connection, name, true));
         }
     }
 
@@ -62,45 +61,9 @@ final class Headers {
         CharSequence connection = m.headers() instanceof FlatHeaders f ? f.firstValue(HttpHeaderNames.CONNECTION)
                 : m.headers().get(HttpHeaderNames.CONNECTION);
         if (m.protocolVersion().isKeepAliveDefault()) {
-            return connection == null || !hasToken(connection, HttpHeaderValues.CLOSE);
+            return connection == null || !FlatHeaders.hasElement(connection, HttpHeaderValues.CLOSE, true);
         }
-        return connection != null && hasToken(connection, HttpHeaderValues.KEEP_ALIVE);
-    }
-
-    /** Whether the comma-separated {@code value} holds {@code token} (case-insensitive). */
-    static boolean hasToken(CharSequence value, AsciiString token) {
-        return FlatHeaders.hasElement(value, token, true);
-    }
-
-    /** Sees one token of a comma-separated header value, as [start, end) of the value; true stops the walk. */
-    private interface TokenVisitor {
-        boolean visit(int start, int end);
-    }
-
-    /**
-     * Walks the comma-separated tokens of {@code value}, trimmed of spaces, skipping empty ones, until the
-     * visitor returns true; returns whether it did.
-     */
-    private static boolean anyToken(String value, TokenVisitor visitor) {
-        int i = 0;
-        int n = value.length();
-        while (i < n) {
-            int comma = value.indexOf(',', i);
-            int end = comma < 0 ? n : comma;
-            int s = i;
-            int e = end;
-            while (s < e && value.charAt(s) == ' ') {
-                s++;
-            }
-            while (e > s && value.charAt(e - 1) == ' ') {
-                e--;
-            }
-            if (e > s && visitor.visit(s, e)) {
-                return true;
-            }
-            i = end + 1;
-        }
-        return false;
+        return connection != null && FlatHeaders.hasElement(connection, HttpHeaderValues.KEEP_ALIVE, true);
     }
 
     /**
@@ -129,7 +92,6 @@ final class Headers {
 
     /** Whether {@code name} is one of the comma-separated tokens of a Connection header value. */
     static boolean listedIn(String connection, String name) {
-        return connection != null && anyToken(connection, (s, e) ->
-                e - s == name.length() && connection.regionMatches(true, s, name, 0, name.length()));
+        return connection != null && FlatHeaders.hasElement(connection, name, true);
     }
 }

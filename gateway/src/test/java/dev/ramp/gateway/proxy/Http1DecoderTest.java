@@ -58,6 +58,11 @@ class Http1DecoderTest {
         for (int i = 0; i < s.length(); i += step) {
             ch.writeInbound(bytes(s.substring(i, Math.min(s.length(), i + step))));
         }
+        return drain(ch);
+    }
+
+    /** Adds every message the channel produced to {@link #received} and returns it. */
+    private List<Object> drain(EmbeddedChannel ch) {
         Object m;
         while ((m = ch.readInbound()) != null) {
             received.add(m);
@@ -250,10 +255,7 @@ class Http1DecoderTest {
         HttpResponse last = (HttpResponse) msgs.stream().filter(m -> m instanceof HttpResponse).skip(3).findFirst().get();
         assertThat(last.headers().contains("content-length")).isFalse(); // the coding overrides it
         ch.finish();
-        Object m;
-        while ((m = ch.readInbound()) != null) {
-            received.add(m);
-        }
+        drain(ch);
         assertThat(received.get(received.size() - 1)).isInstanceOf(LastHttpContent.class);
         assertThat(body(received)).isEqualTo("until the end");
         assertThat(failure(received)).isNull();
@@ -274,10 +276,7 @@ class Http1DecoderTest {
         EmbeddedChannel ch = responses();
         List<Object> msgs = feed(ch, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 1000);
         ch.finish();
-        Object m;
-        while ((m = ch.readInbound()) != null) {
-            received.add(m);
-        }
+        drain(ch);
         assertThat(msgs).noneMatch(o -> o instanceof LastHttpContent);
         received.clear();
         Throwable t = failure(feed(responses(), "SSH-2.0-OpenSSH\r\n\r\n", 1000));
