@@ -20,7 +20,7 @@ final class ClientCodec {
     private ClientCodec() {}
 
     /** Names on most requests, with the capitalisation clients send. */
-    private static final AsciiString[][] COMMON = byLength(
+    private static final AsciiString[][] COMMON = Http1Decoder.byLength(
         AsciiString.cached("Host"), AsciiString.cached("Accept"), AsciiString.cached("Connection"),
         AsciiString.cached("Content-Type"), AsciiString.cached("Content-Length"), AsciiString.cached("Expect"),
         AsciiString.cached("User-Agent"), AsciiString.cached("Accept-Encoding"),
@@ -34,43 +34,6 @@ final class ClientCodec {
         AsciiString.cached("cookie"), AsciiString.cached("host"), AsciiString.cached("content-type"),
         AsciiString.cached("content-length"), AsciiString.cached("x-user-id"), AsciiString.cached("authorization"));
 
-    /** {@code names} grouped by length, for {@link #common}. */
-    static AsciiString[][] byLength(AsciiString... names) {
-        int max = 0;
-        for (AsciiString n : names) {
-            max = Math.max(max, n.length());
-        }
-        AsciiString[][] table = new AsciiString[max + 1][];
-        for (AsciiString n : names) {
-            AsciiString[] row = table[n.length()];
-            row = row == null ? new AsciiString[1] : java.util.Arrays.copyOf(row, row.length + 1);
-            row[row.length - 1] = n;
-            table[n.length()] = row;
-        }
-        return table;
-    }
-
-    /** The shared constant spelled exactly as {@code sb[start, start + length)}, or null. */
-    static AsciiString common(AsciiString[][] byLength, byte[] sb, int start, int length) {
-        if (length >= byLength.length || byLength[length] == null) {
-            return null;
-        }
-        for (AsciiString name : byLength[length]) {
-            if (sameBytes(name.array(), name.arrayOffset(), sb, start, length)) {
-                return name;
-            }
-        }
-        return null;
-    }
-
-    private static boolean sameBytes(byte[] a, int aStart, byte[] b, int bStart, int length) {
-        for (int i = 0; i < length; i++) {
-            if (a[aStart + i] != b[bStart + i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /** Requests from clients, with the header names clients commonly send shared. */
     static final class Decoder extends Http1Decoder {

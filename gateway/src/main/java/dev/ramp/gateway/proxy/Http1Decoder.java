@@ -91,12 +91,50 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
 
     /**
      * @param requests    whether this decodes requests (from clients) rather than responses (from upstreams)
-     * @param commonNames header names, grouped by length ({@link ClientCodec#byLength}), that are shared instead
-     *                    of viewed when a head spells them exactly so
+     * @param commonNames header names, grouped by length, that are shared instead
+     *                    of viewed when a head spells them exactly so ({@link #byLength})
      */
     Http1Decoder(boolean requests, AsciiString[][] commonNames) {
         this.requests = requests;
         this.commonNames = commonNames;
+    }
+
+    /** {@code names} grouped by length, for {@link #common} and the constructor. */
+    static AsciiString[][] byLength(AsciiString... names) {
+        int max = 0;
+        for (AsciiString n : names) {
+            max = Math.max(max, n.length());
+        }
+        AsciiString[][] table = new AsciiString[max + 1][];
+        for (AsciiString n : names) {
+            AsciiString[] row = table[n.length()];
+            row = row == null ? new AsciiString[1] : java.util.Arrays.copyOf(row, row.length + 1);
+            row[row.length - 1] = n;
+            table[n.length()] = row;
+        }
+        return table;
+    }
+
+    /** The shared constant spelled exactly as {@code sb[start, start + length)}, or null. */
+    static AsciiString common(AsciiString[][] byLength, byte[] sb, int start, int length) {
+        if (length >= byLength.length || byLength[length] == null) {
+            return null;
+        }
+        for (AsciiString name : byLength[length]) {
+            if (sameBytes(name.array(), name.arrayOffset(), sb, start, length)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameBytes(byte[] a, int aStart, byte[] b, int bStart, int length) {
+        for (int i = 0; i < length; i++) {
+            if (a[aStart + i] != b[bStart + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the response being decoded has no body whatever its headers say (a response to HEAD). */
@@ -296,10 +334,15 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
                 }
                 return i;
             }
-            if (b != '\t' && (b & 0xff) < 0x20 || b == 0x7f) {
+            if (isControl(b)) {
                 throw new BadMessage("control character 0x" + Integer.toHexString(b & 0xff) + " in a line");
             }
         }
+    }
+
+    /** A byte no line may hold: a control character other than tab (CR and LF end lines), or DEL. */
+    private static boolean isControl(byte b) {
+        return b != '\t' && (b & 0xff) < 0x20 || b == 0x7f;
     }
 
     /** The start of the line after the one ending at {@code lineEnd}. */
@@ -369,7 +412,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
     }
 
     private AsciiString name(byte[] h, int start, int length) {
-        AsciiString common = ClientCodec.common(commonNames, h, start, length);
+        AsciiString common = common(commonNames, h, start, length);
         return common != null ? common : new AsciiString(h, start, length, false);
     }
 
@@ -546,8 +589,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
             throw new BadMessage("invalid chunk size");
         }
         for (int k = i; k < end; k++) {
-            byte c = in.getByte(k);
-            if (c != '\t' && (c & 0xff) < 0x20 || c == 0x7f) {
+            if (isControl(in.getByte(k))) {
                 throw new BadMessage("control character in chunk extension");
             }
         }
