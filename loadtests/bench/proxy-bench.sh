@@ -3,7 +3,7 @@
 # upstreams), each proxy pinned to one core, upstreams (nginx `return 200`) and wrk on the other core.
 # Also: Ramp's resident memory with 10 000 idle keep-alive client connections, and time from start to ready.
 #
-#   bash loadtests/bench/proxy-bench.sh            # DURATION=15 CONNS=64 ROUNDS=3 WARMUP=20 by default
+#   bash loadtests/bench/proxy-bench.sh            # DURATION=15 CONNS=64 ROUNDS=3 WARMUP=60 by default
 #   DURATION=30 bash loadtests/bench/proxy-bench.sh
 #   ENGINE=vertx bash loadtests/bench/proxy-bench.sh   # Ramp on the vertx engine (netty is the default)
 #
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15}
 ROUNDS=${ROUNDS:-3}    # alternating measured runs per proxy; the ratios are reported per round and as the median
-WARMUP=${WARMUP:-20}   # seconds of the same load (in two runs) before the measured runs: the JIT settles on one core
+WARMUP=${WARMUP:-60}   # seconds of load per proxy before the measured rounds, in unmeasured rounds of DURATION
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
 PROXY_CPU=${PROXY_CPU:-1}
@@ -20,7 +20,9 @@ LOAD_CPU=${LOAD_CPU:-0}
 JAVA=${JAVA:-java}
 ENGINE=${ENGINE:-netty}         # the gateway's data-path engine: netty (default) or vertx
 ROUTE_EXTRA=${ROUTE_EXTRA:-}   # extra HOCON for the bench route, e.g. ROUTE_EXTRA='guard { enabled = false }'
-JVM_OPTS=${JVM_OPTS:--XX:ActiveProcessorCount=1 -Xms64m -Xmx128m -XX:+UseSerialGC}
+# A 96 MB young generation: a young collection every ~1 s at this load instead of 4-5 a second. Each one stops
+# the loop (~1 ms) and wakes the JDK's notification thread for the GC meters (~0.7 ms more on the same core).
+JVM_OPTS=${JVM_OPTS:--XX:ActiveProcessorCount=1 -Xms192m -Xmx192m -Xmn96m -XX:+UseSerialGC}
 CDS=${CDS:-1}   # 1: start from an AppCDS archive made by a training start (as a container image would ship it)
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -128,20 +130,34 @@ done
 pids+=("$rp")
 ready=$(printf '%s\n' "${ready_ms[@]}" | sort -n | head -1)
 
-# The warm-up is two wrk runs, so the proxy sees its clients disconnect and reconnect before it is measured:
-# on the JVM the first disconnects take paths the JIT has not seen and deoptimise the read loop
-# (EpollIoHandler.processReady, doReadBytes), and recompiling it on the one core costs the next run its p99.
-warm() {
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$(( WARMUP > 10 ? WARMUP - 5 : WARMUP ))s" -s "$work/uid.lua" "$1" > /dev/null
-  if [ "$WARMUP" -gt 10 ]; then taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d5s -s "$work/uid.lua" "$1" > /dev/null; fi
+# The warm-up is unmeasured rounds of the same shape as the measured ones: the two proxies take turns under load,
+# so each also idles while the other works. On the JVM, a path first taken after the C2 compiler has settled
+# deoptimises the compiled read loop, and recompiling it on the one core costs the run in progress its p99: the
+# clients' first disconnects (EpollIoHandler.processReady, doReadBytes), the first burst after a long pause,
+# the meters' time-window rotations (every 40 s). Each measured round prints the compiler's CPU time during it,
+# so a round that still paid for the JIT shows.
+warm() { # url...
+  local left=$WARMUP n u
+  while [ "$left" -gt 0 ]; do
+    n=$(( left > DURATION ? DURATION : left ))
+    for u in "$@"; do taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${n}s" -s "$work/uid.lua" "$u" > /dev/null; done
+    left=$(( left - n ))
+  done
 }
 cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user and system clock ticks of a process
+jit_ticks() { # clock ticks the JVM's JIT compiler threads have used
+  local t sum=0
+  for t in /proc/"$1"/task/*; do
+    if grep -q '^C[12] CompilerThre' "$t/comm" 2>/dev/null; then sum=$(( sum + $(awk '{print $14 + $15}' "$t/stat") )); fi
+  done
+  echo "$sum"
+}
 measure() { # url label pid-of-the-proxy [jvm: its young-generation allocation is sampled around the run]
-  [ -n "${4:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc0"
+  [ -n "${4:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc0" && jit_ticks "$3" > "$work/$2.jit0"
   cpu_ticks "$3" > "$work/$2.cpu0"
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$work/uid.lua" "$1" > "$work/$2.wrk"
   cpu_ticks "$3" > "$work/$2.cpu1"
-  [ -n "${4:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc1"
+  [ -n "${4:-}" ] && jstat -gc "$3" | tail -1 > "$work/$2.gc1" && jit_ticks "$3" > "$work/$2.jit1"
   return 0
 }
 # The proxy's CPU per request over a run, user and system, in microseconds: less sensitive to the load
@@ -168,8 +184,7 @@ errors() { awk '/Non-2xx|Socket errors/ {print}' "$1"; }
 
 # Both warmed, then ROUNDS alternating measured runs (nginx, then Ramp) so drift on a shared machine hits both.
 ngx_worker=$(pgrep -P "$(cat "$work/px/nginx.pid")" | head -1)
-warm "http://127.0.0.1:$NGX/"
-warm "http://127.0.0.1:$RAMP/"
+warm "http://127.0.0.1:$NGX/" "http://127.0.0.1:$RAMP/"
 echo
 echo "one proxy core (taskset -c $PROXY_CPU), wrk -t1 -c$CONNS -d${DURATION}s per run after ${WARMUP}s warm-up, random X-User-Id, 50% canary"
 printf '%-6s %-12s %12s %10s %10s %18s\n' round proxy "req/s" "p50 ms" "p99 ms" "CPU us/req usr sys"
@@ -183,6 +198,9 @@ for r in $(seq 1 "$ROUNDS"); do
     printf '%-6s %-12s %12s %10s %10s %18s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)" \
       "$(cpu_per_req "$who$r")"
     errors "$f" | sed "s/^/$label: /"
+    if [ "$who" = ramp ]; then
+      echo "       ramp JIT compiler CPU $(( ($(cat "$work/ramp$r.jit1") - $(cat "$work/ramp$r.jit0")) * 1000 / $(getconf CLK_TCK) )) ms; $(alloc_per_req "ramp$r")"
+    fi
     if [ -n "${VERBOSE:-}" ]; then cat "$f"; fi
   done
   awk -v r="$(rps "$work/ramp$r.wrk")" -v n="$(rps "$work/nginx$r.wrk")" -v r99="$(pct "$work/ramp$r.wrk" 99)" \
@@ -195,7 +213,6 @@ t_med=$(awk '{print $1}' "$work/ratios" | med); p_med=$(awk '{print $2}' "$work/
 c_med=$(awk '{print $3}' "$work/ratios" | med)
 echo "ramp/nginx per round: throughput $(awk '{printf "%.2fx ", $1}' "$work/ratios")| p99 $(awk '{printf "%.2fx ", $2}' "$work/ratios")| CPU per request $(awk '{printf "%.2fx ", $3}' "$work/ratios")"
 echo "ramp/nginx median of $ROUNDS rounds: throughput ${t_med}x, p99 ${p_med}x, CPU per request ${c_med}x"
-echo "ramp allocation (round $ROUNDS): $(alloc_per_req "ramp$ROUNDS")"
 
 # Resident memory with IDLE idle keep-alive client connections.
 rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
