@@ -75,7 +75,10 @@ http {
       proxy_pass http://\$version;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header X-Forwarded-For \$remote_addr;
+      # The forwarded headers Ramp sets on every request (X-Forwarded-For appended to for a trusted peer).
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$http_host;
     }
   }
 }
