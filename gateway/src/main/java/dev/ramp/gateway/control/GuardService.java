@@ -33,8 +33,9 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -53,7 +54,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuardService implements ProxyObserver, RouteStatusSource, RouteControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GuardService.class);
+    /** The shortest wait between ticks (evaluate-every's lower bound). */
     static final long TICK_MILLIS = 100;
+    /** The longest: breaker transitions are logged, and reloaded cadences take effect, within this. */
+    static final long MAX_TICK_MILLIS = 1000;
 
     /** What holds a route reverted: a latch, or a latch file that could not be read. */
     private record Hold(Latch latch, String corruptProblem) {
@@ -85,17 +89,39 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
         this.events = events;
         this.nanoClock = nanoClock;
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ramp-guard");
             t.setDaemon(true);
             return t;
         });
+        e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() need not wait for the next tick
+        this.executor = e;
     }
 
-    /** Starts the evaluation timer. */
+    /**
+     * Starts the evaluation timer. It wakes when the next route is due rather than polling: on a gateway
+     * pinned to few cores each wake-up takes the core from an event loop.
+     */
     public GuardService start() {
-        executor.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        scheduleTick(TICK_MILLIS);
         return this;
+    }
+
+    private void scheduleTick(long millis) {
+        try {
+            executor.schedule(() -> {
+                long next = MAX_TICK_MILLIS;
+                try {
+                    next = tick();
+                } catch (RuntimeException e) {
+                    log.error("guard tick failed", e);
+                } finally {
+                    scheduleTick(next);
+                }
+            }, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // close() was called: no more ticks
+        }
     }
 
     // ------------------------------------------------------------------ config snapshots
@@ -211,12 +237,18 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
 
     // ------------------------------------------------------------------ evaluation
 
-    private void tick() {
+    /**
+     * Evaluates the routes that are due and logs breaker transitions.
+     *
+     * @return milliseconds until the next route is due, within {@link #TICK_MILLIS}..{@link #MAX_TICK_MILLIS}
+     */
+    long tick() {
         RoutingSnapshot snap = current;
         if (snap == null) {
-            return;
+            return MAX_TICK_MILLIS;
         }
         long now = nanoClock.getAsLong();
+        long wait = TimeUnit.MILLISECONDS.toNanos(MAX_TICK_MILLIS);
         for (LiveRoute route : snap.routes()) {
             logBreakerTransition(route);
             RouteGuard guard = route.state().guard();
@@ -225,15 +257,20 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
             }
             Long due = nextDue.get(route.name());
             if (due != null && now - due < 0) {
+                wait = Math.min(wait, due - now);
                 continue;
             }
-            nextDue.put(route.name(), now + guard.thresholds().evaluateEvery().toNanos());
+            long every = guard.thresholds().evaluateEvery().toNanos();
+            nextDue.put(route.name(), now + every);
+            wait = Math.min(wait, every);
             try {
                 guard.evaluate();
             } catch (RuntimeException e) {
                 log.error("route={} guard evaluation failed", route.name(), e);
             }
         }
+        // Round up to whole milliseconds so that the route is due when the timer fires.
+        return Math.max(TICK_MILLIS, (wait + 999_999) / 1_000_000);
     }
 
     private void logBreakerTransition(LiveRoute route) {

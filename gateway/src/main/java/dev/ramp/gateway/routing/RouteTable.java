@@ -18,9 +18,12 @@ public final class RouteTable<R> {
     private record Entry<R>(R route, String[] hosts, String prefix, int order) {}
 
     private final List<Entry<R>> entries;
+    /** The routes in file order. */
+    private final List<R> routes;
 
-    private RouteTable(List<Entry<R>> entries) {
+    private RouteTable(List<Entry<R>> entries, List<R> routes) {
         this.entries = entries;
+        this.routes = routes;
     }
 
     /**
@@ -34,7 +37,7 @@ public final class RouteTable<R> {
         }
         // Longest prefix first, so the first hit per host class is the best for that class.
         list.sort(Comparator.comparingInt((Entry<R> e) -> -e.prefix.length()).thenComparingInt(e -> e.order));
-        return new RouteTable<>(List.copyOf(list));
+        return new RouteTable<>(List.copyOf(list), List.copyOf(routes));
     }
 
     /**
@@ -81,7 +84,8 @@ public final class RouteTable<R> {
         return rank;
     }
 
+    /** The routes in file order (made once: the guard's timer asks for them on every tick). */
     public List<R> routes() {
-        return entries.stream().sorted(Comparator.comparingInt(Entry::order)).map(Entry::route).toList();
+        return routes;
     }
 }
