@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class VersionMeters {
     private static final Outcome[] OUTCOMES = Outcome.values();
-    static final int MAX_WINDOW_STEPS = 120;
+    private static final int MAX_WINDOW_STEPS = 120;
 
     final String route;
     final Version role;
