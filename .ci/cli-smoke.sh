@@ -18,6 +18,14 @@ set -e
 [ "$rc" -eq 2 ] || { echo "validate of a bad config exited $rc, expected 2"; exit 1; }
 grep -q "bad.conf:1: ramp.routes\[0\].weight" "$tmp/err" || { echo "no file:line in:"; cat "$tmp/err"; exit 1; }
 
+# RAMP_LOG_LEVEL is checked before anything starts.
+set +e
+RAMP_LOG_LEVEL=loud java -jar "$JAR" validate --config config/gateway.conf 2> "$tmp/err"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || { echo "RAMP_LOG_LEVEL=loud exited $rc, expected 2"; exit 1; }
+grep -q "RAMP_LOG_LEVEL=loud is not a log level" "$tmp/err" || { echo "no level error in:"; cat "$tmp/err"; exit 1; }
+
 java -jar "$JAR" demo > "$tmp/demo.out" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
@@ -31,6 +39,9 @@ echo "$body" | grep -q '"version":"\(stable\|canary\)"'
 kill -HUP "$pid"
 for _ in $(seq 1 50); do grep -q "(SIGHUP)" "$tmp/demo.out" && break; sleep 0.1; done
 grep -q "(SIGHUP)" "$tmp/demo.out" || { echo "no reload logged after SIGHUP"; cat "$tmp/demo.out"; exit 1; }
+# Log lines as LogSetup writes them: time, level, thread, logger.
+grep -Eq '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} INFO  \[[^]]+\] [a-z.]+[A-Za-z]+ - ' "$tmp/demo.out" \
+  || { echo "no log line in the expected format:"; cat "$tmp/demo.out"; exit 1; }
 kill -TERM "$pid"
 set +e
 wait "$pid"
