@@ -219,9 +219,10 @@ echo "ramp/nginx median of $ROUNDS rounds: throughput ${t_med}x, p99 ${p_med}x, 
 
 # Resident memory with IDLE idle keep-alive client connections.
 rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
-python3 loadtests/bench/idle-conns.py 127.0.0.1 "$RAMP" "$IDLE" 8 > "$work/idle.out" &
+python3 loadtests/bench/idle-conns.py 127.0.0.1 "$RAMP" "$IDLE" 5 > "$work/idle.out" &
 ip=$!
-sleep 6
+# Sampled once every connection has had its answer and sits idle (the script says so, then holds them).
+for _ in $(seq 1 900); do [ -s "$work/idle.out" ] && break; sleep 0.1; done
 rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
 wait "$ip" || true
 
