@@ -92,6 +92,25 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void eachRequestOnAKeepAliveConnectionIsRoutedByItsOwnHost() throws Exception {
+        // "shop" sends its stable traffic to the canary upstream, so the answering upstream names the route.
+        start(TestConfigs.route("api", stable.port, canary.port, "0%", "match { hosts = [\"api.test\"] }")
+              + "," + TestConfigs.route("shop", canary.port, stable.port, "0%", "match { hosts = [\"shop.test\"] }"), "");
+        String all = RawHttp.exchange(gateway.port(), "GET /a HTTP/1.1\r\nHost: api.test\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: shop.test:8080\r\n\r\n"
+                + "GET /c HTTP/1.1\r\nHost: other.test\r\n\r\n"
+                + "GET /d HTTP/1.1\r\nHost: shop.test\r\n\r\n"
+                + "GET /e HTTP/1.1\r\nHost: api.test:8080\r\nConnection: close\r\n\r\n", 5000);
+        String[] responses = all.split("(?=HTTP/1\\.1 )");
+        assertThat(responses).hasSize(5);
+        assertThat(responses[0]).startsWith("HTTP/1.1 200").contains("\"name\":\"stable\"");
+        assertThat(responses[1]).startsWith("HTTP/1.1 200").contains("\"name\":\"canary\"");
+        assertThat(responses[2]).startsWith("HTTP/1.1 404").contains("other.test");
+        assertThat(responses[3]).startsWith("HTTP/1.1 200").contains("\"name\":\"canary\"");
+        assertThat(responses[4]).startsWith("HTTP/1.1 200").contains("\"name\":\"stable\"");
+    }
+
+    @Test
     void aMebibyteStreamsIntactBothWays() throws Exception {
         startOneRoute("0%", "");
         // Upload, chunked (no length known up front), echoed back.
