@@ -251,11 +251,11 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        String identity = h.get(rc.sticky().userHeader());
+        CharSequence identity = ((FlatHeaders) h).firstValue(rc.sticky().userHeader());
         String newCookie = null;
-        if (identity == null || identity.isEmpty()) {
+        if (identity == null || identity.length() == 0) {
             identity = cookie(h, rc.sticky().cookie());
-            if (identity == null || identity.isEmpty()) {
+            if (identity == null || identity.length() == 0) {
                 identity = newCookie = Forwarding.randomId();
             }
         }

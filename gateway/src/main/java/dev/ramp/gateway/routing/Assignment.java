@@ -17,8 +17,11 @@ public final class Assignment {
 
     private Assignment() {}
 
-    /** The version for {@code identity} on {@code route}; {@code override} is null unless trusted and valid. */
-    public static Version decide(String routeName, String identity, int weightBasisPoints, boolean reverted,
+    /**
+     * The version for {@code identity} on {@code route}; {@code override} is null unless trusted and valid. The
+     * identity may be a header value as decoded (a view of the request's bytes): it is only read, never kept.
+     */
+    public static Version decide(String routeName, CharSequence identity, int weightBasisPoints, boolean reverted,
                                  Version override, Set<String> canaryUsers, Set<String> stableUsers) {
         if (override != null) {
             return override;
@@ -26,11 +29,14 @@ public final class Assignment {
         if (reverted || weightBasisPoints <= 0) {
             return Version.STABLE;
         }
-        if (!canaryUsers.isEmpty() && canaryUsers.contains(identity)) {
-            return Version.CANARY;
-        }
-        if (!stableUsers.isEmpty() && stableUsers.contains(identity)) {
-            return Version.STABLE;
+        if (!canaryUsers.isEmpty() || !stableUsers.isEmpty()) {
+            String id = identity.toString();
+            if (canaryUsers.contains(id)) {
+                return Version.CANARY;
+            }
+            if (stableUsers.contains(id)) {
+                return Version.STABLE;
+            }
         }
         if (weightBasisPoints >= Buckets.COUNT) {
             return Version.CANARY;

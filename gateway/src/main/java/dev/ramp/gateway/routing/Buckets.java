@@ -21,7 +21,7 @@ public final class Buckets {
     private Buckets() {}
 
     /** The bucket in {@code [0, 10000)} of this identity on this route. */
-    public static int bucket(String routeName, String identity) {
+    public static int bucket(String routeName, CharSequence identity) {
         int len = routeName.length() + 1 + identity.length();
         byte[] buf = SCRATCH.get();
         if (len > buf.length) {
@@ -50,7 +50,7 @@ public final class Buckets {
         return scale(MurmurHash3.hash32x86(buf, 0, n, 0));
     }
 
-    private static byte[] utf8(String routeName, String identity) {
+    private static byte[] utf8(String routeName, CharSequence identity) {
         return (routeName + "/" + identity).getBytes(StandardCharsets.UTF_8);
     }
 
