@@ -3,15 +3,15 @@
 # upstreams), each proxy pinned to one core, upstreams (nginx `return 200`) and wrk on the other core.
 # Also: Ramp's resident memory with 10 000 idle keep-alive client connections, and time from start to ready.
 #
-#   bash loadtests/bench/proxy-bench.sh            # DURATION=15 CONNS=64 ROUNDS=3 WARMUP=60 by default
+#   bash loadtests/bench/proxy-bench.sh            # DURATION=12 CONNS=64 ROUNDS=5 WARMUP=60 by default
 #   DURATION=30 bash loadtests/bench/proxy-bench.sh
 #   ENGINE=vertx bash loadtests/bench/proxy-bench.sh   # Ramp on the vertx engine (netty is the default)
 #
 # Installs Debian's nginx-light and wrk when missing. Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DURATION=${DURATION:-15}
-ROUNDS=${ROUNDS:-3}    # alternating measured runs per proxy; the ratios are reported per round and as the median
+DURATION=${DURATION:-12}
+ROUNDS=${ROUNDS:-5}    # alternating measured runs per proxy; the ratios are reported per round and as the median
 WARMUP=${WARMUP:-60}   # seconds of load per proxy before the measured rounds, in unmeasured rounds of DURATION
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
@@ -185,7 +185,8 @@ pct() { # file percentile -> ms
 }
 errors() { awk '/Non-2xx|Socket errors/ {print}' "$1"; }
 
-# Both warmed, then ROUNDS alternating measured runs (nginx, then Ramp) so drift on a shared machine hits both.
+# Both warmed, then ROUNDS alternating measured runs so drift on a shared machine hits both: nginx first in odd
+# rounds, Ramp first in even ones, so neither always runs on the heels of the other's load.
 ngx_worker=$(pgrep -P "$(cat "$work/px/nginx.pid")" | head -1)
 warm "http://127.0.0.1:$NGX/" "http://127.0.0.1:$RAMP/"
 echo
@@ -193,8 +194,13 @@ echo "one proxy core (taskset -c $PROXY_CPU), wrk -t1 -c$CONNS -d${DURATION}s pe
 printf '%-6s %-12s %12s %10s %10s %18s\n' round proxy "req/s" "p50 ms" "p99 ms" "CPU us/req usr sys"
 : > "$work/ratios"
 for r in $(seq 1 "$ROUNDS"); do
-  measure "http://127.0.0.1:$NGX/" "nginx$r" "$ngx_worker"
-  measure "http://127.0.0.1:$RAMP/" "ramp$r" "$rp" jvm
+  if [ $((r % 2)) -eq 1 ]; then
+    measure "http://127.0.0.1:$NGX/" "nginx$r" "$ngx_worker"
+    measure "http://127.0.0.1:$RAMP/" "ramp$r" "$rp" jvm
+  else
+    measure "http://127.0.0.1:$RAMP/" "ramp$r" "$rp" jvm
+    measure "http://127.0.0.1:$NGX/" "nginx$r" "$ngx_worker"
+  fi
   for who in nginx ramp; do
     f="$work/$who$r.wrk"
     label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE"
@@ -216,6 +222,8 @@ t_med=$(awk '{print $1}' "$work/ratios" | med); p_med=$(awk '{print $2}' "$work/
 c_med=$(awk '{print $3}' "$work/ratios" | med)
 echo "ramp/nginx per round: throughput $(awk '{printf "%.2fx ", $1}' "$work/ratios")| p99 $(awk '{printf "%.2fx ", $2}' "$work/ratios")| CPU per request $(awk '{printf "%.2fx ", $3}' "$work/ratios")"
 echo "ramp/nginx median of $ROUNDS rounds: throughput ${t_med}x, p99 ${p_med}x, CPU per request ${c_med}x"
+tot() { cat "$work"/$1*.wrk | awk '/requests in/ { n += $1 } END { print n }'; }
+echo "ramp/nginx requests over all $ROUNDS rounds: $(awk -v r="$(tot ramp)" -v n="$(tot nginx)" 'BEGIN { printf "%.2fx (%d / %d)", r / n, r, n }')"
 
 # Resident memory with IDLE idle keep-alive client connections.
 rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
