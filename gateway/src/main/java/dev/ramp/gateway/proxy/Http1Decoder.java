@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -222,16 +223,26 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         HttpMessage m;
         boolean noBody;
         if (requests) {
-            m = request(h, lineEnd, headers);
+            // Neither Content-Length nor Transfer-Encoding: no body, so the request is one whole message.
+            boolean bare = !f.transferEncoding && f.length < 0;
+            m = request(h, lineEnd, headers, bare);
             f.check(true);
             noBody = !f.chunked && f.length <= 0;
         } else {
             HttpVersion version = version(h, 0, Math.min(8, lineEnd));
             HttpResponseStatus status = status(h, lineEnd);
-            m = new DefaultHttpResponse(version, status, headers);
             int code = status.code();
             f.check(false);
             noBody = code < 200 || code == 204 || code == 304 || answersHead() || !f.chunked && f.length == 0;
+            if (!noBody && !f.chunked && f.length > 0 && f.length <= MAX_CHUNK && in.readableBytes() >= f.length
+                    && !f.duplicateLength) {
+                // A fixed body already read with its head (a small response): one whole message, one pass
+                // through the pipeline, relayed as it is.
+                out.add(new DefaultFullHttpResponse(version, status, in.readRetainedSlice((int) f.length), headers,
+                        EmptyHttpHeaders.INSTANCE));
+                return;
+            }
+            m = new DefaultHttpResponse(version, status, headers);
         }
         if (f.transferEncoding && f.sawLength) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH); // RFC 9112 6.3: Transfer-Encoding overrides it
@@ -245,7 +256,9 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         }
         out.add(m);
         if (noBody) {
-            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (!(m instanceof LastHttpContent)) {
+                out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
         } else if (f.chunked) {
             state = CHUNK_SIZE;
         } else {
@@ -434,7 +447,7 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
 
     // ---- first lines
 
-    private static DefaultHttpRequest request(byte[] h, int lineEnd, FlatHeaders headers) {
+    private static HttpRequest request(byte[] h, int lineEnd, FlatHeaders headers, boolean whole) {
         int sp1 = indexOf(h, ' ', 0, lineEnd);
         int sp2 = sp1 < 0 ? -1 : indexOf(h, ' ', sp1 + 1, lineEnd);
         if (sp1 <= 0 || sp2 < 0 || sp2 == sp1 + 1 || indexOf(h, ' ', sp2 + 1, lineEnd) >= 0) {
@@ -450,7 +463,8 @@ abstract class Http1Decoder extends ByteToMessageDecoder {
         // valid in a target, but sent) then reach the upstream as they came instead of double-encoded.
         String uri = new String(h, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.UTF_8);
         HttpVersion version = version(h, sp2 + 1, lineEnd - sp2 - 1);
-        return new DefaultHttpRequest(version, method, uri, headers);
+        return whole ? new DefaultFullHttpRequest(version, method, uri, Unpooled.EMPTY_BUFFER, headers,
+                EmptyHttpHeaders.INSTANCE) : new DefaultHttpRequest(version, method, uri, headers);
     }
 
     private static HttpMethod method(byte[] h, int length) {

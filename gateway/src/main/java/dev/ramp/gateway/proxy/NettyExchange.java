@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -117,7 +118,8 @@ final class NettyExchange implements ChannelFutureListener {
         this.clientVersion = request.protocolVersion();
         this.head = request.method() == HttpMethod.HEAD;
         HttpHeaders h = request.headers();
-        this.noBody = !h.contains(HttpHeaderNames.CONTENT_LENGTH) && !h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        this.noBody = request instanceof FullHttpRequest
+                || !h.contains(HttpHeaderNames.CONTENT_LENGTH) && !h.contains(HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     void start(Version v) {
@@ -233,8 +235,11 @@ final class NettyExchange implements ChannelFutureListener {
         Channel c = u.channel;
         if (noBody) {
             bodyStarted = true;
-            front.writeUpstream(c, new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
-                    request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE));
+            // The decoder hands a request without a body over whole; its empty content makes it reusable for a
+            // second attempt.
+            front.writeUpstream(c, request instanceof FullHttpRequest ? request
+                    : new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                            Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE));
             requestWritten();
             ArrayDeque<HttpContent> q = queued;
             if (q != null) {
@@ -299,7 +304,9 @@ final class NettyExchange implements ChannelFutureListener {
             requestDone = true;
         }
         if (noBody) {
-            c.release(); // the empty end: the head already went (or will go) as a whole request
+            if (c != request) {
+                c.release(); // the empty end: the head already went (or will go) as a whole request
+            }
             if (last) {
                 front.requestBodyDone(this);
             }
@@ -356,6 +363,13 @@ final class NettyExchange implements ChannelFutureListener {
                 return;
             }
             relayHead(u, r, st);
+            if (r instanceof LastHttpContent) {
+                // A whole small response from the decoder: relayed as it is.
+                pendingHead = null;
+                Channel client = front.channel();
+                client.write(r, client.voidPromise());
+                finishResponse(u);
+            }
             return;
         }
         if (msg instanceof HttpContent c) {
@@ -462,11 +476,16 @@ final class NettyExchange implements ChannelFutureListener {
     /** Throws away a canary answer that will be replaced by stable's; small bodies keep the connection. */
     private void discard(NettyUpstream u, HttpResponse r) {
         String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        boolean keep = length != null && length.length() < 6 && Headers.keepAlive(r) && requestSent;
+        boolean reusable = Headers.keepAlive(r) && requestSent;
+        boolean whole = r instanceof LastHttpContent; // its body came with it
+        boolean keep = length != null && length.length() < 6 && reusable;
         ReferenceCountUtil.release(r);
         up = null;
         u.exchange = null;
-        if (keep) {
+        if (whole && reusable) {
+            u.keepAlive = true;
+            loop.release(u); // the whole answer was read with its head
+        } else if (keep) {
             u.keepAlive = true;
             u.draining = true; // read to its end, then pooled again
         } else {

@@ -65,14 +65,14 @@ class FallbackIntegrationTest {
         vertx.close().await(5, TimeUnit.SECONDS);
     }
 
-    private void start(int canaryPort, String routeExtra) throws Exception {
+    void start(int canaryPort, String routeExtra) throws Exception {
         String routes = TestConfigs.route("shop", stable.port, canaryPort, "100%",
                 "expose-version-header = true\n" + routeExtra);
         gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(engine(), dir, routes, "")), observed);
     }
 
     /** Breaker and guard off, so each test sees the fallback path itself, request by request. */
-    private static final String NO_BREAKER = "circuit-breaker { enabled = false }\nguard { enabled = false }";
+    static final String NO_BREAKER = "circuit-breaker { enabled = false }\nguard { enabled = false }";
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + gateway.port() + path);
@@ -91,7 +91,7 @@ class FallbackIntegrationTest {
         return out;
     }
 
-    private HttpResponse<String> send(String method, String path, byte[] body, String... headers) throws Exception {
+    HttpResponse<String> send(String method, String path, byte[] body, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) {

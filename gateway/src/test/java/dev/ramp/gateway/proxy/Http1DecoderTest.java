@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -96,8 +98,9 @@ class Http1DecoderTest {
         for (int step : new int[] {req.length(), 1, 7}) {
             received.clear();
             List<Object> msgs = feed(requests(), req, step);
-            assertThat(msgs).hasSize(2);
-            HttpRequest r = (HttpRequest) msgs.get(0);
+            assertThat(msgs).hasSize(1); // no Content-Length, no Transfer-Encoding: no body, one whole message
+            FullHttpRequest r = (FullHttpRequest) msgs.get(0);
+            assertThat(r.content().readableBytes()).isZero();
             assertThat(r.decoderResult().isSuccess()).isTrue();
             assertThat(r.method()).isSameAs(HttpMethod.GET);
             assertThat(r.uri()).isEqualTo("/a/b?c=d");
@@ -105,8 +108,35 @@ class Http1DecoderTest {
             List<String> seen = new ArrayList<>();
             r.headers().forEach(e -> seen.add(e.getKey() + "=" + e.getValue()));
             assertThat(seen).containsExactly("Host=shop.test", "X-User-Id=u42", "x-empty=", "X-Spaces=padded value");
-            assertThat(msgs.get(1)).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
         }
+    }
+
+    @Test
+    void aRequestWithALengthOfZeroIsAHeadThenAnEmptyEnd() {
+        List<Object> msgs = feed(requests(), "POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", 1000);
+        assertThat(msgs).hasSize(2);
+        assertThat(msgs.get(0)).isInstanceOf(HttpRequest.class).isNotInstanceOf(FullHttpRequest.class);
+        assertThat(msgs.get(1)).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    @Test
+    void aSmallResponseReadWithItsHeadIsOneWholeMessageOtherwiseHeadAndPieces() {
+        String resp = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello"
+                + "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n\r\nno";
+        List<Object> whole = feed(responses(), resp, resp.length());
+        assertThat(whole).hasSize(2);
+        FullHttpResponse first = (FullHttpResponse) whole.get(0);
+        assertThat(first.status().code()).isEqualTo(200);
+        assertThat(first.headers().get("x-a")).isEqualTo("b");
+        assertThat(first.content().toString(StandardCharsets.ISO_8859_1)).isEqualTo("hello");
+        assertThat(((FullHttpResponse) whole.get(1)).status().code()).isEqualTo(503);
+        assertThat(body(whole)).isEqualTo("hellono");
+        whole.forEach(ReferenceCountUtil::release);
+        received.clear();
+        List<Object> split = feed(responses(), resp, 2); // each head ends a piece: its body comes after
+        assertThat(split).noneMatch(o -> o instanceof FullHttpResponse);
+        assertThat(split).filteredOn(o -> o instanceof LastHttpContent).hasSize(2);
+        assertThat(body(split)).isEqualTo("hellono");
     }
 
     @Test
