@@ -7,14 +7,11 @@ import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -66,8 +63,8 @@ final class NettyExchange implements ChannelFutureListener {
     private final HttpVersion clientVersion;
     private final boolean head;
     /**
-     * The request has no body (neither Content-Length nor Transfer-Encoding): its head goes upstream together
-     * with the end of its body, as one message encoded into one buffer, and the decoder's empty end is dropped.
+     * The request has no body (neither Content-Length nor Transfer-Encoding), so the decoder handed it over as one
+     * {@link FullHttpRequest}: it goes upstream as it is, encoded into one buffer.
      */
     private final boolean noBody;
 
@@ -117,9 +114,7 @@ final class NettyExchange implements ChannelFutureListener {
         this.clientKeepAlive = clientKeepAlive;
         this.clientVersion = request.protocolVersion();
         this.head = request.method() == HttpMethod.HEAD;
-        HttpHeaders h = request.headers();
-        this.noBody = request instanceof FullHttpRequest
-                || !h.contains(HttpHeaderNames.CONTENT_LENGTH) && !h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        this.noBody = request instanceof FullHttpRequest;
     }
 
     void start(Version v) {
@@ -235,11 +230,8 @@ final class NettyExchange implements ChannelFutureListener {
         Channel c = u.channel;
         if (noBody) {
             bodyStarted = true;
-            // The decoder hands a request without a body over whole; its empty content makes it reusable for a
-            // second attempt.
-            front.writeUpstream(c, request instanceof FullHttpRequest ? request
-                    : new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-                            Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE));
+            // Its content is the shared empty buffer, so the same message serves a second attempt too.
+            front.writeUpstream(c, request);
             requestWritten();
             ArrayDeque<HttpContent> q = queued;
             if (q != null) {
@@ -304,9 +296,7 @@ final class NettyExchange implements ChannelFutureListener {
             requestDone = true;
         }
         if (noBody) {
-            if (c != request) {
-                c.release(); // the empty end: the head already went (or will go) as a whole request
-            }
+            // c is the request itself, whole: it went (or will go) upstream as one message and is not released here
             if (last) {
                 front.requestBodyDone(this);
             }
