@@ -233,13 +233,6 @@ final class NettyExchange implements ChannelFutureListener {
             // Its content is the shared empty buffer, so the same message serves a second attempt too.
             front.writeUpstream(c, request);
             requestWritten();
-            ArrayDeque<HttpContent> q = queued;
-            if (q != null) {
-                HttpContent m;
-                while ((m = q.poll()) != null) {
-                    m.release();
-                }
-            }
             return;
         }
         if (bodyStarted) {
