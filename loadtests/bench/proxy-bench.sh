@@ -14,6 +14,8 @@ DURATION=${DURATION:-12}
 ROUNDS=${ROUNDS:-5}    # alternating measured runs per proxy; the ratios are reported per round and as the median
 WARMUP=${WARMUP:-60}   # seconds of load per proxy before the measured rounds, in unmeasured rounds of DURATION
 CONNS=${CONNS:-64}
+PACED_ROUNDS=${PACED_ROUNDS:-3}  # rounds at the same offered load for both (p99 "at the same load"); 0: none
+PACE=${PACE:-0.5}      # the paced rounds offer this fraction of nginx's median closed-loop req/s to each proxy
 IDLE=${IDLE:-10000}
 PROXY_CPU=${PROXY_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
@@ -104,6 +106,18 @@ cat > "$work/uid.lua" <<'LUA'
 math.randomseed(42)
 request = function()
   return wrk.format("GET", "/", {["X-User-Id"] = "u" .. math.random(1, 1000000)})
+end
+LUA
+# Paced load: each connection waits a random 0..2*PACE_MS ms before each request, so the offered rate is set
+# here and is the same for both proxies, not by how fast a proxy answers (as in the closed-loop rounds).
+cat > "$work/paced.lua" <<'LUA'
+math.randomseed(7)
+local d = tonumber(os.getenv("PACE_MS"))
+request = function()
+  return wrk.format("GET", "/", {["X-User-Id"] = "u" .. math.random(1, 1000000)})
+end
+delay = function()
+  return math.random() * 2 * d
 end
 LUA
 
@@ -227,6 +241,36 @@ echo "ramp/nginx per round: throughput $(awk '{printf "%.2fx ", $1}' "$work/rati
 echo "ramp/nginx median of $ROUNDS rounds: throughput ${t_med}x, p99 ${p_med}x, CPU per request ${c_med}x"
 tot() { cat "$work"/$1*.wrk | awk '/requests in/ { n += $1 } END { print n }'; }
 echo "ramp/nginx requests over all $ROUNDS rounds: $(awk -v r="$(tot ramp)" -v n="$(tot nginx)" 'BEGIN { printf "%.2fx (%d / %d)", r / n, r, n }')"
+
+# The same offered load for both: p99 compared at equal req/s, which the closed-loop rounds above cannot do when
+# one proxy is faster. The rate is PACE times nginx's median closed-loop req/s.
+if [ "$PACED_ROUNDS" -gt 0 ]; then
+  n_med=$(for r in $(seq 1 "$ROUNDS"); do rps "$work/nginx$r.wrk"; done | med)
+  pace_ms=$(awk -v c="$CONNS" -v n="$n_med" -v f="$PACE" 'BEGIN { printf "%.2f", c * 1000 / (n * f) }')
+  echo
+  echo "paced: each of $CONNS connections waits 0-$(awk -v d="$pace_ms" 'BEGIN { print 2 * d }') ms (random) before each request, offering ~$(awk -v n="$n_med" -v f="$PACE" 'BEGIN { printf "%.0f", n * f }') req/s ($PACE x nginx's median above)"
+  printf '%-6s %-12s %12s %10s %10s\n' round proxy "req/s" "p50 ms" "p99 ms"
+  : > "$work/paced-ratios"
+  for r in $(seq 1 "$PACED_ROUNDS"); do
+    order="nginx ramp"; [ $((r % 2)) -eq 0 ] && order="ramp nginx"
+    for who in $order; do
+      port=$NGX; [ "$who" = ramp ] && port=$RAMP
+      PACE_MS=$pace_ms taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$work/paced.lua" \
+          "http://127.0.0.1:$port/" > "$work/paced-$who$r.wrk"
+    done
+    for who in nginx ramp; do
+      f="$work/paced-$who$r.wrk"
+      label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE"
+      printf '%-6s %-12s %12s %10s %10s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)"
+      errors "$f" | sed "s/^/$label: /"
+    done
+    awk -v r99="$(pct "$work/paced-ramp$r.wrk" 99)" -v n99="$(pct "$work/paced-nginx$r.wrk" 99)" \
+        -v r50="$(pct "$work/paced-ramp$r.wrk" 50)" -v n50="$(pct "$work/paced-nginx$r.wrk" 50)" \
+        'BEGIN { printf "%.3f %.3f\n", r50 / n50, r99 / n99 }' >> "$work/paced-ratios"
+  done
+  echo "paced ramp/nginx per round: p50 $(awk '{printf "%.2fx ", $1}' "$work/paced-ratios")| p99 $(awk '{printf "%.2fx ", $2}' "$work/paced-ratios")"
+  echo "paced ramp/nginx median of $PACED_ROUNDS rounds: p50 $(awk '{print $1}' "$work/paced-ratios" | med)x, p99 $(awk '{print $2}' "$work/paced-ratios" | med)x"
+fi
 
 # Resident memory with IDLE idle keep-alive client connections.
 rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
