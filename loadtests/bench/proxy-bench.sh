@@ -108,14 +108,12 @@ request = function()
   return wrk.format("GET", "/", {["X-User-Id"] = "u" .. math.random(1, 1000000)})
 end
 LUA
-# Paced load: each connection waits a random 0..2*PACE_MS ms before each request, so the offered rate is set
-# here and is the same for both proxies, not by how fast a proxy answers (as in the closed-loop rounds).
-cat > "$work/paced.lua" <<'LUA'
-math.randomseed(7)
+# Paced load: the same requests, but each connection waits a random 0..2*PACE_MS ms (wrk rounds down to whole
+# ms) before each one, so the offered rate is set here and is the same for both proxies, not by how fast a
+# proxy answers (as in the closed-loop rounds).
+cp "$work/uid.lua" "$work/paced.lua"
+cat >> "$work/paced.lua" <<'LUA'
 local d = tonumber(os.getenv("PACE_MS"))
-request = function()
-  return wrk.format("GET", "/", {["X-User-Id"] = "u" .. math.random(1, 1000000)})
-end
 delay = function()
   return math.random() * 2 * d
 end
