@@ -26,6 +26,24 @@ set -e
 [ "$rc" -eq 2 ] || { echo "RAMP_LOG_LEVEL=loud exited $rc, expected 2"; exit 1; }
 grep -q "RAMP_LOG_LEVEL=loud is not a log level" "$tmp/err" || { echo "no level error in:"; cat "$tmp/err"; exit 1; }
 
+# A transport named but unable to load stops the start with the reason (native transports switched off here).
+cat > "$tmp/uring.conf" <<CONF
+ramp {
+  listen { host = "127.0.0.1", port = 0, transport = "io_uring" }
+  admin { host = "127.0.0.1", port = 0 }
+  state-dir = "$tmp/state"
+  routes = [ { name = "a", weight = "5%", stable { url = "http://127.0.0.1:1", version = "v1" },
+               canary { url = "http://127.0.0.1:2", version = "v2" } } ]
+}
+CONF
+set +e
+timeout 60 java -Dio.netty.transport.noNative=true -jar "$JAR" run --config "$tmp/uring.conf" > "$tmp/uring.out" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { echo "run with an unloadable transport exited $rc, expected 1"; cat "$tmp/uring.out"; exit 1; }
+grep -q 'uring.conf: ramp.listen.transport = "io_uring" cannot be used on this machine' "$tmp/uring.out" \
+  || { echo "no transport error in:"; cat "$tmp/uring.out"; exit 1; }
+
 java -jar "$JAR" demo > "$tmp/demo.out" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do

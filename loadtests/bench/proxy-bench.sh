@@ -6,6 +6,7 @@
 #   bash loadtests/bench/proxy-bench.sh            # DURATION=12 CONNS=64 ROUNDS=5 WARMUP=60 by default
 #   DURATION=30 bash loadtests/bench/proxy-bench.sh
 #   ENGINE=vertx bash loadtests/bench/proxy-bench.sh   # Ramp on the vertx engine (netty is the default)
+#   TRANSPORT=io_uring bash loadtests/bench/proxy-bench.sh  # Ramp's sockets on io_uring (auto: epoll)
 #
 # Installs Debian's nginx-light and wrk when missing. Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
@@ -21,6 +22,7 @@ PROXY_CPU=${PROXY_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 JAVA=${JAVA:-java}
 ENGINE=${ENGINE:-netty}         # the gateway's data-path engine: netty (default) or vertx
+TRANSPORT=${TRANSPORT:-auto}    # ramp.listen.transport: auto (epoll here), io_uring, epoll or nio
 ROUTE_EXTRA=${ROUTE_EXTRA:-}   # extra HOCON for the bench route, e.g. ROUTE_EXTRA='guard { enabled = false }'
 # A 96 MB young generation: a young collection every ~1 s at this load instead of 4-5 a second. Each one stops
 # the loop (~1 ms) and wakes the JDK's notification thread for the GC meters (~0.7 ms more on the same core).
@@ -90,7 +92,7 @@ http {
 CONF
 cat > "$work/ramp.conf" <<CONF
 ramp {
-  listen { host = "127.0.0.1", port = $RAMP, event-loops = 1, engine = "$ENGINE" }
+  listen { host = "127.0.0.1", port = $RAMP, event-loops = 1, engine = "$ENGINE", transport = "$TRANSPORT" }
   admin { host = "127.0.0.1", port = $ADMIN }
   state-dir = "$work/state"
   routes = [ {
@@ -206,7 +208,7 @@ ngx_worker=$(pgrep -P "$(cat "$work/px/nginx.pid")" | head -1)
 warm "http://127.0.0.1:$NGX/" "http://127.0.0.1:$RAMP/"
 echo
 echo "one proxy core (taskset -c $PROXY_CPU), wrk -t1 -c$CONNS -d${DURATION}s per run after ${WARMUP}s warm-up, random X-User-Id, 50% canary"
-printf '%-6s %-12s %12s %10s %10s %18s\n' round proxy "req/s" "p50 ms" "p99 ms" "CPU us/req usr sys"
+printf '%-6s %-20s %12s %10s %10s %18s\n' round proxy "req/s" "p50 ms" "p99 ms" "CPU us/req usr sys"
 : > "$work/ratios"
 for r in $(seq 1 "$ROUNDS"); do
   if [ $((r % 2)) -eq 1 ]; then
@@ -218,8 +220,8 @@ for r in $(seq 1 "$ROUNDS"); do
   fi
   for who in nginx ramp; do
     f="$work/$who$r.wrk"
-    label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE"
-    printf '%-6s %-12s %12s %10s %10s %18s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)" \
+    label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE" && { [ "$TRANSPORT" = auto ] || label="$label-$TRANSPORT"; }
+    printf '%-6s %-20s %12s %10s %10s %18s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)" \
       "$(cpu_per_req "$who$r")"
     errors "$f" | sed "s/^/$label: /"
     if [ "$who" = ramp ]; then
@@ -247,7 +249,7 @@ if [ "$PACED_ROUNDS" -gt 0 ]; then
   pace_ms=$(awk -v c="$CONNS" -v n="$n_med" -v f="$PACE" 'BEGIN { printf "%.2f", c * 1000 / (n * f) }')
   echo
   echo "paced: each of $CONNS connections waits 0-$(awk -v d="$pace_ms" 'BEGIN { print 2 * d }') ms (random) before each request, offering ~$(awk -v n="$n_med" -v f="$PACE" 'BEGIN { printf "%.0f", n * f }') req/s ($PACE x nginx's median above)"
-  printf '%-6s %-12s %12s %10s %10s\n' round proxy "req/s" "p50 ms" "p99 ms"
+  printf '%-6s %-20s %12s %10s %10s\n' round proxy "req/s" "p50 ms" "p99 ms"
   : > "$work/paced-ratios"
   for r in $(seq 1 "$PACED_ROUNDS"); do
     order="nginx ramp"; [ $((r % 2)) -eq 0 ] && order="ramp nginx"
@@ -258,8 +260,8 @@ if [ "$PACED_ROUNDS" -gt 0 ]; then
     done
     for who in nginx ramp; do
       f="$work/paced-$who$r.wrk"
-      label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE"
-      printf '%-6s %-12s %12s %10s %10s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)"
+      label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE" && { [ "$TRANSPORT" = auto ] || label="$label-$TRANSPORT"; }
+      printf '%-6s %-20s %12s %10s %10s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)"
       errors "$f" | sed "s/^/$label: /"
     done
     awk -v r99="$(pct "$work/paced-ramp$r.wrk" 99)" -v n99="$(pct "$work/paced-nginx$r.wrk" 99)" \

@@ -17,6 +17,7 @@ import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.ProxyVerticle;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.proxy.SocketTransport;
 import dev.ramp.gateway.proxy.UpstreamClients;
 import dev.ramp.gateway.routing.Version;
 import io.vertx.core.DeploymentOptions;
@@ -86,16 +87,25 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(GatewayConfig config, ProxyObserver observer) throws Exception {
         int loops = config.effectiveEventLoops();
-        // With the Netty engine Vert.x only serves the admin API: one event loop is plenty.
-        Vertx vertx = Vertx.vertx(new VertxOptions()
+        SocketTransport transport;
+        try {
+            transport = SocketTransport.select(config.transport());
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(config.file() + ": " + e.getMessage(), e);
+        }
+        // With the Netty engine Vert.x only serves the admin API: one event loop is plenty, on Vert.x's own
+        // choice of transport. With the Vert.x engine it serves traffic, on the configured transport.
+        VertxOptions options = new VertxOptions()
                 .setEventLoopPoolSize(config.engine() == Engine.NETTY ? 1 : loops)
                 .setPreferNativeTransport(true)
                 .setWorkerPoolSize(2)
-                .setInternalBlockingPoolSize(2));
+                .setInternalBlockingPoolSize(2);
+        Vertx vertx = config.engine() == Engine.NETTY ? Vertx.vertx(options)
+                : Vertx.builder().with(options).withTransport(vertxTransport(transport)).build();
         RampMetrics metrics = RampMetrics.create();
         Gateway g = new Gateway(vertx, snapshotOf(config, Map.of(), metrics), observer, metrics, config);
         try {
-            g.deploy(config, loops);
+            g.deploy(config, loops, transport);
             g.ready = true;
             g.startAdmin(config);
         } catch (Exception e) {
@@ -110,14 +120,23 @@ public final class Gateway implements AutoCloseable {
         return g;
     }
 
-    private void deploy(GatewayConfig config, int loops) throws Exception {
+    private static io.vertx.core.transport.Transport vertxTransport(SocketTransport t) {
+        return switch (t) {
+            case IO_URING -> io.vertx.core.transport.Transport.IO_URING;
+            case EPOLL -> io.vertx.core.transport.Transport.EPOLL;
+            case NIO -> io.vertx.core.transport.Transport.NIO;
+        };
+    }
+
+    private void deploy(GatewayConfig config, int loops, SocketTransport transport) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
         if (config.engine() == Engine.NETTY) {
-            netty = NettyProxyServer.start(host, config.listen().port(), loops, idle, snapshot::get, observer);
+            netty = NettyProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get,
+                    observer);
             port = netty.port();
             log.info("traffic listener on {}:{} (netty engine, {} transport) with {} event loop(s), {} route(s)", host,
-                    port, netty.epoll() ? "epoll" : "nio", loops, config.routes().size());
+                    port, transport.tag(), loops, config.routes().size());
             return;
         }
         // N instances on one address: Vert.x shares one listening socket between them. For an ephemeral
@@ -134,8 +153,8 @@ public final class Gateway implements AutoCloseable {
                 throw new IllegalStateException("an event loop bound port " + v.actualPort() + ", not " + port);
             }
         }
-        log.info("traffic listener on {}:{} with {} event loop(s), {} route(s)", host, port, loops,
-                config.routes().size());
+        log.info("traffic listener on {}:{} (vertx engine, {} transport) with {} event loop(s), {} route(s)", host,
+                port, transport.tag(), loops, config.routes().size());
     }
 
     private void startAdmin(GatewayConfig config) throws Exception {
@@ -312,6 +331,21 @@ public final class Gateway implements AutoCloseable {
     /** The bound traffic port. */
     public int port() {
         return port;
+    }
+
+    /** The socket transport the traffic listener runs on. */
+    public SocketTransport transport() {
+        if (netty != null) {
+            return netty.transport();
+        }
+        Class<?> impl = ((io.vertx.core.internal.VertxInternal) vertx).transport().getClass();
+        for (SocketTransport t : SocketTransport.values()) {
+            io.vertx.core.transport.Transport v = vertxTransport(t);
+            if (v.available() && v.implementation().getClass() == impl) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("Vert.x runs on an unknown transport " + impl.getName());
     }
 
     public Vertx vertx() {

@@ -232,6 +232,7 @@ public final class ConfigLoader {
         Endpoint listen = endpoint(listenReader);
         Integer eventLoops = null;
         Engine engine = null;
+        Transport transport = null;
         Duration clientIdle = null;
         if (listenReader != null) {
             eventLoops = listenReader.integer("event-loops");
@@ -240,6 +241,14 @@ public final class ConfigLoader {
                 engine = Engine.parse(engineName);
                 if (engine == null) {
                     listenReader.problem("engine", "\"" + engineName + "\" (expected: \"vertx\" or \"netty\")");
+                }
+            }
+            String transportName = listenReader.string("transport");
+            if (transportName != null) {
+                transport = Transport.parse(transportName);
+                if (transport == null) {
+                    listenReader.problem("transport", "\"" + transportName
+                            + "\" (expected: \"auto\", \"io_uring\", \"epoll\" or \"nio\")");
                 }
             }
             clientIdle = listenReader.positiveDuration("idle-timeout");
@@ -311,7 +320,8 @@ public final class ConfigLoader {
         if (problems.any()) {
             return null;
         }
-        return new GatewayConfig(file, clock.instant(), listen, eventLoops, engine, clientIdle, new AdminConfig(adminListen, token),
+        return new GatewayConfig(file, clock.instant(), listen, eventLoops, engine, transport, clientIdle,
+                new AdminConfig(adminListen, token),
                 Path.of(stateDir), trusted, grace, routes, Set.of(file.toAbsolutePath().normalize()));
     }
 

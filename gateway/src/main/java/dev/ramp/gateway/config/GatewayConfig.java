@@ -17,6 +17,7 @@ public record GatewayConfig(
         Endpoint listen,
         int eventLoops,
         Engine engine,
+        Transport transport,
         Duration clientIdleTimeout,
         AdminConfig admin,
         Path stateDir,
@@ -33,13 +34,14 @@ public record GatewayConfig(
 
     /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
     public GatewayConfig withSources(Set<Path> files) {
-        return new GatewayConfig(file, loadedAt, listen, eventLoops, engine, clientIdleTimeout, admin, stateDir,
-                trustedSources, shutdownGrace, routes, files);
+        return new GatewayConfig(file, loadedAt, listen, eventLoops, engine, transport, clientIdleTimeout, admin,
+                stateDir, trustedSources, shutdownGrace, routes, files);
     }
 
     /** Whether every setting equals {@code other}'s; when and from which files it was loaded do not count. */
     public boolean sameSettings(GatewayConfig other) {
         return other != null && listen.equals(other.listen) && eventLoops == other.eventLoops && engine == other.engine
+               && transport == other.transport
                && clientIdleTimeout.equals(other.clientIdleTimeout) && admin.equals(other.admin)
                && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())
                && shutdownGrace.equals(other.shutdownGrace) && routes.equals(other.routes);

@@ -8,21 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -39,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The traffic listener of the {@code netty} engine: its own event loops (epoll where the native transport
- * loads, NIO elsewhere), one listening socket, and per loop a {@link NettyLoop} with that loop's client
+ * The traffic listener of the {@code netty} engine: its own event loops (io_uring, epoll or NIO, see
+ * {@link SocketTransport}), one listening socket, and per loop a {@link NettyLoop} with that loop's client
  * connections and upstream pools. Same behaviour as the {@link ProxyVerticle}s of the {@code vertx} engine;
  * the admin API stays on Vert.x.
  */
@@ -50,32 +38,30 @@ public final class NettyProxyServer {
     private final EventLoopGroup group;
     private final List<NettyLoop> loops;
     private final Channel server;
-    private final boolean epoll;
     private final DnsAddressResolverGroup resolver;
 
-    private NettyProxyServer(EventLoopGroup group, List<NettyLoop> loops, Channel server, boolean epoll,
+    private NettyProxyServer(EventLoopGroup group, List<NettyLoop> loops, Channel server,
                              DnsAddressResolverGroup resolver) {
         this.group = group;
         this.resolver = resolver;
         this.loops = loops;
         this.server = server;
-        this.epoll = epoll;
     }
 
-    /** Binds {@code host:port} (0: ephemeral) on {@code threads} new event loops; blocks until bound. */
-    public static NettyProxyServer start(String host, int port, int threads, long clientIdleMillis,
-                                         Supplier<RoutingSnapshot> snapshot, ProxyObserver observer)
+    /**
+     * Binds {@code host:port} (0: ephemeral) on {@code threads} new event loops of {@code transport}; blocks
+     * until bound.
+     */
+    public static NettyProxyServer start(String host, int port, int threads, SocketTransport transport,
+                                         long clientIdleMillis, Supplier<RoutingSnapshot> snapshot,
+                                         ProxyObserver observer)
             throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ramp-proxy"), io);
-        Class<? extends SocketChannel> socket = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        Class<? extends ServerSocketChannel> serverSocket = epoll ? EpollServerSocketChannel.class
-                                                                   : NioServerSocketChannel.class;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ramp-proxy"),
+                transport.ioHandler());
+        Class<? extends SocketChannel> socket = transport.socket();
         WriteBufferWaterMark marks = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
         // Upstream host names resolve asynchronously on the loop (hosts file first), never blocking it.
-        Class<? extends DatagramChannel> datagram = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
-        DnsAddressResolverGroup resolver = new DnsAddressResolverGroup(datagram,
+        DnsAddressResolverGroup resolver = new DnsAddressResolverGroup(transport.datagram(),
                 DnsServerAddressStreamProviders.platformDefault());
         Bootstrap upstreams = new Bootstrap()
                 .channel(socket)
@@ -93,7 +79,7 @@ public final class NettyProxyServer {
         }
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(serverSocket)
+                .channel(transport.serverSocket())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -121,8 +107,7 @@ public final class NettyProxyServer {
             throw e;
         }
         loops.forEach(l -> l.loop.execute(l::startSweeping));
-        log.info("netty engine: {} transport, {} event loop(s)", epoll ? "epoll" : "nio", threads);
-        return new NettyProxyServer(group, loops, server, epoll, resolver);
+        return new NettyProxyServer(group, loops, server, resolver);
     }
 
     /** The bound port. */
@@ -130,9 +115,14 @@ public final class NettyProxyServer {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** Whether the native epoll transport is in use. */
-    public boolean epoll() {
-        return epoll;
+    /** The socket transport the listening socket runs on. */
+    public SocketTransport transport() {
+        for (SocketTransport t : SocketTransport.values()) {
+            if (t.serverSocket().isInstance(server)) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("listening on an unknown channel type " + server.getClass().getName());
     }
 
     /** Drops pools of upstream origins that are no longer configured (each on its own loop). */

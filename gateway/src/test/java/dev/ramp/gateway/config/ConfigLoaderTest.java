@@ -74,6 +74,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theTransportDefaultsToAutoAcceptsEachNamedOneAndNamesTheChoicesOtherwise() throws Exception {
+        assertThat(ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).transport())
+                .isEqualTo(Transport.AUTO);
+        assertThat(ConfigLoader.load(TestConfigs.write(dir, "b.conf",
+                minimal("") + "ramp.listen.transport = io_uring\n")).transport()).isEqualTo(Transport.IO_URING);
+        assertThat(ConfigLoader.load(TestConfigs.write(dir, "c.conf", minimal("") + "ramp.listen.transport = EPOLL\n"))
+                .transport()).isEqualTo(Transport.EPOLL);
+        assertThat(ConfigLoader.load(TestConfigs.write(dir, "d.conf", minimal("") + "ramp.listen.transport = nio\n"))
+                .transport()).isEqualTo(Transport.NIO);
+        Path bad = TestConfigs.write(dir, "e.conf", minimal("") + "ramp.listen.transport = uring\n");
+        int line = (int) minimal("").lines().count() + 1;
+        assertThatThrownBy(() -> ConfigLoader.load(bad))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("e.conf:" + line)
+                .hasMessageContaining("ramp.listen.transport")
+                .hasMessageContaining("\"uring\" (expected: \"auto\", \"io_uring\", \"epoll\" or \"nio\")");
+    }
+
+    @Test
+    void aChangedTransportIsADifferentSetting() throws Exception {
+        GatewayConfig auto = ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal("")));
+        GatewayConfig nio = ConfigLoader.load(TestConfigs.write(dir, "b.conf",
+                minimal("") + "ramp.listen.transport = nio\n"));
+        assertThat(auto.sameSettings(nio)).isFalse();
+        assertThat(auto.sameSettings(ConfigLoader.load(TestConfigs.write(dir, "c.conf", minimal(""))))).isTrue();
+    }
+
+    @Test
     void perRouteBlocksMergeKeyByKeyOverRouteDefaults() throws Exception {
         String content = """
                 ramp {
