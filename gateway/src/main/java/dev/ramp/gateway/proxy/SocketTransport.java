@@ -19,6 +19,7 @@ import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.function.Supplier;
 
 /**
  * The socket transport of the traffic listener, chosen from {@code ramp.listen.transport}: the event loops'
@@ -50,26 +51,27 @@ public enum SocketTransport {
      * @throws IllegalStateException naming the key, the value and why it cannot load
      */
     public static SocketTransport select(Transport wanted) {
-        return select(wanted, IoUring.isAvailable() ? null : IoUring.unavailabilityCause(),
-                Epoll.isAvailable() ? null : Epoll.unavailabilityCause());
+        // Each probe loads that transport's native library, so only the ones asked about are probed.
+        return select(wanted, () -> IoUring.isAvailable() ? null : IoUring.unavailabilityCause(),
+                () -> Epoll.isAvailable() ? null : Epoll.unavailabilityCause());
     }
 
     /** {@link #select(Transport)} given why io_uring and epoll cannot load here (null: they can). */
-    static SocketTransport select(Transport wanted, Throwable noUring, Throwable noEpoll) {
+    static SocketTransport select(Transport wanted, Supplier<Throwable> noUring, Supplier<Throwable> noEpoll) {
         return switch (wanted) {
-            case AUTO -> noEpoll == null ? EPOLL : NIO;
-            case IO_URING -> available(IO_URING, noUring, noEpoll == null ? "\"epoll\"" : "\"nio\"");
-            case EPOLL -> available(EPOLL, noEpoll, "\"nio\"");
+            case AUTO -> noEpoll.get() == null ? EPOLL : NIO;
+            case IO_URING -> available(IO_URING, noUring.get(), () -> noEpoll.get() == null ? "\"epoll\"" : "\"nio\"");
+            case EPOLL -> available(EPOLL, noEpoll.get(), () -> "\"nio\"");
             case NIO -> NIO;
         };
     }
 
-    private static SocketTransport available(SocketTransport t, Throwable cause, String alternative) {
+    private static SocketTransport available(SocketTransport t, Throwable cause, Supplier<String> alternative) {
         if (cause == null) {
             return t;
         }
         throw new IllegalStateException("ramp.listen.transport = \"" + t.tag() + "\" cannot be used on this machine ("
-                + describe(cause) + "); expected: \"auto\" or " + alternative, cause);
+                + describe(cause) + "); expected: \"auto\" or " + alternative.get(), cause);
     }
 
     private static String describe(Throwable cause) {
