@@ -236,21 +236,8 @@ public final class ConfigLoader {
         Duration clientIdle = null;
         if (listenReader != null) {
             eventLoops = listenReader.integer("event-loops");
-            String engineName = listenReader.string("engine");
-            if (engineName != null) {
-                engine = Engine.parse(engineName);
-                if (engine == null) {
-                    listenReader.problem("engine", "\"" + engineName + "\" (expected: \"vertx\" or \"netty\")");
-                }
-            }
-            String transportName = listenReader.string("transport");
-            if (transportName != null) {
-                transport = Transport.parse(transportName);
-                if (transport == null) {
-                    listenReader.problem("transport", "\"" + transportName
-                            + "\" (expected: \"auto\", \"io_uring\", \"epoll\" or \"nio\")");
-                }
-            }
+            engine = listenReader.choice("engine", Engine.values(), Engine::tag);
+            transport = listenReader.choice("transport", Transport.values(), Transport::tag);
             clientIdle = listenReader.positiveDuration("idle-timeout");
             if (eventLoops != null && (eventLoops < 0 || eventLoops > 256)) {
                 listenReader.problem("event-loops", eventLoops + " (expected: 0 for one per processor, or 1..256)");
@@ -648,6 +635,27 @@ public final class ConfigLoader {
                 return null;
             }
             return read(key, "a string", config::getString);
+        }
+
+        /**
+         * The one of {@code choices} whose config tag the string at {@code key} is (case-insensitive); null when
+         * absent, or after a problem listing every tag.
+         */
+        <E extends Enum<E>> E choice(String key, E[] choices, java.util.function.Function<E, String> tag) {
+            String v = string(key);
+            if (v == null) {
+                return null;
+            }
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < choices.length; i++) {
+                if (tag.apply(choices[i]).equalsIgnoreCase(v)) {
+                    return choices[i];
+                }
+                expected.append(i == 0 ? "" : i == choices.length - 1 ? " or " : ", ")
+                        .append('"').append(tag.apply(choices[i])).append('"');
+            }
+            problem(key, "\"" + v + "\" (expected: " + expected + ")");
+            return null;
         }
 
         String token(String key) {

@@ -20,14 +20,4 @@ public enum Engine {
     public String tag() {
         return tag;
     }
-
-    /** The engine named {@code value} (case-insensitive), or null when there is none. */
-    public static Engine parse(String value) {
-        for (Engine e : values()) {
-            if (e.tag.equalsIgnoreCase(value)) {
-                return e;
-            }
-        }
-        return null;
-    }
 }

@@ -25,14 +25,4 @@ public enum Transport {
     public String tag() {
         return tag;
     }
-
-    /** The transport named {@code value} (case-insensitive), or null when there is none. */
-    public static Transport parse(String value) {
-        for (Transport t : values()) {
-            if (t.tag.equalsIgnoreCase(value)) {
-                return t;
-            }
-        }
-        return null;
-    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ramp.gateway.Gateway;
-import dev.ramp.gateway.config.Transport;
 import dev.ramp.gateway.testing.TestBed;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
@@ -27,11 +26,7 @@ class TransportIntegrationTest {
     @ParameterizedTest(name = "{0} engine on {1}")
     @CsvSource({"netty, io_uring", "netty, epoll", "netty, nio", "vertx, io_uring", "vertx, epoll", "vertx, nio"})
     void theListenerRunsOnTheNamedTransportAndProxiesToBothVersions(String engine, String transport) throws Exception {
-        SocketTransport expected = switch (Transport.parse(transport)) {
-            case IO_URING -> SocketTransport.IO_URING;
-            case EPOLL -> SocketTransport.EPOLL;
-            default -> SocketTransport.NIO;
-        };
+        SocketTransport expected = SocketTransport.valueOf(transport.toUpperCase(java.util.Locale.ROOT));
         assumeTrue(expected != SocketTransport.IO_URING || IoUring.isAvailable(), "io_uring cannot load here");
         assumeTrue(expected != SocketTransport.EPOLL || Epoll.isAvailable(), "epoll cannot load here");
         try (TestBed bed = new TestBed(dir, engine)) {
