@@ -76,7 +76,7 @@ public enum SocketTransport {
 
     private static String describe(Throwable cause) {
         StringBuilder sb = new StringBuilder();
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
             if (!sb.isEmpty()) {
                 sb.append(": ");
             }
