@@ -3,19 +3,22 @@
 # upstreams), each proxy pinned to one core, upstreams (nginx `return 200`) and wrk on the other core.
 # Also: Ramp's resident memory with 10 000 idle keep-alive client connections, and time from start to ready.
 #
-#   bash loadtests/bench/proxy-bench.sh            # DURATION=12 CONNS=64 ROUNDS=5 WARMUP=60 by default
-#   DURATION=30 bash loadtests/bench/proxy-bench.sh
+#   bash loadtests/bench/proxy-bench.sh            # DURATION=4 ROUNDS=45 PACED_ROUNDS=21 CONNS=64 WARMUP=60
+#   ROUNDS=9 PACED_ROUNDS=5 bash loadtests/bench/proxy-bench.sh   # a quick look (no useful confidence interval)
 #   ENGINE=vertx bash loadtests/bench/proxy-bench.sh   # Ramp on the vertx engine (netty is the default)
 #   TRANSPORT=io_uring bash loadtests/bench/proxy-bench.sh  # Ramp's sockets on io_uring (auto: epoll)
 #
 # Installs Debian's nginx-light and wrk when missing. Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DURATION=${DURATION:-12}
-ROUNDS=${ROUNDS:-5}    # alternating measured runs per proxy; the ratios are reported per round and as the median
+# Many short alternating rounds rather than a few long ones: on a shared or virtualised host the speed moves in
+# phases of seconds, and a ratio is only as good as the number of pairs it rests on. Each median ratio is printed
+# with its 95 % confidence interval (distribution-free, from the order statistics of the per-round ratios).
+DURATION=${DURATION:-4}
+ROUNDS=${ROUNDS:-45}   # alternating measured runs per proxy; the ratios are reported per round and as the median
 WARMUP=${WARMUP:-60}   # seconds of load per proxy before the measured rounds, in unmeasured rounds of DURATION
 CONNS=${CONNS:-64}
-PACED_ROUNDS=${PACED_ROUNDS:-3}  # rounds at the same offered load for both (p99 "at the same load"); 0: none
+PACED_ROUNDS=${PACED_ROUNDS:-21}  # rounds at the same offered load for both (p99 "at the same load"); 0: none
 PACE=${PACE:-0.5}      # the paced rounds offer this fraction of nginx's median closed-loop req/s to each proxy
 IDLE=${IDLE:-10000}
 PROXY_CPU=${PROXY_CPU:-1}
@@ -239,10 +242,19 @@ for r in $(seq 1 "$ROUNDS"); do
                printf "%.3f %.3f %.3f\n", r / n, r99 / n99, (a[1] + a[2]) / (b[1] + b[2]) }' >> "$work/ratios"
 done
 med() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-t_med=$(awk '{print $1}' "$work/ratios" | med); p_med=$(awk '{print $2}' "$work/ratios" | med)
-c_med=$(awk '{print $3}' "$work/ratios" | med)
+# The median of per-round ratios with its 95 % confidence interval: [x(k), x(n-k+1)] of the sorted ratios, k the
+# largest with P(Binomial(n, 1/2) < k) <= 2.5 % (a sign-test interval: it assumes nothing about the distribution
+# of the ratios, only that rounds are independent). Fewer than six rounds cannot give one.
+ci() { sort -n | awk '{ v[NR] = $1 } END { n = NR; m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+  p = 0; c = 1; k = 0
+  for (j = 0; j < n; j++) { p += c / 2 ^ n; if (p > 0.025) break; k = j + 1; c = c * (n - j) / (j + 1) }
+  if (k > 0) printf "%.2fx (95%% CI %.2f-%.2fx)", m, v[k], v[n - k + 1]; else printf "%.2fx (no 95%% CI from %d rounds)", m, n }'; }
+below() { awk -v c="$1" '$c < 1 { b++ } END { printf "%d of %d", b, NR }' "$2"; } # rounds whose ratio is < 1
 echo "ramp/nginx per round: throughput $(awk '{printf "%.2fx ", $1}' "$work/ratios")| p99 $(awk '{printf "%.2fx ", $2}' "$work/ratios")| CPU per request $(awk '{printf "%.2fx ", $3}' "$work/ratios")"
-echo "ramp/nginx median of $ROUNDS rounds: throughput ${t_med}x, p99 ${p_med}x, CPU per request ${c_med}x"
+echo "ramp/nginx median of $ROUNDS rounds:"
+echo "  throughput      $(awk '{print $1}' "$work/ratios" | ci); Ramp behind in $(below 1 "$work/ratios") rounds"
+echo "  p99             $(awk '{print $2}' "$work/ratios" | ci); Ramp lower in $(below 2 "$work/ratios") rounds"
+echo "  CPU per request $(awk '{print $3}' "$work/ratios" | ci)"
 tot() { cat "$work"/$1*.wrk | awk '/requests in/ { n += $1 } END { print n }'; }
 echo "ramp/nginx requests over all $ROUNDS rounds: $(awk -v r="$(tot ramp)" -v n="$(tot nginx)" 'BEGIN { printf "%.2fx (%d / %d)", r / n, r, n }')"
 
@@ -273,7 +285,9 @@ if [ "$PACED_ROUNDS" -gt 0 ]; then
         'BEGIN { printf "%.3f %.3f\n", r50 / n50, r99 / n99 }' >> "$work/paced-ratios"
   done
   echo "paced ramp/nginx per round: p50 $(awk '{printf "%.2fx ", $1}' "$work/paced-ratios")| p99 $(awk '{printf "%.2fx ", $2}' "$work/paced-ratios")"
-  echo "paced ramp/nginx median of $PACED_ROUNDS rounds: p50 $(awk '{print $1}' "$work/paced-ratios" | med)x, p99 $(awk '{print $2}' "$work/paced-ratios" | med)x"
+  echo "paced ramp/nginx median of $PACED_ROUNDS rounds:"
+  echo "  p50 $(awk '{print $1}' "$work/paced-ratios" | ci); Ramp lower in $(below 1 "$work/paced-ratios") rounds"
+  echo "  p99 $(awk '{print $2}' "$work/paced-ratios" | ci); Ramp lower in $(below 2 "$work/paced-ratios") rounds"
 fi
 
 # Resident memory with IDLE idle keep-alive client connections.
