@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# JMH: the per-request routing decision (route match, identity -> bucket -> version), with the GC profiler
-# so allocation per operation is visible (gc.alloc.rate.norm, expected ~0 B/op).
+# JMH: the per-request routing decision (route match, identity -> bucket -> version) and the guard's once-a-second
+# evaluation (GuardEvaluationBenchmark), with the GC profiler
+# so allocation per operation is visible (gc.alloc.rate.norm: ~0 B/op expected for the routing decision).
 # Usage: bash loadtests/bench/jmh.sh [JMH options, e.g. -f 1 -wi 2 -i 3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -46,7 +46,7 @@ public record WindowSnapshot(long requests, long errors, double errorRate,
     /**
      * How many latency samples {@link #latencySamplesMs()} reconstructs at most. Enough for the rank test
      * to detect any difference that matters (its power at 5 000 per side is far beyond what the +50 %
-     * threshold needs) while keeping one evaluation around a millisecond.
+     * threshold needs) while keeping the rank test to a fraction of a millisecond.
      */
     public static final int MAX_LATENCY_SAMPLES = 5_000;
 
@@ -80,8 +80,9 @@ public record WindowSnapshot(long requests, long errors, double errorRate,
      * A latency histogram for a slot or a merged window, from 1 µs at {@value #SIGNIFICANT_DIGITS} significant
      * digits. It grows only as far as the largest latency recorded into it (at most 60 s, as values are
      * clamped): a slot of millisecond latencies takes ~16 KB instead of the ~70 KB a fixed 60 s range takes.
-     * A route's guard has two windows of up to 60 slots, so that is about 2 MB per route instead of up to
-     * 8 MB, and less for the young collections to copy while the slots fill. Int counts halve the memory of a
+     * A route's guard has two windows of up to 60 slots, each slot with a copy for the window's running sum
+     * (see {@link SlidingWindow}), so that is about 4 MB per route instead of up to 16 MB, and less for the
+     * young collections to copy while the slots fill. Int counts halve the memory of a
      * slot; a bucket would need 2^31 attempts within one slot to overflow.
      */
     static IntCountsHistogram newHistogram() {

@@ -172,6 +172,70 @@ class SlidingWindowTest {
         assertThat(slow.p50Ms()).isEqualTo(fast.p50Ms());
     }
 
+    /**
+     * The window keeps a running sum of its closed slots instead of merging every slot per snapshot. Against
+     * a brute-force reference (every sample kept with its slot, the window's slots summed afresh), over a
+     * random walk of the clock that takes snapshots at every gap (within a slot, one slot, several, more than
+     * a window, with outliers that grow the histograms' range and then leave, and late samples recorded into
+     * a slot that a snapshot has already closed), every snapshot must agree.
+     */
+    @Test
+    void theRunningSumAgreesWithSummingTheWindowAfresh() {
+        final Random random = new Random(7);
+        final java.util.List<long[]> samples = new java.util.ArrayList<>(); // {epoch, error, micros}
+        final long slot = Duration.ofSeconds(1).toNanos();
+        for (int step = 0; step < 3_000; step++) {
+            final int n = random.nextInt(4) == 0 ? 0 : random.nextInt(30);
+            for (int i = 0; i < n; i++) {
+                final long micros = random.nextInt(200) == 0 ? 1_000_000L + random.nextInt(20_000_000)
+                                                               : 200 + random.nextInt(5_000);
+                final Outcome outcome = random.nextInt(10) == 0 ? Outcome.SERVER_5XX : Outcome.SUCCESS_2XX;
+                // Now and then a late sample: its thread read the clock in the previous slot, which a snapshot
+                // may have closed since.
+                final long late = random.nextInt(20) == 0 ? slot : 0;
+                clock.advanceNanos(-late);
+                window.record(outcome, micros * 1000);
+                samples.add(new long[] { Math.floorDiv(clock.getAsLong(), slot), outcome.isError() ? 1 : 0,
+                                         micros });
+                clock.advanceNanos(late);
+            }
+            if (random.nextInt(3) > 0) {
+                final long now = Math.floorDiv(clock.getAsLong(), slot);
+                final org.HdrHistogram.IntCountsHistogram expected = WindowSnapshot.newHistogram();
+                long requests = 0;
+                long errors = 0;
+                for (long[] sample : samples) {
+                    if (sample[0] > now - 30 && sample[0] <= now) {
+                        requests++;
+                        errors += sample[1];
+                        expected.recordValue(sample[2]);
+                    }
+                }
+                final WindowSnapshot snapshot = window.snapshot();
+                assertThat(snapshot.requests()).as("requests at step %d", step).isEqualTo(requests);
+                assertThat(snapshot.errors()).as("errors at step %d", step).isEqualTo(errors);
+                final org.HdrHistogram.AbstractHistogram actual = snapshot.latenciesMicros();
+                assertThat(actual.getTotalCount()).as("latencies at step %d", step).isEqualTo(requests);
+                if (requests > 0) {
+                    assertThat(actual.getMaxValue()).as("max at step %d", step).isEqualTo(expected.getMaxValue());
+                    assertThat(actual.getMinNonZeroValue()).as("min at step %d", step)
+                            .isEqualTo(expected.getMinNonZeroValue());
+                    for (double p : new double[] { 1, 25, 50, 90, 95, 99, 99.9, 100 }) {
+                        assertThat(actual.getValueAtPercentile(p)).as("p%s at step %d", p, step)
+                                .isEqualTo(expected.getValueAtPercentile(p));
+                    }
+                }
+            }
+            switch (random.nextInt(8)) {
+                case 0 -> clock.advanceNanos(random.nextInt((int) (slot / 4)));   // within a slot, mostly
+                case 1, 2, 3 -> clock.advance(Duration.ofSeconds(1));
+                case 4, 5 -> clock.advanceNanos(slot / 2 + random.nextInt((int) slot));
+                case 6 -> clock.advance(Duration.ofSeconds(2 + random.nextInt(5)));
+                default -> clock.advance(Duration.ofSeconds(random.nextInt(50) == 0 ? 31 + random.nextInt(60) : 1));
+            }
+        }
+    }
+
     @Test
     void concurrentRecordsAreAllCounted() throws Exception {
         final int threads = 4;
