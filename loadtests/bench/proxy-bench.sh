@@ -11,6 +11,7 @@
 # Installs Debian's nginx-light and wrk when missing. Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. loadtests/bench/stats.sh   # med, ci, below1
 # Many short alternating rounds rather than a few long ones: on a shared or virtualised host the speed moves in
 # phases of seconds, and a ratio is only as good as the number of pairs it rests on. Each median ratio is printed
 # with its 95 % confidence interval (distribution-free, from the order statistics of the per-round ratios).
@@ -262,15 +263,7 @@ for r in $(seq 1 "$ROUNDS"); do
       'BEGIN { split(rc, a, " "); split(nc, b, " ");
                printf "%.3f %.3f %.3f\n", r / n, r99 / n99, (a[1] + a[2]) / (b[1] + b[2]) }' >> "$work/ratios"
 done
-med() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# The median of per-round ratios with its 95 % confidence interval: [x(k), x(n-k+1)] of the sorted ratios, k the
-# largest with P(Binomial(n, 1/2) < k) <= 2.5 % (a sign-test interval: it assumes nothing about the distribution
-# of the ratios, only that rounds are independent). Fewer than six rounds cannot give one.
-ci() { sort -n | awk '{ v[NR] = $1 } END { n = NR; m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-  p = 0; c = 1; k = 0
-  for (j = 0; j < n; j++) { p += c / 2 ^ n; if (p > 0.025) break; k = j + 1; c = c * (n - j) / (j + 1) }
-  if (k > 0) printf "%.2fx (95%% CI %.2f-%.2fx)", m, v[k], v[n - k + 1]; else printf "%.2fx (no 95%% CI from %d rounds)", m, n }'; }
-below() { awk -v c="$1" '$c < 1 { b++ } END { printf "%d of %d", b, NR }' "$2"; } # rounds whose ratio is < 1
+below() { awk -v c="$1" '{ print $c }' "$2" | below1; } # rounds whose ratio (column $1 of file $2) is < 1
 echo "ramp/nginx per round: throughput $(awk '{printf "%.2fx ", $1}' "$work/ratios")| p99 $(awk '{printf "%.2fx ", $2}' "$work/ratios")| CPU per request $(awk '{printf "%.2fx ", $3}' "$work/ratios")"
 echo "ramp/nginx median of $ROUNDS rounds:"
 echo "  throughput      $(awk '{print $1}' "$work/ratios" | ci); Ramp behind in $(below 1 "$work/ratios") rounds"
