@@ -22,12 +22,18 @@ ratios() { # line-prefix section files...: the ratios of section N (1-based, sec
 }
 closed='ramp/nginx per round: '
 paced='paced ramp/nginx per round: '
+line() { # label ratios below-word: the pooled median and interval, and how many rounds were below 1.0
+  printf '  %-15s %s' "$1" "$(echo "$2" | ci)"
+  [ -n "$3" ] && printf '; Ramp %s in %s rounds' "$3" "$(echo "$2" | below1)"
+  echo
+}
 runs="$# runs"; [ $# -eq 1 ] && runs="1 run"
 echo "ramp/nginx, the rounds of $runs pooled:"
-echo "  throughput      $(ratios "$closed" 1 "$@" | ci); Ramp behind in $(ratios "$closed" 1 "$@" | below1) rounds"
-echo "  p99             $(ratios "$closed" 2 "$@" | ci); Ramp lower in $(ratios "$closed" 2 "$@" | below1) rounds"
-echo "  CPU per request $(ratios "$closed" 3 "$@" | ci)"
-if [ -n "$(ratios "$paced" 1 "$@")" ]; then
-  echo "  paced p50       $(ratios "$paced" 1 "$@" | ci); Ramp lower in $(ratios "$paced" 1 "$@" | below1) rounds"
-  echo "  paced p99       $(ratios "$paced" 2 "$@" | ci); Ramp lower in $(ratios "$paced" 2 "$@" | below1) rounds"
+line throughput "$(ratios "$closed" 1 "$@")" behind
+line p99 "$(ratios "$closed" 2 "$@")" lower
+line "CPU per request" "$(ratios "$closed" 3 "$@")" ""
+p50=$(ratios "$paced" 1 "$@")
+if [ -n "$p50" ]; then
+  line "paced p50" "$p50" lower
+  line "paced p99" "$(ratios "$paced" 2 "$@")" lower
 fi
