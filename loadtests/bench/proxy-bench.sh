@@ -5,7 +5,6 @@
 #
 #   bash loadtests/bench/proxy-bench.sh            # DURATION=4 ROUNDS=45 PACED_ROUNDS=21 CONNS=64 USERS=10000 WARMUP=60
 #   ROUNDS=9 PACED_ROUNDS=5 bash loadtests/bench/proxy-bench.sh   # a quick look (no useful confidence interval)
-#   ENGINE=vertx bash loadtests/bench/proxy-bench.sh   # Ramp on the vertx engine (netty is the default)
 #   TRANSPORT=io_uring bash loadtests/bench/proxy-bench.sh  # Ramp's sockets on io_uring (auto: epoll)
 #
 # Installs Debian's nginx-light and wrk when missing. Loopback only; everything it starts is stopped on exit.
@@ -26,7 +25,6 @@ IDLE=${IDLE:-10000}
 PROXY_CPU=${PROXY_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 JAVA=${JAVA:-java}
-ENGINE=${ENGINE:-netty}         # the gateway's data-path engine: netty (default) or vertx
 TRANSPORT=${TRANSPORT:-auto}    # ramp.listen.transport: auto (epoll here), io_uring, epoll or nio
 ROUTE_EXTRA=${ROUTE_EXTRA:-}   # extra HOCON for the bench route, e.g. ROUTE_EXTRA='guard { enabled = false }'
 # A 64 MB young generation: a young collection every ~2 s at this load instead of 4-5 a second. Each one stops
@@ -110,7 +108,7 @@ http {
 CONF
 cat > "$work/ramp.conf" <<CONF
 ramp {
-  listen { host = "127.0.0.1", port = $RAMP, event-loops = 1, engine = "$ENGINE", transport = "$TRANSPORT" }
+  listen { host = "127.0.0.1", port = $RAMP, event-loops = 1, transport = "$TRANSPORT" }
   admin { host = "127.0.0.1", port = $ADMIN }
   state-dir = "$work/state"
   routes = [ {
@@ -249,7 +247,7 @@ for r in $(seq 1 "$ROUNDS"); do
   fi
   for who in nginx ramp; do
     f="$work/$who$r.wrk"
-    label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE" && { [ "$TRANSPORT" = auto ] || label="$label-$TRANSPORT"; }
+    label=$who; [ "$who" = ramp ] && label="ramp" && { [ "$TRANSPORT" = auto ] || label="$label-$TRANSPORT"; }
     printf '%-6s %-20s %12s %10s %10s %18s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)" \
       "$(cpu_per_req "$who$r")"
     errors "$f" | sed "s/^/$label: /"
@@ -290,7 +288,7 @@ if [ "$PACED_ROUNDS" -gt 0 ]; then
     done
     for who in nginx ramp; do
       f="$work/paced-$who$r.wrk"
-      label=$who; [ "$who" = ramp ] && label="ramp-$ENGINE" && { [ "$TRANSPORT" = auto ] || label="$label-$TRANSPORT"; }
+      label=$who; [ "$who" = ramp ] && label="ramp" && { [ "$TRANSPORT" = auto ] || label="$label-$TRANSPORT"; }
       printf '%-6s %-20s %12s %10s %10s\n' "$r" "$label" "$(rps "$f")" "$(pct "$f" 50)" "$(pct "$f" 99)"
       errors "$f" | sed "s/^/$label: /"
     done

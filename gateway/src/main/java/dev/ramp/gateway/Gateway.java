@@ -12,17 +12,11 @@ import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.NettyProxyServer;
-import dev.ramp.gateway.config.Engine;
 import dev.ramp.gateway.proxy.ProxyObserver;
-import dev.ramp.gateway.proxy.ProxyVerticle;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.SocketTransport;
-import dev.ramp.gateway.proxy.UpstreamClients;
 import dev.ramp.gateway.routing.Version;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -48,10 +42,8 @@ public final class Gateway implements AutoCloseable {
 
     private final Vertx vertx;
     private final AtomicReference<RoutingSnapshot> snapshot;
-    private final List<ProxyVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<String> deployments = new ArrayList<>();
     private final ProxyObserver observer;
-    /** The traffic listener when {@code listen.engine = "netty"}; null for the Vert.x engine. */
+    /** The traffic listener; null until bound. */
     private volatile NettyProxyServer netty;
     private volatile int port;
     private volatile boolean closed;
@@ -93,15 +85,12 @@ public final class Gateway implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new IllegalStateException(config.file() + ": " + e.getMessage(), e);
         }
-        // With the Netty engine Vert.x only serves the admin API: one event loop is plenty, on Vert.x's own
-        // choice of transport. With the Vert.x engine it serves traffic, on the configured transport.
-        VertxOptions options = new VertxOptions()
-                .setEventLoopPoolSize(config.engine() == Engine.NETTY ? 1 : loops)
+        // Vert.x only serves the admin API: one event loop is plenty, on Vert.x's own choice of transport.
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(1)
                 .setPreferNativeTransport(true)
                 .setWorkerPoolSize(2)
-                .setInternalBlockingPoolSize(2);
-        Vertx vertx = config.engine() == Engine.NETTY ? Vertx.vertx(options)
-                : Vertx.builder().with(options).withTransport(vertxTransport(transport)).build();
+                .setInternalBlockingPoolSize(2));
         RampMetrics metrics = RampMetrics.create();
         Gateway g = new Gateway(vertx, snapshotOf(config, Map.of(), metrics), observer, metrics, config);
         try {
@@ -120,41 +109,13 @@ public final class Gateway implements AutoCloseable {
         return g;
     }
 
-    private static io.vertx.core.transport.Transport vertxTransport(SocketTransport t) {
-        return switch (t) {
-            case IO_URING -> io.vertx.core.transport.Transport.IO_URING;
-            case EPOLL -> io.vertx.core.transport.Transport.EPOLL;
-            case NIO -> io.vertx.core.transport.Transport.NIO;
-        };
-    }
-
     private void deploy(GatewayConfig config, int loops, SocketTransport transport) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
-        if (config.engine() == Engine.NETTY) {
-            netty = NettyProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get,
-                    observer);
-            port = netty.port();
-            log.info("traffic listener on {}:{} (netty engine, {} transport) with {} event loop(s), {} route(s)", host,
-                    port, transport.tag(), loops, config.routes().size());
-            return;
-        }
-        // N instances on one address: Vert.x shares one listening socket between them. For an ephemeral
-        // port, a negative port asks Vert.x for one random port shared by all the instances.
-        int listenPort = config.listen().port() == 0 ? -1 : config.listen().port();
-        deployments.add(vertx.deployVerticle(() -> {
-            ProxyVerticle v = new ProxyVerticle(host, listenPort, idle, snapshot::get, observer);
-            verticles.add(v);
-            return v;
-        }, options().setInstances(loops)).await(30, TimeUnit.SECONDS));
-        port = verticles.get(0).actualPort();
-        for (ProxyVerticle v : verticles) {
-            if (v.actualPort() != port) {
-                throw new IllegalStateException("an event loop bound port " + v.actualPort() + ", not " + port);
-            }
-        }
-        log.info("traffic listener on {}:{} (vertx engine, {} transport) with {} event loop(s), {} route(s)", host,
-                port, transport.tag(), loops, config.routes().size());
+        netty = NettyProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get, observer);
+        port = netty.port();
+        log.info("traffic listener on {}:{} ({} transport) with {} event loop(s), {} route(s)", host, port,
+                transport.tag(), loops, config.routes().size());
     }
 
     private void startAdmin(GatewayConfig config) throws Exception {
@@ -172,10 +133,6 @@ public final class Gateway implements AutoCloseable {
         adminPort = admin.start().await(30, TimeUnit.SECONDS);
         log.info("admin API on {}:{} (token {})", config.admin().listen().host(), adminPort,
                 config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
-    }
-
-    private static DeploymentOptions options() {
-        return new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
     }
 
     private static RoutingSnapshot snapshotOf(GatewayConfig config, Map<String, LiveRoute> previous,
@@ -207,10 +164,9 @@ public final class Gateway implements AutoCloseable {
         recordChanges(previous, next);
         Set<String> keep = new HashSet<>();
         for (RouteConfig rc : config.routes()) {
-            keep.add(UpstreamClients.key(rc.stable(), rc.timeouts()));
-            keep.add(UpstreamClients.key(rc.canary(), rc.timeouts()));
+            keep.add(LiveRoute.poolKey(rc.stable(), rc.timeouts()));
+            keep.add(LiveRoute.poolKey(rc.canary(), rc.timeouts()));
         }
-        verticles.forEach(v -> v.retainUpstreams(keep));
         NettyProxyServer n = netty;
         if (n != null) {
             n.retainUpstreams(keep);
@@ -335,17 +291,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The socket transport the traffic listener runs on. */
     public SocketTransport transport() {
-        if (netty != null) {
-            return netty.transport();
-        }
-        Class<?> impl = ((io.vertx.core.internal.VertxInternal) vertx).transport().getClass();
-        for (SocketTransport t : SocketTransport.values()) {
-            io.vertx.core.transport.Transport v = vertxTransport(t);
-            if (v.available() && v.implementation().getClass() == impl) {
-                return t;
-            }
-        }
-        throw new IllegalStateException("Vert.x runs on an unknown transport " + impl.getName());
+        return netty.transport();
     }
 
     public Vertx vertx() {
@@ -359,13 +305,6 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         ready = false; // /health/ready answers 503 while draining, so balancers stop sending
-        List<Future<Void>> drains = new ArrayList<>();
-        verticles.forEach(v -> drains.add(v.shutdown(grace.toMillis())));
-        try {
-            Future.join(drains).await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.warn("drain did not finish cleanly: {}", e.toString());
-        }
         NettyProxyServer n = netty;
         if (n != null) {
             n.shutdown(grace.toMillis());

@@ -86,7 +86,7 @@ public final class Reloader implements AutoCloseable {
             return Result.UNCHANGED;
         }
         if (!next.listen().equals(current.listen()) || !next.admin().listen().equals(current.admin().listen())
-            || next.eventLoops() != current.eventLoops() || next.engine() != current.engine()
+            || next.eventLoops() != current.eventLoops()
             || next.transport() != current.transport() || !next.stateDir().equals(current.stateDir())) {
             log.warn("config {}: ramp.listen, ramp.admin host/port or ramp.state-dir changed; they take effect on "
                      + "restart (routes, weights and thresholds apply now)", current.file());

@@ -31,11 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Operators edit a real file on disk under a running gateway; edits apply live, bad ones change nothing. */
 class ReloadIntegrationTest {
-    /** The data-path engine under test; a subclass runs every test again on the other one. */
-    String engine() {
-        return "vertx";
-    }
-
     @TempDir
     Path dir;
 
@@ -80,7 +75,7 @@ class ReloadIntegrationTest {
     }
 
     private String config(String weight, String moreRoutes) {
-        return TestConfigs.gateway(engine(), dir, TestConfigs.route("shop", stable.port, canary.port, weight, "") + moreRoutes, "");
+        return TestConfigs.gateway(dir, TestConfigs.route("shop", stable.port, canary.port, weight, "") + moreRoutes, "");
     }
 
     private String served(String path, String user) throws Exception {
@@ -183,7 +178,7 @@ class ReloadIntegrationTest {
     void includedFilesAreWatchedToo() throws Exception {
         Path routes = TestConfigs.write(dir, "routes.conf", "ramp.routes = [ "
                 + TestConfigs.route("shop", stable.port, canary.port, "5%", "") + " ]");
-        edit(TestConfigs.gateway(engine(), dir, "", "").replaceAll("routes = \\[\\s*]", "") + "\ninclude \"routes.conf\"\n");
+        edit(TestConfigs.gateway(dir, "", "").replaceAll("routes = \\[\\s*]", "") + "\ninclude \"routes.conf\"\n");
         await().atMost(Duration.ofSeconds(2)).until(() -> reloader.watchedFiles().size() == 2);
         assertThat(reloader.lastError()).isNull();
         Files.writeString(routes, "ramp.routes = [ " + TestConfigs.route("shop", stable.port, canary.port, "75%", "") + " ]");

@@ -16,7 +16,6 @@ public record GatewayConfig(
         Instant loadedAt,
         Endpoint listen,
         int eventLoops,
-        Engine engine,
         Transport transport,
         Duration clientIdleTimeout,
         AdminConfig admin,
@@ -34,13 +33,13 @@ public record GatewayConfig(
 
     /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
     public GatewayConfig withSources(Set<Path> files) {
-        return new GatewayConfig(file, loadedAt, listen, eventLoops, engine, transport, clientIdleTimeout, admin,
+        return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, admin,
                 stateDir, trustedSources, shutdownGrace, routes, files);
     }
 
     /** Whether every setting equals {@code other}'s; when and from which files it was loaded do not count. */
     public boolean sameSettings(GatewayConfig other) {
-        return other != null && listen.equals(other.listen) && eventLoops == other.eventLoops && engine == other.engine
+        return other != null && listen.equals(other.listen) && eventLoops == other.eventLoops
                && transport == other.transport
                && clientIdleTimeout.equals(other.clientIdleTimeout) && admin.equals(other.admin)
                && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())

@@ -1,9 +1,6 @@
 package dev.ramp.gateway.proxy;
 
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -49,21 +46,5 @@ public enum GatewayError {
     /** The JSON body for this error as bytes (for the Netty engine). */
     public byte[] bodyBytes(String route, String message) {
         return body(route, message).getBytes();
-    }
-
-    /**
-     * Sends this error unless the response has already started.
-     *
-     * @return the write's future, or null when the response had already started and nothing was sent
-     */
-    public Future<Void> send(HttpServerResponse response, String route, String message) {
-        if (response.headWritten() || response.ended() || response.closed()) {
-            return null;
-        }
-        Buffer body = body(route, message);
-        return response.setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()))
-                .end(body);
     }
 }

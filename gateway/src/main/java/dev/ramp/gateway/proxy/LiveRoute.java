@@ -30,8 +30,8 @@ public final class LiveRoute {
         this.config = config;
         this.canaryBreaker = canaryBreaker;
         this.state = state;
-        this.stableKey = UpstreamClients.key(config.stable(), config.timeouts());
-        this.canaryKey = UpstreamClients.key(config.canary(), config.timeouts());
+        this.stableKey = poolKey(config.stable(), config.timeouts());
+        this.canaryKey = poolKey(config.canary(), config.timeouts());
         this.stableAuthority = new io.netty.util.AsciiString(config.stable().authority());
         this.canaryAuthority = new io.netty.util.AsciiString(config.canary().authority());
     }
@@ -39,6 +39,11 @@ public final class LiveRoute {
     /** {@code host:port} of the upstream that serves {@code version}, for its Host header. */
     io.netty.util.AsciiString authority(Version version) {
         return version == Version.CANARY ? canaryAuthority : stableAuthority;
+    }
+
+    /** The key of the keep-alive pool for {@code upstream}: routes with the same origin and timeouts share it. */
+    public static String poolKey(Upstream upstream, dev.ramp.gateway.config.Timeouts timeouts) {
+        return upstream.url() + "|" + timeouts.idle().toMillis();
     }
 
     /** The key of the upstream pool that serves {@code version} on this route. */

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 final class NettyExchange implements ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(NettyExchange.class);
-    private static final AsciiString VERSION_HEADER = AsciiString.cached(Exchange.VERSION_HEADER);
+    private static final AsciiString VERSION_HEADER = AsciiString.cached("X-Ramp-Version");
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");

@@ -22,11 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The admin API against a running gateway: shapes, errors, token rules, and the kill switch end to end. */
 class AdminApiTest {
-    /** The data-path engine under test; a subclass runs every test again on the other one. */
-    String engine() {
-        return "vertx";
-    }
-
     private static final String TOKEN = "test-token-0123456789";
     private static final String BEARER = "Bearer " + TOKEN;
 
@@ -37,7 +32,7 @@ class AdminApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        bed = new TestBed(dir, engine());
+        bed = new TestBed(dir);
         gateway = bed.start(bed.gatewayConf(TOKEN, bed.route("shop", "/", "30%")));
     }
 

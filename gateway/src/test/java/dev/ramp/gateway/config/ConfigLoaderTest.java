@@ -63,14 +63,14 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theEngineDefaultsToNettyAcceptsVertxAndNamesTheChoicesOtherwise() throws Exception {
-        assertThat(ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).engine()).isEqualTo(Engine.NETTY);
-        assertThat(ConfigLoader.load(TestConfigs.write(dir, "b.conf", minimal("") + "ramp.listen.engine = vertx\n"))
-                .engine()).isEqualTo(Engine.VERTX);
-        assertThatThrownBy(() -> ConfigLoader.load(TestConfigs.write(dir, "c.conf", minimal("") + "ramp.listen.engine = grizzly\n")))
+    void theRemovedEngineKeyIsAnErrorThatSaysSoWithItsLine() throws Exception {
+        Path file = TestConfigs.write(dir, "c.conf", minimal("") + "ramp.listen.engine = netty\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("ramp.listen.engine")
-                .hasMessageContaining("\"grizzly\" (expected: \"vertx\" or \"netty\")");
+                .hasMessageContaining("was removed")
+                .hasMessageNotContaining("unknown key")
+                .hasMessageContaining("c.conf:" + minimal("").split("\n", -1).length);
     }
 
     @Test

@@ -30,11 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * against the product's promises (2 s for a total failure, 15 s for +5 pp).
  */
 class GuardIntegrationTest {
-    /** The data-path engine under test; a subclass runs every test again on the other one. */
-    String engine() {
-        return "vertx";
-    }
-
     @TempDir
     Path dir;
 
@@ -67,7 +62,7 @@ class GuardIntegrationTest {
         String route = TestConfigs.route("shop", stablePort, canaryPort, weight,
                 "expose-version-header = true\nfallback { enabled = false }\ncircuit-breaker { enabled = false }\n"
                 + routeExtra).replace("version = \"v2\"", "version = \"" + canaryVersion + "\"");
-        return TestConfigs.load(dir, TestConfigs.gateway(engine(), dir, route, ""));
+        return TestConfigs.load(dir, TestConfigs.gateway(dir, route, ""));
     }
 
     private Gateway start(GatewayConfig config) throws Exception {

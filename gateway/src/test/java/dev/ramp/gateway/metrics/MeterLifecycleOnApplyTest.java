@@ -19,11 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Gateway.apply: meters of vanished routes and changed versions leave the scrape; the rest keep counting. */
 class MeterLifecycleOnApplyTest {
-    /** The data-path engine under test; a subclass runs every test again on the other one. */
-    String engine() {
-        return "vertx";
-    }
-
     private static final String UPSTREAM = "ramp_upstream_request_seconds";
     private static final String REQUESTS = "ramp_requests_total";
 
@@ -34,7 +29,7 @@ class MeterLifecycleOnApplyTest {
 
     @BeforeEach
     void start() throws Exception {
-        bed = new TestBed(dir, engine());
+        bed = new TestBed(dir);
         gateway = bed.start(bed.gatewayConf(null, bed.route("keep", "/keep", "10%"), bed.route("gone", "/gone", "10%")));
     }
 

@@ -30,11 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * scrape read through a Prometheus text parser.
  */
 class PerVersionMetricsScrapeTest {
-    /** The data-path engine under test; a subclass runs every test again on the other one. */
-    String engine() {
-        return "vertx";
-    }
-
     private static final String UPSTREAM = "ramp_upstream_request_seconds";
     private static final String REQUESTS = "ramp_requests_total";
 
@@ -45,7 +40,7 @@ class PerVersionMetricsScrapeTest {
 
     @BeforeEach
     void start() throws Exception {
-        bed = new TestBed(dir, engine());
+        bed = new TestBed(dir);
         String refused = "{ name = \"dead\", match { path-prefix = \"/dead\" }"
                          + ", stable { url = \"http://127.0.0.1:1\", version = \"s1\" }"
                          + ", canary { url = \"http://127.0.0.1:1\", version = \"c1\" }"

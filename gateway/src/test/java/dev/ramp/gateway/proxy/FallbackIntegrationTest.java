@@ -34,11 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * what each upstream received, not only by client statuses.
  */
 class FallbackIntegrationTest {
-    /** The data-path engine under test; a subclass runs every test again on the other one. */
-    String engine() {
-        return "vertx";
-    }
-
     @TempDir
     Path dir;
 
@@ -68,7 +63,7 @@ class FallbackIntegrationTest {
     void start(int canaryPort, String routeExtra) throws Exception {
         String routes = TestConfigs.route("shop", stable.port, canaryPort, "100%",
                 "expose-version-header = true\n" + routeExtra);
-        gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(engine(), dir, routes, "")), observed);
+        gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir, routes, "")), observed);
     }
 
     /** Breaker and guard off, so each test sees the fallback path itself, request by request. */
@@ -279,5 +274,21 @@ class FallbackIntegrationTest {
                 .isInstanceOf(IOException.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> observed.count("canary/reset") == 1);
         assertThat(stable.received).isEmpty();
+    }
+
+    @Test
+    void aDiscardedCanaryAnswerLeavesItsConnectionInThePool() throws Exception {
+        canary.fault = "status"; // a small 503, read whole with its head
+        start(canary.port, NO_BREAKER);
+        for (int i = 0; i < 20; i++) {
+            var r = send("GET", "/get/" + i, new byte[0], "X-User-Id", "u" + i);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"name\":\"stable\"");
+        }
+        assertThat(canary.received).hasSize(20);
+        assertThat(stable.received).hasSize(20);
+        // One request at a time: one connection to each upstream serves all twenty.
+        assertThat(canary.connections.get()).isEqualTo(1);
+        assertThat(stable.connections.get()).isEqualTo(1);
     }
 }

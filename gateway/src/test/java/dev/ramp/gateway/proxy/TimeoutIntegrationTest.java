@@ -32,11 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The per-route upstream timeouts: connect, and idle once a response streams. */
 class TimeoutIntegrationTest {
-    /** The data-path engine under test; a subclass runs every test again on the other one. */
-    String engine() {
-        return "vertx";
-    }
-
     @TempDir
     Path dir;
 
@@ -76,7 +71,7 @@ class TimeoutIntegrationTest {
                 c.connect(new InetSocketAddress("127.0.0.1", full.getLocalPort()));
                 fillers.add(c);
             }
-            gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(engine(), dir, TestConfigs.route("shop",
+            gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir, TestConfigs.route("shop",
                     full.getLocalPort(), canary.port, "0%", "timeouts { connect = 300ms }"), "")), observed);
             long start = System.nanoTime();
             HttpResponse<String> r = get("/x");
@@ -98,7 +93,7 @@ class TimeoutIntegrationTest {
         NetServer stalling = vertx.createNetServer().connectHandler(sock -> sock.handler(b ->
                 sock.write(Buffer.buffer("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"))))
                 .listen(0, "127.0.0.1").await();
-        gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(engine(), dir, TestConfigs.route("shop",
+        gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir, TestConfigs.route("shop",
                 stalling.actualPort(), canary.port, "0%", "timeouts { idle = 300ms }"), "")), observed);
         assertThatThrownBy(() -> get("/stall")).isInstanceOf(IOException.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> observed.count("stable/reset") == 1);

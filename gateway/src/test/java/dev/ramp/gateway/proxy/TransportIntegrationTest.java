@@ -16,20 +16,20 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Both engines serve traffic on each socket transport {@code ramp.listen.transport} names. */
+/** The data path serves traffic on each socket transport {@code ramp.listen.transport} names. */
 class TransportIntegrationTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} engine on {1}")
-    @CsvSource({"netty, io_uring", "netty, epoll", "netty, nio", "vertx, io_uring", "vertx, epoll", "vertx, nio"})
-    void theListenerRunsOnTheNamedTransportAndProxiesToBothVersions(String engine, String transport) throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"io_uring", "epoll", "nio"})
+    void theListenerRunsOnTheNamedTransportAndProxiesToBothVersions(String transport) throws Exception {
         SocketTransport expected = SocketTransport.valueOf(transport.toUpperCase(java.util.Locale.ROOT));
         assumeTrue(expected != SocketTransport.IO_URING || IoUring.isAvailable(), "io_uring cannot load here");
         assumeTrue(expected != SocketTransport.EPOLL || Epoll.isAvailable(), "epoll cannot load here");
-        try (TestBed bed = new TestBed(dir, engine)) {
+        try (TestBed bed = new TestBed(dir)) {
             Gateway g = bed.start(bed.gatewayConf(null, bed.route("shop", "/", "50%"))
                                   + "ramp.listen.transport = " + transport + "\n");
             try {

@@ -36,16 +36,9 @@ public final class TestBed implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private int files;
-    private final String engine;
 
     public TestBed(Path dir) throws Exception {
-        this(dir, "vertx");
-    }
-
-    /** A bed whose gateways use the data-path {@code engine} (vertx, netty). */
-    public TestBed(Path dir, String engine) throws Exception {
         this.dir = dir;
-        this.engine = engine;
         stablePort = stable.start(vertx, "127.0.0.1", 0).await(10, TimeUnit.SECONDS);
         canaryPort = canary.start(vertx, "127.0.0.1", 0).await(10, TimeUnit.SECONDS);
     }
@@ -78,7 +71,7 @@ public final class TestBed implements AutoCloseable {
     /** A whole config: traffic and admin on port 0, one event loop, the given token (null: none) and routes. */
     public String gatewayConf(String token, String... routes) {
         return "ramp {\n"
-               + "  listen { host = \"127.0.0.1\", port = 0, event-loops = 1, engine = \"" + engine + "\" }\n"
+               + "  listen { host = \"127.0.0.1\", port = 0, event-loops = 1 }\n"
                + "  admin { host = \"127.0.0.1\", port = 0" + (token == null ? "" : ", token = \"" + token + "\"") + " }\n"
                + "  state-dir = \"" + dir.resolve("state").toString().replace("\\", "/") + "\"\n"
                + "  shutdown-grace = 1s\n"

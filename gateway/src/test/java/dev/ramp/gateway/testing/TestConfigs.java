@@ -14,21 +14,16 @@ public final class TestConfigs {
 
     /** A config with ephemeral listen/admin ports, a state-dir under {@code dir}, and the given routes. */
     public static String gateway(Path dir, String routes, String extra) {
-        return gateway("vertx", dir, routes, extra);
-    }
-
-    /** As {@link #gateway(Path, String, String)}, served by the data-path {@code engine} (vertx, netty). */
-    public static String gateway(String engine, Path dir, String routes, String extra) {
         return """
                 ramp {
-                  listen { host = "127.0.0.1", port = 0, event-loops = 2, engine = "%s" }
+                  listen { host = "127.0.0.1", port = 0, event-loops = 2 }
                   admin { host = "127.0.0.1", port = 0, token = "test-token" }
                   state-dir = "%s"
                   shutdown-grace = 2s
                   %s
                   routes = [ %s ]
                 }
-                """.formatted(engine, dir.resolve("state").toString().replace("\\", "/"), extra, routes);
+                """.formatted(dir.resolve("state").toString().replace("\\", "/"), extra, routes);
     }
 
     /** One route named {@code name} over the two upstream ports. */

@@ -1,0 +1,124 @@
+package dev.ramp.gateway.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.commons.text.similarity.LevenshteinDistance;
+
+/**
+ * Finds keys the defaults ({@code reference.conf}) do not know, with a "did you mean" hint, and keys that
+ * were removed, with what replaced them. Part of {@link ConfigLoader}.
+ */
+final class KeyChecker {
+
+    /** Keys a route has besides the per-route blocks of route-defaults. */
+    static final Set<String> ROUTE_OWN_KEYS = Set.of("name", "stable", "canary", "weight");
+    static final Set<String> UPSTREAM_KEYS = Set.of("url", "version");
+    /** Keys that once existed, with what to do instead: a clear error rather than "unknown key". */
+    static final Map<String, String> REMOVED = Map.of(
+            "ramp.listen.engine", "was removed: Ramp has one data path, on Netty (delete the line)");
+
+    private final Config reference;
+
+    KeyChecker(Config reference) {
+        this.reference = reference;
+    }
+
+    void check(Config user, Config merged, Problems problems) {
+        for (Map.Entry<String, ConfigValue> e : user.root().entrySet()) {
+            if (!e.getKey().equals("ramp")) {
+                problems.add(e.getValue().origin(), e.getKey(),
+                        "unknown key (expected: every setting under ramp { })" + hint(e.getKey(), Set.of("ramp")));
+            }
+        }
+        if (!merged.hasPath("ramp") || merged.getValue("ramp").valueType() != ConfigValueType.OBJECT) {
+            return;
+        }
+        ConfigObject schema = reference.getObject("ramp");
+        ConfigObject ramp = merged.getObject("ramp");
+        for (Map.Entry<String, ConfigValue> e : ramp.entrySet()) {
+            String key = e.getKey();
+            String path = "ramp." + ConfigUtil.quoteString(key).replace("\"", "");
+            if (key.equals("routes")) {
+                checkRoutesKeys(e.getValue(), problems);
+            } else if (key.equals("admin")) {
+                Set<String> known = new LinkedHashSet<>(schema.toConfig().getObject("admin").keySet());
+                known.add("token");
+                checkObject(e.getValue(), path, known, null, problems);
+            } else if (!schema.containsKey(key)) {
+                problems.add(e.getValue().origin(), path, "unknown key" + hint(key, schema.keySet()));
+            } else {
+                checkAgainst(e.getValue(), schema.get(key), path, problems);
+            }
+        }
+    }
+
+    private void checkRoutesKeys(ConfigValue routes, Problems problems) {
+        if (!(routes instanceof ConfigList list)) {
+            return; // reported as a type error when reading
+        }
+        ConfigObject defaults = reference.getObject("ramp.route-defaults");
+        Set<String> known = new LinkedHashSet<>(ROUTE_OWN_KEYS);
+        known.addAll(defaults.keySet());
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue route = list.get(i);
+            if (!(route instanceof ConfigObject obj)) {
+                continue;
+            }
+            String base = "ramp.routes[" + i + "]";
+            for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+                String key = e.getKey();
+                String path = base + "." + key;
+                if (!known.contains(key)) {
+                    problems.add(e.getValue().origin(), path, "unknown key" + hint(key, known));
+                } else if (key.equals("stable") || key.equals("canary")) {
+                    checkObject(e.getValue(), path, UPSTREAM_KEYS, null, problems);
+                } else if (defaults.containsKey(key)) {
+                    checkAgainst(e.getValue(), defaults.get(key), path, problems);
+                }
+            }
+        }
+    }
+
+    private void checkAgainst(ConfigValue value, ConfigValue schema, String path, Problems problems) {
+        if (schema instanceof ConfigObject schemaObj) {
+            checkObject(value, path, schemaObj.keySet(), schemaObj, problems);
+        }
+    }
+
+    private void checkObject(ConfigValue value, String path, Set<String> known, ConfigObject schema,
+                             Problems problems) {
+        if (!(value instanceof ConfigObject obj)) {
+            return; // type errors are reported when reading
+        }
+        for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+            String key = e.getKey();
+            String childPath = path + "." + key;
+            if (REMOVED.containsKey(childPath)) {
+                problems.add(e.getValue().origin(), childPath, REMOVED.get(childPath));
+            } else if (!known.contains(key)) {
+                problems.add(e.getValue().origin(), childPath, "unknown key" + hint(key, known));
+            } else if (schema != null) {
+                checkAgainst(e.getValue(), schema.get(key), childPath, problems);
+            }
+        }
+    }
+
+    private static String hint(String key, Set<String> known) {
+        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+        Optional<String> best = known.stream()
+                .min(Comparator.comparingInt((String k) -> distance.apply(key, k)).thenComparing(k -> k));
+        if (best.isPresent() && distance.apply(key, best.get()) <= Math.max(2, key.length() / 3)) {
+            return " (did you mean \"" + best.get() + "\"?)";
+        }
+        return " (expected one of: " + String.join(", ", known.stream().sorted().toList()) + ")";
+    }
+}
