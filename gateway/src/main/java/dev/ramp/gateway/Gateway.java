@@ -11,11 +11,11 @@ import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.LiveRoute;
-import dev.ramp.gateway.proxy.NettyProxyServer;
+import dev.ramp.gateway.proxy.netty.ProxyServer;
 import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
-import dev.ramp.gateway.proxy.SocketTransport;
+import dev.ramp.gateway.proxy.netty.SocketTransport;
 import dev.ramp.gateway.routing.Version;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -44,7 +44,7 @@ public final class Gateway implements AutoCloseable {
     private final AtomicReference<RoutingSnapshot> snapshot;
     private final ProxyObserver observer;
     /** The traffic listener; null until bound. */
-    private volatile NettyProxyServer netty;
+    private volatile ProxyServer netty;
     private volatile int port;
     private volatile boolean closed;
 
@@ -112,7 +112,7 @@ public final class Gateway implements AutoCloseable {
     private void deploy(GatewayConfig config, int loops, SocketTransport transport) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
-        netty = NettyProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get, observer);
+        netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get, observer);
         port = netty.port();
         log.info("traffic listener on {}:{} ({} transport) with {} event loop(s), {} route(s)", host, port,
                 transport.tag(), loops, config.routes().size());
@@ -167,7 +167,7 @@ public final class Gateway implements AutoCloseable {
             keep.add(LiveRoute.poolKey(rc.stable(), rc.timeouts()));
             keep.add(LiveRoute.poolKey(rc.canary(), rc.timeouts()));
         }
-        NettyProxyServer n = netty;
+        ProxyServer n = netty;
         if (n != null) {
             n.retainUpstreams(keep);
         }
@@ -305,7 +305,7 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         ready = false; // /health/ready answers 503 while draining, so balancers stop sending
-        NettyProxyServer n = netty;
+        ProxyServer n = netty;
         if (n != null) {
             n.shutdown(grace.toMillis());
         }

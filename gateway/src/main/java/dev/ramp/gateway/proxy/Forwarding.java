@@ -25,14 +25,14 @@ import java.util.concurrent.TimeoutException;
  * requests may be replayed, how a failed attempt or a malformed request maps to a {@link GatewayError} and
  * its message, the identity cookie, and what the canary breaker records. No HTTP-library state lives here.
  */
-final class Forwarding {
+public final class Forwarding {
     private Forwarding() {}
 
     /** A gateway-produced answer: which error and the message of its JSON body. */
-    record Failure(GatewayError error, String message) {}
+    public record Failure(GatewayError error, String message) {}
 
     /** Methods RFC 9110 calls idempotent: a replay to stable cannot do twice what the canary did once. */
-    static boolean idempotentMethod(String method) {
+    public static boolean idempotentMethod(String method) {
         return switch (method) {
             case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
             default -> false;
@@ -44,7 +44,7 @@ final class Forwarding {
      * the head tells: idempotent (or carrying an Idempotency-Key) and not announcing a body over the limit.
      * A body without a length (chunked) is decided while it streams.
      */
-    static boolean replayableHead(boolean idempotent, String contentLength, Fallback f) {
+    public static boolean replayableHead(boolean idempotent, String contentLength, Fallback f) {
         if (!idempotent) {
             return false;
         }
@@ -59,12 +59,12 @@ final class Forwarding {
     }
 
     /** The 404 message for a request no route matches. */
-    static String noRouteMessage(String host, String path) {
+    public static String noRouteMessage(String host, String path) {
         return "no route matches host " + (host == null ? "(none)" : "\"" + host + "\"") + " and path \"" + path + "\"";
     }
 
     /** The 400 message for an override header with a value that names no version. */
-    static String badOverrideMessage(String header, String value) {
+    public static String badOverrideMessage(String header, String value) {
         return "header " + header + ": \"" + value + "\" (expected: stable or canary)";
     }
 
@@ -72,14 +72,14 @@ final class Forwarding {
      * A fresh anonymous identity: 128 random bits, URL-safe. It is a bucketing key, not a secret, so the
      * thread-local generator is enough.
      */
-    static String randomId() {
+    public static String randomId() {
         byte[] b = new byte[16];
         ThreadLocalRandom.current().nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** The Set-Cookie value that stores a fresh identity: HttpOnly, SameSite=Lax, Path=/, Max-Age. */
-    static String identityCookie(Sticky sticky, String identity) {
+    public static String identityCookie(Sticky sticky, String identity) {
         DefaultCookie c = new DefaultCookie(sticky.cookie(), identity);
         c.setPath("/");
         c.setHttpOnly(true);
@@ -89,7 +89,7 @@ final class Forwarding {
     }
 
     /** The answer to a request the HTTP decoder rejected (the connection is closed after it). */
-    static Failure malformed(Throwable cause) {
+    public static Failure malformed(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
             return new Failure(GatewayError.URI_TOO_LONG, "request line longer than 8192 bytes");
         }
@@ -110,7 +110,7 @@ final class Forwarding {
      *
      * @param responseTimedOut whether the response timeout (not the idle timeout) ended the attempt
      */
-    static Failure upstreamFailure(LiveRoute route, Version version, Outcome outcome, Throwable cause,
+    public static Failure upstreamFailure(LiveRoute route, Version version, Outcome outcome, Throwable cause,
                                    boolean responseTimedOut) {
         Upstream upstream = route.upstream(version);
         RouteConfig rc = route.config();
@@ -133,7 +133,7 @@ final class Forwarding {
     }
 
     /** Reports a canary attempt's result to its breaker. */
-    static void recordOnBreaker(CircuitBreaker b, Outcome outcome, long nanos) {
+    public static void recordOnBreaker(CircuitBreaker b, Outcome outcome, long nanos) {
         if (outcome.isError()) {
             b.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFailure(outcome));
         } else {
@@ -141,7 +141,7 @@ final class Forwarding {
         }
     }
 
-    static boolean isTimeout(Throwable t) {
+    public static boolean isTimeout(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConnectTimeoutException || c instanceof TimeoutException
                 || c instanceof java.net.SocketTimeoutException || c instanceof ResponseTimeout) {
@@ -152,7 +152,7 @@ final class Forwarding {
     }
 
     /** A short human reason for a failure, for logs and error messages. */
-    static String reason(Throwable t) {
+    public static String reason(Throwable t) {
         if (t == null) {
             return "unknown";
         }
@@ -168,10 +168,10 @@ final class Forwarding {
     }
 
     /** The response timeout fired before the upstream's response head arrived. */
-    static final class ResponseTimeout extends Exception {
+    public static final class ResponseTimeout extends Exception {
         private static final long serialVersionUID = 1L;
 
-        ResponseTimeout(long ms) {
+    public     ResponseTimeout(long ms) {
             super("no response head within " + ms + " ms", null, false, false);
         }
     }

@@ -37,7 +37,7 @@ public final class LiveRoute {
     }
 
     /** {@code host:port} of the upstream that serves {@code version}, for its Host header. */
-    io.netty.util.AsciiString authority(Version version) {
+    public io.netty.util.AsciiString authority(Version version) {
         return version == Version.CANARY ? canaryAuthority : stableAuthority;
     }
 

@@ -1,5 +1,7 @@
 package dev.ramp.gateway.proxy;
 
+import dev.ramp.gateway.proxy.netty.SocketTransport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

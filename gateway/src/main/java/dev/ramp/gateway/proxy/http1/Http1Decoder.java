@@ -1,4 +1,4 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -45,7 +45,7 @@ import java.util.List;
  * {@code decoderResult()} failed, after which the rest of the connection's bytes are discarded. Confined to
  * its channel's event loop.
  */
-abstract class Http1Decoder extends ByteToMessageDecoder {
+public abstract class Http1Decoder extends ByteToMessageDecoder {
     /** The longest request or status line. */
     static final int MAX_LINE = 8192;
     /** The largest header section (and trailer section) after the first line. */

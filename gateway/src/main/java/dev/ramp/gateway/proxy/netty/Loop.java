@@ -1,4 +1,9 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.netty;
+
+import dev.ramp.gateway.proxy.http1.ClientCodec;
+import dev.ramp.gateway.proxy.http1.UpstreamResponseDecoder;
+import dev.ramp.gateway.proxy.ProxyObserver;
+import dev.ramp.gateway.proxy.RoutingSnapshot;
 
 import dev.ramp.gateway.config.Upstream;
 import io.netty.bootstrap.Bootstrap;
@@ -23,7 +28,7 @@ import java.util.function.Supplier;
  * every timeout, so no request schedules a timer. Confined to its event loop: nothing here is thread-safe
  * except {@link #openConnections()}.
  */
-final class NettyLoop {
+final class Loop {
     /** How often timeouts are checked: their resolution. */
     static final long SWEEP_MILLIS = 50;
     /** A pooled upstream connection idle this long is closed (Vert.x's keep-alive timeout). */
@@ -35,9 +40,9 @@ final class NettyLoop {
     final ProxyObserver observer;
     final long clientIdleNanos;
     private final Bootstrap upstreams;
-    private final Map<String, ArrayDeque<NettyUpstream>> pools = new HashMap<>();
-    private final Set<NettyFrontHandler> connections = new HashSet<>();
-    private NettyFrontHandler[] sweepScratch = new NettyFrontHandler[64];
+    private final Map<String, ArrayDeque<UpstreamConnection>> pools = new HashMap<>();
+    private final Set<FrontHandler> connections = new HashSet<>();
+    private FrontHandler[] sweepScratch = new FrontHandler[64];
     private volatile int open;
     boolean shuttingDown;
     /**
@@ -46,7 +51,7 @@ final class NettyLoop {
      */
     long clock = System.nanoTime();
 
-    NettyLoop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, ProxyObserver observer,
+    Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, ProxyObserver observer,
               long clientIdleMillis) {
         this.loop = loop;
         this.upstreams = upstreams;
@@ -63,23 +68,23 @@ final class NettyLoop {
         return open;
     }
 
-    void opened(NettyFrontHandler c) {
+    void opened(FrontHandler c) {
         connections.add(c);
         open = connections.size();
     }
 
-    void closed(NettyFrontHandler c) {
+    void closed(FrontHandler c) {
         connections.remove(c);
         open = connections.size();
     }
 
     /** An idle pooled connection to {@code upstream}'s origin, or null. */
-    NettyUpstream acquire(String key) {
-        ArrayDeque<NettyUpstream> pool = pools.get(key);
+    UpstreamConnection acquire(String key) {
+        ArrayDeque<UpstreamConnection> pool = pools.get(key);
         if (pool == null) {
             return null;
         }
-        NettyUpstream u;
+        UpstreamConnection u;
         while ((u = pool.pollLast()) != null) {
             if (u.channel.isActive()) {
                 return u;
@@ -89,7 +94,7 @@ final class NettyLoop {
     }
 
     /** Takes back a connection whose last exchange ended cleanly. */
-    void release(NettyUpstream u) {
+    void release(UpstreamConnection u) {
         if (shuttingDown || !u.channel.isActive()) {
             u.channel.close();
             return;
@@ -108,8 +113,8 @@ final class NettyLoop {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        NettyUpstream u = new NettyUpstream(NettyLoop.this, key, ch);
-                        ch.pipeline().addLast("decoder", new UpstreamResponseDecoder(u))
+                        UpstreamConnection u = new UpstreamConnection(Loop.this, key, ch);
+                        ch.pipeline().addLast("decoder", new UpstreamResponseDecoder(u::headPending))
                                 .addLast("encoder", new ClientCodec.RequestEncoder())
                                 .addLast("upstream", u);
                     }
@@ -131,7 +136,7 @@ final class NettyLoop {
     /** Stops keep-alive: idle client connections close now, busy ones after their response. */
     void beginShutdown() {
         shuttingDown = true;
-        for (NettyFrontHandler c : snapshotConnections()) {
+        for (FrontHandler c : snapshotConnections()) {
             if (c != null) {
                 c.closeWhenIdle();
             }
@@ -142,19 +147,19 @@ final class NettyLoop {
 
     /** Closes whatever is still open after the grace. */
     void closeAll() {
-        for (NettyFrontHandler c : snapshotConnections()) {
+        for (FrontHandler c : snapshotConnections()) {
             if (c != null) {
                 c.channel().close();
             }
         }
     }
 
-    private NettyFrontHandler[] snapshotConnections() {
+    private FrontHandler[] snapshotConnections() {
         int n = connections.size();
         if (sweepScratch.length < n + 1) {
-            sweepScratch = new NettyFrontHandler[Integer.highestOneBit(n) * 2 + 2];
+            sweepScratch = new FrontHandler[Integer.highestOneBit(n) * 2 + 2];
         }
-        NettyFrontHandler[] a = connections.toArray(sweepScratch);
+        FrontHandler[] a = connections.toArray(sweepScratch);
         if (a.length > n) {
             a[n] = null;
         }
@@ -165,14 +170,14 @@ final class NettyLoop {
     private void sweep() {
         long now = System.nanoTime();
         clock = now;
-        NettyFrontHandler[] a = snapshotConnections();
+        FrontHandler[] a = snapshotConnections();
         for (int i = 0; i < a.length && a[i] != null; i++) {
             a[i].sweep(now);
             a[i] = null;
         }
-        for (ArrayDeque<NettyUpstream> pool : pools.values()) {
-            for (Iterator<NettyUpstream> it = pool.iterator(); it.hasNext(); ) {
-                NettyUpstream u = it.next();
+        for (ArrayDeque<UpstreamConnection> pool : pools.values()) {
+            for (Iterator<UpstreamConnection> it = pool.iterator(); it.hasNext(); ) {
+                UpstreamConnection u = it.next();
                 if (!u.channel.isActive() || now - u.idleSince > POOL_IDLE_NANOS) {
                     it.remove();
                     u.channel.close();

@@ -1,4 +1,6 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.http1;
+
+import java.util.function.BooleanSupplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -8,7 +10,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.AsciiString;
 
 /**
- * The client side of the Netty engine: the engine's request decoder ({@link Http1Decoder}) and Netty's response
+ * The client side of the data path: its request decoder ({@link Http1Decoder}) and Netty's response
  * encoder as two plain handlers, instead of {@code HttpServerCodec}'s combined handler and its queue of request
  * methods.
  *
@@ -16,7 +18,7 @@ import io.netty.util.AsciiString;
  * which serves one request at a time (later pipelined requests wait). Request header names clients commonly
  * send are the shared constants when spelled exactly so, instead of a new name and byte array each.
  */
-final class ClientCodec {
+public final class ClientCodec {
     private ClientCodec() {}
 
     /** Names on most requests, with the capitalisation clients send. */
@@ -36,22 +38,23 @@ final class ClientCodec {
 
 
     /** Requests from clients, with the header names clients commonly send shared. */
-    static final class Decoder extends Http1Decoder {
-        Decoder() {
+    public static final class Decoder extends Http1Decoder {
+        public Decoder() {
             super(true, COMMON);
         }
     }
 
-    static final class Encoder extends HttpResponseEncoder {
-        private final NettyFrontHandler front;
+    public static final class Encoder extends HttpResponseEncoder {
+        private final BooleanSupplier answeringHead;
 
-        Encoder(NettyFrontHandler front) {
-            this.front = front;
+        /** {@code answeringHead}: whether the response being written answers a HEAD (then it has no body). */
+        public Encoder(BooleanSupplier answeringHead) {
+            this.answeringHead = answeringHead;
         }
 
         @Override
         protected boolean isContentAlwaysEmpty(HttpResponse msg) {
-            return front.answeringHead() || super.isContentAlwaysEmpty(msg);
+            return answeringHead.getAsBoolean() || super.isContentAlwaysEmpty(msg);
         }
 
         @Override
@@ -65,7 +68,7 @@ final class ClientCodec {
     }
 
     /** Requests to upstreams: Netty's encoder, with {@link FlatHeaders#encode} writing the header lines. */
-    static final class RequestEncoder extends HttpRequestEncoder {
+    public static final class RequestEncoder extends HttpRequestEncoder {
         @Override
         protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
             if (headers instanceof FlatHeaders f) {

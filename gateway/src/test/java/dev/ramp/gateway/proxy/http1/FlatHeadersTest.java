@@ -1,4 +1,4 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.http1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

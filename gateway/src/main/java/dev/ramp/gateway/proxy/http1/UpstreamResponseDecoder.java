@@ -1,4 +1,6 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.http1;
+
+import java.util.function.BooleanSupplier;
 
 import io.netty.util.AsciiString;
 
@@ -9,7 +11,7 @@ import io.netty.util.AsciiString;
  * per connection at a time, no pipelining). Header names upstreams commonly send are shared constants when
  * they arrive spelled exactly so.
  */
-final class UpstreamResponseDecoder extends Http1Decoder {
+public final class UpstreamResponseDecoder extends Http1Decoder {
 
     /** Names seen on most responses, with the capitalisation servers send. */
     private static final AsciiString[][] COMMON = Http1Decoder.byLength(
@@ -22,16 +24,16 @@ final class UpstreamResponseDecoder extends Http1Decoder {
         AsciiString.cached("server"), AsciiString.cached("connection"), AsciiString.cached("transfer-encoding"),
         AsciiString.cached("vary"), AsciiString.cached("cache-control"), AsciiString.cached("set-cookie"));
 
-    private final NettyUpstream upstream;
+    private final BooleanSupplier headPending;
 
-    UpstreamResponseDecoder(NettyUpstream upstream) {
+    /** {@code headPending}: whether the response now arriving answers a HEAD request. */
+    public UpstreamResponseDecoder(BooleanSupplier headPending) {
         super(false, COMMON);
-        this.upstream = upstream;
+        this.headPending = headPending;
     }
 
     @Override
     protected boolean answersHead() {
-        NettyExchange e = upstream.exchange;
-        return e != null && e.isHead();
+        return headPending.getAsBoolean();
     }
 }

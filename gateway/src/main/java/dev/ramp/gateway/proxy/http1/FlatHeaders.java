@@ -1,4 +1,4 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.http1;
 
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  * values are not validated (the decoder splits lines, so CR and LF cannot get into one; the gateway adds only
  * its own values). {@link #set} replaces the first header of that name in place and drops the others.
  */
-final class FlatHeaders extends HttpHeaders {
+public final class FlatHeaders extends HttpHeaders {
 
     /** Creates these for the decoders, for heads and for trailers. */
     static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
@@ -213,7 +213,7 @@ final class FlatHeaders extends HttpHeaders {
     }
 
     /** The first value of {@code name} as stored (a decoded value stays a view: no String is made), or null. */
-    CharSequence firstValue(CharSequence name) {
+    public CharSequence firstValue(CharSequence name) {
         int i = indexOf(name, 0);
         return i < 0 ? null : kv[(i << 1) + 1];
     }

@@ -1,4 +1,8 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.netty;
+
+import dev.ramp.gateway.proxy.http1.ClientCodec;
+import dev.ramp.gateway.proxy.ProxyObserver;
+import dev.ramp.gateway.proxy.RoutingSnapshot;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -28,19 +32,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The traffic listener of the {@code netty} engine: its own event loops (io_uring, epoll or NIO, see
- * {@link SocketTransport}), one listening socket, and per loop a {@link NettyLoop} with that loop's client
+ * {@link SocketTransport}), one listening socket, and per loop a {@link Loop} with that loop's client
  * connections and upstream pools. Same behaviour as the {@link ProxyVerticle}s of the {@code vertx} engine;
  * the admin API stays on Vert.x.
  */
-public final class NettyProxyServer {
-    private static final Logger log = LoggerFactory.getLogger(NettyProxyServer.class);
+public final class ProxyServer {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
     private final EventLoopGroup group;
-    private final List<NettyLoop> loops;
+    private final List<Loop> loops;
     private final Channel server;
     private final DnsAddressResolverGroup resolver;
 
-    private NettyProxyServer(EventLoopGroup group, List<NettyLoop> loops, Channel server,
+    private ProxyServer(EventLoopGroup group, List<Loop> loops, Channel server,
                              DnsAddressResolverGroup resolver) {
         this.group = group;
         this.resolver = resolver;
@@ -52,7 +56,7 @@ public final class NettyProxyServer {
      * Binds {@code host:port} (0: ephemeral) on {@code threads} new event loops of {@code transport}; blocks
      * until bound.
      */
-    public static NettyProxyServer start(String host, int port, int threads, SocketTransport transport,
+    public static ProxyServer start(String host, int port, int threads, SocketTransport transport,
                                          long clientIdleMillis, Supplier<RoutingSnapshot> snapshot,
                                          ProxyObserver observer)
             throws InterruptedException {
@@ -70,10 +74,10 @@ public final class NettyProxyServer {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks);
-        Map<EventExecutor, NettyLoop> byLoop = new IdentityHashMap<>();
-        List<NettyLoop> loops = new ArrayList<>();
+        Map<EventExecutor, Loop> byLoop = new IdentityHashMap<>();
+        List<Loop> loops = new ArrayList<>();
         for (EventExecutor e : group) {
-            NettyLoop l = new NettyLoop((EventLoop) e, upstreams, snapshot, observer, clientIdleMillis);
+            Loop l = new Loop((EventLoop) e, upstreams, snapshot, observer, clientIdleMillis);
             byLoop.put(e, l);
             loops.add(l);
         }
@@ -88,13 +92,13 @@ public final class NettyProxyServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        NettyLoop l = byLoop.get(ch.eventLoop());
+                        Loop l = byLoop.get(ch.eventLoop());
                         if (l == null) {
                             throw new IllegalStateException("channel on an unknown event loop " + ch.eventLoop());
                         }
-                        NettyFrontHandler front = new NettyFrontHandler(l);
+                        FrontHandler front = new FrontHandler(l);
                         ch.pipeline().addLast("decoder", new ClientCodec.Decoder())
-                                .addLast("encoder", new ClientCodec.Encoder(front))
+                                .addLast("encoder", new ClientCodec.Encoder(front::answeringHead))
                                 .addLast("proxy", front);
                     }
                 });
@@ -107,7 +111,7 @@ public final class NettyProxyServer {
             throw e;
         }
         loops.forEach(l -> l.loop.execute(l::startSweeping));
-        return new NettyProxyServer(group, loops, server, resolver);
+        return new ProxyServer(group, loops, server, resolver);
     }
 
     /** The bound port. */
@@ -127,7 +131,7 @@ public final class NettyProxyServer {
 
     /** Drops pools of upstream origins that are no longer configured (each on its own loop). */
     public void retainUpstreams(Set<String> keys) {
-        for (NettyLoop l : loops) {
+        for (Loop l : loops) {
             l.loop.execute(() -> l.retain(keys));
         }
     }
@@ -138,7 +142,7 @@ public final class NettyProxyServer {
      */
     public void shutdown(long graceMillis) {
         server.close().syncUninterruptibly();
-        for (NettyLoop l : loops) {
+        for (Loop l : loops) {
             l.loop.execute(l::beginShutdown);
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
@@ -150,7 +154,7 @@ public final class NettyProxyServer {
                 break;
             }
         }
-        for (NettyLoop l : loops) {
+        for (Loop l : loops) {
             l.loop.execute(l::closeAll);
         }
         resolver.close();

@@ -1,4 +1,4 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

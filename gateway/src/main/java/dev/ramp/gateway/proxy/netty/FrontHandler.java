@@ -1,4 +1,11 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.netty;
+
+import dev.ramp.gateway.proxy.http1.FlatHeaders;
+import dev.ramp.gateway.proxy.http1.Headers;
+import dev.ramp.gateway.proxy.Forwarding;
+import dev.ramp.gateway.proxy.GatewayError;
+import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.proxy.RoutingSnapshot;
 
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.routing.Assignment;
@@ -30,17 +37,17 @@ import java.util.Iterator;
 /**
  * One client connection of the Netty engine: reads requests one at a time (HTTP/1.1 keep-alive; requests a
  * client pipelines wait their turn), routes each and decides its version as {@link ProxyVerticle} does,
- * then hands it to a {@link NettyExchange}. Answers what the gateway answers itself (404, 400, malformed
+ * then hands it to a {@link Exchange}. Answers what the gateway answers itself (404, 400, malformed
  * requests) with the JSON of {@link GatewayError}. Confined to its event loop.
  */
-final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
+final class FrontHandler extends ChannelInboundHandlerAdapter {
     /** Reasons to stop reading from the client, as bits: reading resumes when none is left. */
     static final int PAUSE_UPSTREAM = 1;
     static final int PAUSE_CONNECT = 2;
     static final int PAUSE_PIPELINE = 4;
     private static final int MAX_PIPELINED = 64;
 
-    private final NettyLoop loop;
+    private final Loop loop;
     private Channel ch;
     private String peer;
     /** The peer address as bytes ready to encode (X-Forwarded-For), made once per connection. */
@@ -48,7 +55,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
     private RoutingSnapshot trustedFor;
     private boolean trusted;
     /** The exchange of the request being served, until both its request and its response are complete. */
-    private NettyExchange current;
+    private Exchange current;
     /** The body of a request the gateway answered itself, read and dropped until its end. */
     private boolean discarding;
     /** A malformed request was answered: everything else is dropped until the connection closes. */
@@ -65,7 +72,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
     private String lastHostValue;
     private String lastHost;
 
-    NettyFrontHandler(NettyLoop loop) {
+    FrontHandler(Loop loop) {
         this.loop = loop;
     }
 
@@ -73,7 +80,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
         return ch;
     }
 
-    NettyLoop loop() {
+    Loop loop() {
         return loop;
     }
 
@@ -99,7 +106,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         loop.closed(this);
-        NettyExchange e = current;
+        Exchange e = current;
         if (e != null) {
             current = null;
             e.clientGone();
@@ -138,7 +145,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        NettyExchange e = current;
+        Exchange e = current;
         if (e != null) {
             e.clientWritabilityChanged(ch.isWritable());
         }
@@ -192,7 +199,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpContent c) {
             if (c.decoderResult().isFailure()) {
                 c.release();
-                NettyExchange e = current;
+                Exchange e = current;
                 if (e != null) {
                     current = null;
                     e.clientGone(); // a broken body must not reach the upstream as if complete
@@ -207,7 +214,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void content(HttpContent c) {
-        NettyExchange e = current;
+        Exchange e = current;
         if (e != null && !e.requestDone) {
             e.onRequestContent(c);
             return;
@@ -265,13 +272,13 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
             ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER), ch.voidPromise());
         }
-        NettyExchange e = new NettyExchange(this, req, route, peerHeader, trusted, hostValue, newCookie, keepAlive);
+        Exchange e = new Exchange(this, req, route, peerHeader, trusted, hostValue, newCookie, keepAlive);
         current = e;
         e.start(version);
     }
 
     /** The exchange's response is complete (relayed or answered); the next request may start once its body is read. */
-    void exchangeFinished(NettyExchange e, boolean closeConnection) {
+    void exchangeFinished(Exchange e, boolean closeConnection) {
         if (current != e) {
             return;
         }
@@ -288,7 +295,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The request's body ended after its response did. */
-    void requestBodyDone(NettyExchange e) {
+    void requestBodyDone(Exchange e) {
         if (current == e && e.responded) {
             current = null;
             next();
@@ -346,7 +353,7 @@ final class NettyFrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     void sweep(long now) {
-        NettyExchange e = current;
+        Exchange e = current;
         if (e != null) {
             e.sweep(now);
         } else if (loop.clientIdleNanos > 0 && now - lastActivity > loop.clientIdleNanos) {

@@ -1,4 +1,4 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.http1;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Header copying between client and upstream without hop-by-hop headers (RFC 9110 7.6.1). */
-final class Headers {
+public final class Headers {
 
     private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
@@ -27,7 +27,7 @@ final class Headers {
      * the Netty engine forwards the message it received instead of copying its headers, and its decoders
      * give every message {@link FlatHeaders}.
      */
-    static void stripHopByHop(FlatHeaders h) {
+    public static void stripHopByHop(FlatHeaders h) {
         CharSequence connection = h.firstValue(HttpHeaderNames.CONNECTION);
         if (connection == null || AsciiString.contentEqualsIgnoreCase(connection, HttpHeaderValues.KEEP_ALIVE)
                 || AsciiString.contentEqualsIgnoreCase(connection, HttpHeaderValues.CLOSE)) {
@@ -57,7 +57,7 @@ final class Headers {
      * Whether a message keeps its connection open, from one look-up of its Connection header (Netty's
      * HttpUtil.isKeepAlive scans every value with an iterator and a list per call).
      */
-    static boolean keepAlive(io.netty.handler.codec.http.HttpMessage m) {
+    public static boolean keepAlive(io.netty.handler.codec.http.HttpMessage m) {
         CharSequence connection = m.headers() instanceof FlatHeaders f ? f.firstValue(HttpHeaderNames.CONNECTION)
                 : m.headers().get(HttpHeaderNames.CONNECTION);
         if (m.protocolVersion().isKeepAliveDefault()) {

@@ -1,4 +1,9 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.netty;
+
+import dev.ramp.gateway.proxy.http1.FlatHeaders;
+import dev.ramp.gateway.proxy.http1.Headers;
+import dev.ramp.gateway.proxy.Forwarding;
+import dev.ramp.gateway.proxy.LiveRoute;
 
 import dev.ramp.gateway.config.Fallback;
 import dev.ramp.gateway.config.RouteConfig;
@@ -40,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * loop's sweep, not timers. Runs entirely on the event loop of its client connection, which is also the
  * loop of its upstream connection.
  */
-final class NettyExchange implements ChannelFutureListener {
-    private static final Logger log = LoggerFactory.getLogger(NettyExchange.class);
+final class Exchange implements ChannelFutureListener {
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     private static final AsciiString VERSION_HEADER = AsciiString.cached("X-Ramp-Version");
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
@@ -49,8 +54,8 @@ final class NettyExchange implements ChannelFutureListener {
     private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
     private static final AsciiString HTTP = AsciiString.cached("http");
 
-    private final NettyFrontHandler front;
-    private final NettyLoop loop;
+    private final FrontHandler front;
+    private final Loop loop;
     private final HttpRequest request;
     private final LiveRoute route;
     /** The client's address (X-Forwarded-For), null when unknown. */
@@ -70,7 +75,7 @@ final class NettyExchange implements ChannelFutureListener {
 
     private Version version;
     private long attemptStart;
-    private NettyUpstream up;
+    private UpstreamConnection up;
     private ChannelFuture connecting;
     /** The client's request body ended (its LastHttpContent arrived). */
     boolean requestDone;
@@ -101,7 +106,7 @@ final class NettyExchange implements ChannelFutureListener {
     /** Body received while no upstream connection was attached yet. */
     private ArrayDeque<HttpContent> queued;
 
-    NettyExchange(NettyFrontHandler front, HttpRequest request, LiveRoute route, AsciiString peer, boolean trusted,
+    Exchange(FrontHandler front, HttpRequest request, LiveRoute route, AsciiString peer, boolean trusted,
                   CharSequence hostHeader, String setCookieIdentity, boolean clientKeepAlive) {
         this.front = front;
         this.loop = front.loop();
@@ -183,13 +188,13 @@ final class NettyExchange implements ChannelFutureListener {
         responseDeadline = 0;
         request.headers().set(HttpHeaderNames.HOST, route.authority(v));
         String key = route.poolKey(v);
-        NettyUpstream pooled = loop.acquire(key);
+        UpstreamConnection pooled = loop.acquire(key);
         if (pooled != null) {
             attach(pooled);
             return;
         }
         if (!requestDone) {
-            front.pause(NettyFrontHandler.PAUSE_CONNECT);
+            front.pause(FrontHandler.PAUSE_CONNECT);
         }
         ChannelFuture f = loop.connect(upstream, key, (int) route.config().timeouts().connect().toMillis());
         connecting = f;
@@ -199,7 +204,7 @@ final class NettyExchange implements ChannelFutureListener {
     /** The connect of an attempt completed. */
     @Override
     public void operationComplete(ChannelFuture f) {
-        NettyUpstream fresh = f.isSuccess() ? (NettyUpstream) f.channel().pipeline().get("upstream") : null;
+        UpstreamConnection fresh = f.isSuccess() ? (UpstreamConnection) f.channel().pipeline().get("upstream") : null;
         if (f != connecting) {
             if (fresh != null) {
                 loop.release(fresh); // a stale attempt's connection is still a good one
@@ -207,7 +212,7 @@ final class NettyExchange implements ChannelFutureListener {
             return;
         }
         connecting = null;
-        front.resume(NettyFrontHandler.PAUSE_CONNECT);
+        front.resume(FrontHandler.PAUSE_CONNECT);
         if (done) {
             if (fresh != null) {
                 loop.release(fresh);
@@ -221,7 +226,7 @@ final class NettyExchange implements ChannelFutureListener {
         attach(fresh);
     }
 
-    private void attach(NettyUpstream u) {
+    private void attach(UpstreamConnection u) {
         up = u;
         u.exchange = this;
         u.draining = false;
@@ -256,14 +261,14 @@ final class NettyExchange implements ChannelFutureListener {
             }
         }
         if (!c.isWritable()) {
-            front.pause(NettyFrontHandler.PAUSE_UPSTREAM);
+            front.pause(FrontHandler.PAUSE_UPSTREAM);
         }
     }
 
     private void requestWritten() {
         requestSent = true;
         if (!headSent) {
-            responseDeadline = loop.clock + NettyLoop.SWEEP_NANOS + route.config().timeouts().response().toNanos();
+            responseDeadline = loop.clock + Loop.SWEEP_NANOS + route.config().timeouts().response().toNanos();
         }
     }
 
@@ -295,14 +300,14 @@ final class NettyExchange implements ChannelFutureListener {
             }
             return;
         }
-        NettyUpstream u = up;
+        UpstreamConnection u = up;
         if (u != null && !done) {
             u.lastActivity = front.lastActivity;
             front.writeUpstream(u.channel, c);
             if (last) {
                 requestWritten();
             } else if (!u.channel.isWritable()) {
-                front.pause(NettyFrontHandler.PAUSE_UPSTREAM);
+                front.pause(FrontHandler.PAUSE_UPSTREAM);
             }
         } else if (!done && !bodyStarted) {
             if (queued == null) {
@@ -318,7 +323,7 @@ final class NettyExchange implements ChannelFutureListener {
     }
 
     /** A message of the upstream's response. */
-    void onUpstream(NettyUpstream u, Object msg) {
+    void onUpstream(UpstreamConnection u, Object msg) {
         if (u != up || done) {
             ReferenceCountUtil.release(msg);
             return;
@@ -394,7 +399,7 @@ final class NettyExchange implements ChannelFutureListener {
         ReferenceCountUtil.release(msg);
     }
 
-    private void relayHead(NettyUpstream u, HttpResponse r, int st) {
+    private void relayHead(UpstreamConnection u, HttpResponse r, int st) {
         HttpHeaders h = r.headers();
         u.keepAlive = Headers.keepAlive(r);
         Headers.stripHopByHop((FlatHeaders) h);
@@ -436,7 +441,7 @@ final class NettyExchange implements ChannelFutureListener {
         }
     }
 
-    private void finishResponse(NettyUpstream u) {
+    private void finishResponse(UpstreamConnection u) {
         done = true;
         responded = true;
         long nanos = System.nanoTime() - attemptStart;
@@ -452,12 +457,12 @@ final class NettyExchange implements ChannelFutureListener {
             u.channel.close();
         }
         releaseReplay();
-        front.resume(NettyFrontHandler.PAUSE_UPSTREAM | NettyFrontHandler.PAUSE_CONNECT);
+        front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
         front.exchangeFinished(this, closeAfterResponse);
     }
 
     /** Throws away a canary answer that will be replaced by stable's; small bodies keep the connection. */
-    private void discard(NettyUpstream u, HttpResponse r) {
+    private void discard(UpstreamConnection u, HttpResponse r) {
         String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         boolean reusable = Headers.keepAlive(r) && requestSent;
         boolean whole = r instanceof LastHttpContent; // its body came with it
@@ -483,7 +488,7 @@ final class NettyExchange implements ChannelFutureListener {
 
     /** The current attempt's connection failed or must be abandoned. */
     private void failUpstream(Throwable cause) {
-        NettyUpstream u = up;
+        UpstreamConnection u = up;
         if (u.cause == null) {
             u.cause = cause;
         }
@@ -493,7 +498,7 @@ final class NettyExchange implements ChannelFutureListener {
     }
 
     /** The current attempt's connection closed: before the head a failed attempt, after it a cut response. */
-    void upstreamClosed(NettyUpstream u, Throwable cause) {
+    void upstreamClosed(UpstreamConnection u, Throwable cause) {
         if (u != up || done) {
             return;
         }
@@ -520,7 +525,7 @@ final class NettyExchange implements ChannelFutureListener {
     private void attemptFailed(Outcome outcome, Throwable cause, boolean neverSent) {
         long nanos = System.nanoTime() - attemptStart;
         loop.observer.onAttempt(route, version, outcome, nanos);
-        NettyUpstream u = up;
+        UpstreamConnection u = up;
         if (u != null) {
             up = null;
             u.exchange = null;
@@ -570,7 +575,7 @@ final class NettyExchange implements ChannelFutureListener {
         front.writeError(failure.error(), route.name(), failure.message(), clientVersion,
                 bodyPending || !clientKeepAlive || loop.shuttingDown);
         loop.observer.onClientResponse(route, null, failure.error().status());
-        front.resume(NettyFrontHandler.PAUSE_UPSTREAM | NettyFrontHandler.PAUSE_CONNECT);
+        front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
         front.exchangeFinished(this, bodyPending || loop.shuttingDown);
     }
 
@@ -578,7 +583,7 @@ final class NettyExchange implements ChannelFutureListener {
     void clientGone() {
         if (!done) {
             done = true;
-            NettyUpstream u = up;
+            UpstreamConnection u = up;
             if (u != null) {
                 up = null;
                 u.exchange = null;
@@ -595,7 +600,7 @@ final class NettyExchange implements ChannelFutureListener {
 
     /** Called by the loop's sweep: enforces the response timeout and the upstream idle timeout. */
     void sweep(long now) {
-        NettyUpstream u = up;
+        UpstreamConnection u = up;
         if (done || u == null) {
             return;
         }
@@ -612,7 +617,7 @@ final class NettyExchange implements ChannelFutureListener {
     }
 
     void clientWritabilityChanged(boolean writable) {
-        NettyUpstream u = up;
+        UpstreamConnection u = up;
         if (writable && u != null && !u.channel.config().isAutoRead()) {
             u.channel.config().setAutoRead(true);
         }
@@ -620,7 +625,7 @@ final class NettyExchange implements ChannelFutureListener {
 
     void upstreamWritabilityChanged(boolean writable) {
         if (writable) {
-            front.resume(NettyFrontHandler.PAUSE_UPSTREAM);
+            front.resume(FrontHandler.PAUSE_UPSTREAM);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.netty;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,12 +12,12 @@ import io.netty.util.ReferenceCountUtil;
  * Used by one exchange at a time (no pipelining); between exchanges it waits in its loop's pool. Passes the
  * upstream's response to its exchange and flushes what that wrote to the client once per read burst.
  */
-final class NettyUpstream extends ChannelInboundHandlerAdapter {
-    final NettyLoop loop;
+final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+    final Loop loop;
     final String key;
     final Channel channel;
     /** The exchange this connection serves now, or null while pooled or draining. */
-    NettyExchange exchange;
+    Exchange exchange;
     /** Reading the rest of a discarded response so the connection can be pooled again. */
     boolean draining;
     /** Whether the upstream keeps the connection open after the current response. */
@@ -29,7 +29,7 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
     /** A client channel written to in this read burst, flushed at its end. */
     Channel pendingClientFlush;
 
-    NettyUpstream(NettyLoop loop, String key, Channel channel) {
+    UpstreamConnection(Loop loop, String key, Channel channel) {
         this.loop = loop;
         this.key = key;
         this.channel = channel;
@@ -49,7 +49,7 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         lastActivity = loop.clock;
-        NettyExchange e = exchange;
+        Exchange e = exchange;
         if (e != null) {
             e.onUpstream(this, msg);
             return;
@@ -75,7 +75,7 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        NettyExchange e = exchange;
+        Exchange e = exchange;
         if (e != null) {
             e.emitPendingHead();
         }
@@ -88,7 +88,7 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        NettyExchange e = exchange;
+        Exchange e = exchange;
         if (e != null) {
             e.upstreamWritabilityChanged(channel.isWritable());
         }
@@ -96,7 +96,7 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        NettyExchange ex = exchange;
+        Exchange ex = exchange;
         if (ex != null) {
             ex.emitPendingHead();
         }
@@ -105,7 +105,7 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
             pendingClientFlush = null;
             c.flush();
         }
-        NettyExchange e = exchange;
+        Exchange e = exchange;
         if (e != null) {
             exchange = null;
             e.upstreamClosed(this, cause);
@@ -118,5 +118,11 @@ final class NettyUpstream extends ChannelInboundHandlerAdapter {
             cause = t;
         }
         ctx.close();
+    }
+
+    /** Whether the response now arriving answers a HEAD request (then it has no body). */
+    boolean headPending() {
+        Exchange e = exchange;
+        return e != null && e.isHead();
     }
 }

@@ -1,4 +1,4 @@
-package dev.ramp.gateway.proxy;
+package dev.ramp.gateway.proxy.netty;
 
 import dev.ramp.gateway.config.Transport;
 import io.netty.channel.IoHandlerFactory;
