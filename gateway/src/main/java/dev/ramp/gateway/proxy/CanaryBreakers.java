@@ -1,5 +1,8 @@
 package dev.ramp.gateway.proxy;
 
+import dev.ramp.gateway.guard.Outcome;
+import java.util.concurrent.TimeUnit;
+
 import dev.ramp.gateway.config.CircuitBreakerSettings;
 import dev.ramp.gateway.config.RouteConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -39,5 +42,23 @@ public final class CanaryBreakers {
         // every call. State transitions are logged by the guard service's periodic sweep instead.
         return CircuitBreaker.of(route.name() + "-canary", config,
                 Map.of("route", route.name(), "version", route.canary().version()));
+    }
+
+    /** Reports a canary attempt's result to its breaker. */
+    public static void record(CircuitBreaker b, Outcome outcome, long nanos) {
+        if (outcome.isError()) {
+            b.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFailure(outcome));
+        } else {
+            b.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** What the canary breaker records for a failed attempt: the outcome, without a stack trace. */
+    static final class UpstreamFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UpstreamFailure(Outcome outcome) {
+            super(outcome.tag(), null, false, false);
+        }
     }
 }

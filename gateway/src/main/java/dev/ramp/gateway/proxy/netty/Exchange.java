@@ -2,7 +2,10 @@ package dev.ramp.gateway.proxy.netty;
 
 import dev.ramp.gateway.proxy.http1.FlatHeaders;
 import dev.ramp.gateway.proxy.http1.Headers;
-import dev.ramp.gateway.proxy.Forwarding;
+import dev.ramp.gateway.proxy.CanaryBreakers;
+import dev.ramp.gateway.proxy.FallbackPolicy;
+import dev.ramp.gateway.proxy.Failures;
+import dev.ramp.gateway.proxy.RouteDecision;
 import dev.ramp.gateway.proxy.LiveRoute;
 
 import dev.ramp.gateway.config.Fallback;
@@ -94,11 +97,9 @@ final class Exchange implements ChannelFutureListener {
     private boolean skipInformationalEnd;
     private boolean closeAfterResponse;
     private int status;
-    private boolean mayFallBack;
-    /** Whether the body may still be replayed: idempotent and, so far, within max-replay-body. */
-    private boolean replayable;
+    /** Whether this canary-bound request may still be retried on stable; null when it never may. */
+    private FallbackPolicy fallback;
     private CompositeByteBuf replay;
-    private long replayBytes;
     private boolean bodyStarted;
     private boolean breakerPermit;
     private boolean timedOut;
@@ -135,10 +136,9 @@ final class Exchange implements ChannelFutureListener {
             }
             breakerPermit = breaker != null;
             Fallback f = route.config().fallback();
-            mayFallBack = f.enabled();
-            if (mayFallBack) {
-                boolean idempotent = Forwarding.idempotentMethod(request.method().name()) || h.contains(IDEMPOTENCY_KEY);
-                replayable = Forwarding.replayableHead(idempotent, h.get(HttpHeaderNames.CONTENT_LENGTH), f);
+            if (f.enabled()) {
+                fallback = FallbackPolicy.forCanary(f, request.method().name(), h.contains(IDEMPOTENCY_KEY),
+                        h.get(HttpHeaderNames.CONTENT_LENGTH));
             }
         }
         prepareRequest();
@@ -275,18 +275,17 @@ final class Exchange implements ChannelFutureListener {
     /** A piece of the client's request body. */
     void onRequestContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
-        if (replayable) {
+        FallbackPolicy fb = fallback;
+        if (fb != null && fb.keepsBody()) {
             int n = c.content().readableBytes();
             if (n > 0) {
-                if (replayBytes + n > route.config().fallback().maxReplayBody()) {
-                    replayable = false; // too big to keep: this request can no longer be replayed
-                    releaseReplay();
+                if (!fb.keep(n)) {
+                    releaseReplay(); // too big to keep: this request can no longer be replayed
                 } else {
                     if (replay == null) {
                         replay = c.content().alloc().compositeBuffer(64);
                     }
                     replay.addComponent(true, c.content().retainedDuplicate());
-                    replayBytes += n;
                 }
             }
         }
@@ -341,7 +340,7 @@ final class Exchange implements ChannelFutureListener {
                 return;
             }
             responseDeadline = 0;
-            if (mayFallBack && route.config().fallback().retriesOn(st) && canReplay()) {
+            if (fallback != null && fallback.retriesOnStatus(st, requestDone)) {
                 Outcome outcome = Outcome.ofStatus(st);
                 long nanos = System.nanoTime() - attemptStart;
                 loop.observer.onAttempt(route, version, outcome, nanos);
@@ -405,7 +404,7 @@ final class Exchange implements ChannelFutureListener {
         Headers.stripHopByHop((FlatHeaders) h);
         RouteConfig rc = route.config();
         if (setCookieIdentity != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, Forwarding.identityCookie(rc.sticky(), setCookieIdentity));
+            h.add(HttpHeaderNames.SET_COOKIE, RouteDecision.identityCookie(rc.sticky(), setCookieIdentity));
         }
         if (rc.exposeVersionHeader()) {
             h.set(VERSION_HEADER, version.tag());
@@ -481,11 +480,6 @@ final class Exchange implements ChannelFutureListener {
         }
     }
 
-    /** Whether the request could be sent to stable now: the copy is complete. */
-    private boolean canReplay() {
-        return replayable && requestDone;
-    }
-
     /** The current attempt's connection failed or must be abandoned. */
     private void failUpstream(Throwable cause) {
         UpstreamConnection u = up;
@@ -505,7 +499,7 @@ final class Exchange implements ChannelFutureListener {
         up = null;
         Throwable c = cause != null ? cause : new IOException("Connection was closed");
         if (!headSent) {
-            attemptFailed(timedOut || Forwarding.isTimeout(c) ? Outcome.TIMEOUT : Outcome.RESET, c, false);
+            attemptFailed(timedOut || Failures.isTimeout(c) ? Outcome.TIMEOUT : Outcome.RESET, c, false);
             return;
         }
         // Headers already reached the client: the only honest signal left is to cut the connection, so a
@@ -532,7 +526,7 @@ final class Exchange implements ChannelFutureListener {
             u.channel.close();
         }
         breakerResult(outcome, nanos);
-        if (mayFallBack && (neverSent || canReplay())) {
+        if (fallback != null && fallback.retriesOnFailure(neverSent, requestDone)) {
             fallBack(outcome.tag(), cause);
             return;
         }
@@ -541,12 +535,11 @@ final class Exchange implements ChannelFutureListener {
 
     private void fallBack(String reason, Throwable cause) {
         log.warn("route={} version=canary fell back to stable: {}{}", route.name(), reason,
-                cause == null ? "" : " (" + Forwarding.reason(cause) + ")");
+                cause == null ? "" : " (" + Failures.reason(cause) + ")");
         loop.observer.onFallback(route, reason);
-        mayFallBack = false;
+        fallback.used();
         if (!bodyStarted) {
-            replayable = false; // nothing was sent: stable gets the untouched request stream
-            releaseReplay();
+            releaseReplay(); // nothing was sent: stable gets the untouched request stream
         }
         attempt(Version.STABLE);
     }
@@ -557,13 +550,13 @@ final class Exchange implements ChannelFutureListener {
             return;
         }
         breakerPermit = false;
-        Forwarding.recordOnBreaker(route.canaryBreaker(), outcome, nanos);
+        CanaryBreakers.record(route.canaryBreaker(), outcome, nanos);
     }
 
     private void respondError(Outcome outcome, Throwable cause) {
         done = true;
         responded = true;
-        Forwarding.Failure failure = Forwarding.upstreamFailure(route, version, outcome, cause, timedOut);
+        Failures.Failure failure = Failures.upstreamFailure(route, version, outcome, cause, timedOut);
         log.debug("route={} version={} outcome={} {}", route.name(), version.tag(), outcome.tag(), failure.message());
         releaseQueued();
         releaseReplay();
@@ -607,7 +600,7 @@ final class Exchange implements ChannelFutureListener {
         if (responseDeadline != 0 && now - responseDeadline >= 0) {
             timedOut = true;
             responseDeadline = 0;
-            failUpstream(new Forwarding.ResponseTimeout(route.config().timeouts().response().toMillis()));
+            failUpstream(new Failures.ResponseTimeout(route.config().timeouts().response().toMillis()));
             return;
         }
         long idle = route.config().timeouts().idle().toNanos();

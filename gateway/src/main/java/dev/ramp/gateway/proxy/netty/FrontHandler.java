@@ -2,13 +2,13 @@ package dev.ramp.gateway.proxy.netty;
 
 import dev.ramp.gateway.proxy.http1.FlatHeaders;
 import dev.ramp.gateway.proxy.http1.Headers;
-import dev.ramp.gateway.proxy.Forwarding;
+import dev.ramp.gateway.proxy.Failures;
+import dev.ramp.gateway.proxy.RouteDecision;
 import dev.ramp.gateway.proxy.GatewayError;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 
 import dev.ramp.gateway.config.RouteConfig;
-import dev.ramp.gateway.routing.Assignment;
 import dev.ramp.gateway.routing.Version;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -226,7 +226,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Routes the request and decides its version, as ProxyVerticle#handle does. */
+    /** Routes the request, decides its version ({@link RouteDecision}) and starts its exchange. */
     private void onRequest(HttpRequest req) {
         answeringHead = req.method() == HttpMethod.HEAD;
         RoutingSnapshot snap = loop.snapshot.get();
@@ -238,43 +238,32 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         boolean bodyFollows = !(req instanceof LastHttpContent);
         LiveRoute route = path == null ? null : snap.table().match(host, path);
         if (route == null) {
-            answer(req, keepAlive, bodyFollows, GatewayError.NO_ROUTE, null, Forwarding.noRouteMessage(host, path));
+            answer(req, keepAlive, bodyFollows, GatewayError.NO_ROUTE, null, Failures.noRouteMessage(host, path));
             loop.observer.onClientResponse(null, null, GatewayError.NO_ROUTE.status());
             return;
         }
-        RouteConfig rc = route.config();
         if (snap != trustedFor) {
             trustedFor = snap;
             trusted = snap.trusted(peer);
         }
-        Version override = null;
-        String overrideValue = h.get(rc.override().header());
-        if (overrideValue != null && trusted) {
-            override = Assignment.parseOverride(overrideValue);
-            if (override == null) {
-                answer(req, keepAlive, bodyFollows, GatewayError.BAD_REQUEST, route.name(),
-                        Forwarding.badOverrideMessage(rc.override().header(), overrideValue));
-                loop.observer.onClientResponse(route, null, GatewayError.BAD_REQUEST.status());
-                return;
-            }
-        }
+        RouteConfig rc = route.config();
         CharSequence identity = ((FlatHeaders) h).firstValue(rc.sticky().userHeader());
-        String newCookie = null;
         if (identity == null || identity.length() == 0) {
             identity = cookie(h, rc.sticky().cookie());
-            if (identity == null || identity.length() == 0) {
-                identity = newCookie = Forwarding.randomId();
-            }
         }
-        Version version = Assignment.decide(route.name(), identity, route.effectiveWeightBasisPoints(),
-                route.reverted(), override, rc.override().canaryUsers(), rc.override().stableUsers());
+        RouteDecision decision = RouteDecision.decide(route, trusted, h.get(rc.override().header()), identity);
+        if (decision.rejected()) {
+            answer(req, keepAlive, bodyFollows, GatewayError.BAD_REQUEST, route.name(), decision.rejection());
+            loop.observer.onClientResponse(route, null, GatewayError.BAD_REQUEST.status());
+            return;
+        }
         if (h.contains(HttpHeaderNames.EXPECT) && io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(req)) {
             ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER), ch.voidPromise());
         }
-        Exchange e = new Exchange(this, req, route, peerHeader, trusted, hostValue, newCookie, keepAlive);
+        Exchange e = new Exchange(this, req, route, peerHeader, trusted, hostValue, decision.newIdentity(), keepAlive);
         current = e;
-        e.start(version);
+        e.start(decision.version());
     }
 
     /** The exchange's response is complete (relayed or answered); the next request may start once its body is read. */
@@ -392,7 +381,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     /** A request the decoder rejected: JSON 400/414/431, then the connection is closed. */
     private void malformed(Throwable cause) {
         answeringHead = false;
-        Forwarding.Failure f = Forwarding.malformed(cause);
+        Failures.Failure f = Failures.malformed(cause);
         writeError(f.error(), null, f.message(), HttpVersion.HTTP_1_1, true);
         closing = true;
         closeAfterWrites();

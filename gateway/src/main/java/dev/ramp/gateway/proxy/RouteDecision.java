@@ -1,0 +1,80 @@
+package dev.ramp.gateway.proxy;
+
+import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.config.Sticky;
+import dev.ramp.gateway.routing.Assignment;
+import dev.ramp.gateway.routing.Version;
+import io.netty.handler.codec.http.cookie.CookieHeaderNames;
+import io.netty.handler.codec.http.cookie.DefaultCookie;
+import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Which version one request on a matched route gets, decided from plain values (no sockets, no HTTP
+ * objects, see docs/architecture.md): a trusted override header first, then {@link Assignment} on the
+ * request's identity. A request without an identity gets a fresh one, which its response stores in the
+ * route's identity cookie.
+ *
+ * @param version     the version to try first; null when {@link #rejection()} is set
+ * @param newIdentity a fresh identity to set as the cookie on the response, or null
+ * @param rejection   the 400 message for an override header naming no version, or null
+ */
+public record RouteDecision(Version version, String newIdentity, String rejection) {
+
+    /**
+     * Decides a request's version.
+     *
+     * @param trusted       whether the peer may send override headers
+     * @param overrideValue the route's override header as received, or null
+     * @param identity      the user header's value, else the identity cookie's, else null or empty
+     */
+    public static RouteDecision decide(LiveRoute route, boolean trusted, String overrideValue,
+                                       CharSequence identity) {
+        RouteConfig rc = route.config();
+        Version override = null;
+        if (overrideValue != null && trusted) {
+            override = Assignment.parseOverride(overrideValue);
+            if (override == null) {
+                return new RouteDecision(null, null, badOverrideMessage(rc.override().header(), overrideValue));
+            }
+        }
+        String fresh = null;
+        if (identity == null || identity.length() == 0) {
+            identity = fresh = randomId();
+        }
+        Version v = Assignment.decide(route.name(), identity, route.effectiveWeightBasisPoints(), route.reverted(),
+                override, rc.override().canaryUsers(), rc.override().stableUsers());
+        return new RouteDecision(v, fresh, null);
+    }
+
+    /** Whether the request is answered 400 instead of forwarded. */
+    public boolean rejected() {
+        return rejection != null;
+    }
+
+    /** The 400 message for an override header with a value that names no version. */
+    static String badOverrideMessage(String header, String value) {
+        return "header " + header + ": \"" + value + "\" (expected: stable or canary)";
+    }
+
+    /**
+     * A fresh anonymous identity: 128 random bits, URL-safe. It is a bucketing key, not a secret, so the
+     * thread-local generator is enough.
+     */
+    static String randomId() {
+        byte[] b = new byte[16];
+        ThreadLocalRandom.current().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** The Set-Cookie value that stores a fresh identity: HttpOnly, SameSite=Lax, Path=/, Max-Age. */
+    public static String identityCookie(Sticky sticky, String identity) {
+        DefaultCookie c = new DefaultCookie(sticky.cookie(), identity);
+        c.setPath("/");
+        c.setHttpOnly(true);
+        c.setSameSite(CookieHeaderNames.SameSite.Lax);
+        c.setMaxAge(sticky.cookieMaxAge().toSeconds());
+        return ServerCookieEncoder.STRICT.encode(c);
+    }
+}
