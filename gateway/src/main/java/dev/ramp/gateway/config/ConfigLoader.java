@@ -8,25 +8,19 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
-import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * Reads a HOCON (or JSON) file into a validated {@link GatewayConfig}, collecting every problem with its
@@ -37,7 +31,6 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
  * {@code ramp.route-defaults}. Keys the reference does not know are errors, with a "did you mean" hint.
  */
 public final class ConfigLoader {
-
 
     private final Config reference;
     private final Clock clock;

@@ -1,14 +1,13 @@
 package dev.ramp.gateway.proxy;
 
-import dev.ramp.gateway.guard.Outcome;
-import java.util.concurrent.TimeUnit;
-
 import dev.ramp.gateway.config.CircuitBreakerSettings;
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.guard.Outcome;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Creates the canary circuit breakers (Resilience4j) and keeps a route's breaker across a reload while its

@@ -1,11 +1,10 @@
 package dev.ramp.gateway.proxy;
 
-import dev.ramp.gateway.proxy.netty.SocketTransport;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ramp.gateway.Gateway;
+import dev.ramp.gateway.proxy.netty.SocketTransport;
 import dev.ramp.gateway.testing.TestBed;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;

@@ -1,13 +1,12 @@
 package dev.ramp.gateway.proxy.http1;
 
-import java.util.function.BooleanSupplier;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.AsciiString;
+import java.util.function.BooleanSupplier;
 
 /**
  * The client side of the data path: its request decoder ({@link Http1Decoder}) and Netty's response
@@ -35,7 +34,6 @@ public final class ClientCodec {
         AsciiString.cached("user-agent"), AsciiString.cached("accept"), AsciiString.cached("accept-encoding"),
         AsciiString.cached("cookie"), AsciiString.cached("host"), AsciiString.cached("content-type"),
         AsciiString.cached("content-length"), AsciiString.cached("x-user-id"), AsciiString.cached("authorization"));
-
 
     /** Requests from clients, with the header names clients commonly send shared. */
     public static final class Decoder extends Http1Decoder {

@@ -1,8 +1,7 @@
 package dev.ramp.gateway.proxy.http1;
 
-import java.util.function.BooleanSupplier;
-
 import io.netty.util.AsciiString;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decodes an upstream connection's responses ({@link Http1Decoder}), with the one thing Netty's

@@ -1,29 +1,21 @@
 package dev.ramp.gateway.proxy.netty;
 
-import dev.ramp.gateway.proxy.http1.FlatHeaders;
-import dev.ramp.gateway.proxy.http1.Headers;
-import dev.ramp.gateway.proxy.CanaryBreakers;
-import dev.ramp.gateway.proxy.FallbackPolicy;
-import dev.ramp.gateway.proxy.Failures;
-import dev.ramp.gateway.proxy.RouteDecision;
-import dev.ramp.gateway.proxy.LiveRoute;
-
 import dev.ramp.gateway.config.Fallback;
-import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.guard.Outcome;
+import dev.ramp.gateway.proxy.CanaryBreakers;
+import dev.ramp.gateway.proxy.Failures;
+import dev.ramp.gateway.proxy.FallbackPolicy;
+import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.proxy.http1.Headers;
 import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -33,29 +25,24 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client request on its way through the Netty engine: the same contract as {@link Exchange} (bodies
- * streamed both ways with back-pressure; a canary attempt that fails before anything reached the client is
- * retried once on stable where DESIGN.md "Fallback to stable" allows it), written on Netty objects. The
- * request head and the upstream's response head are forwarded as the same objects with their headers
- * rewritten in place, and body buffers pass through without copies. Timeouts are deadlines checked by the
- * loop's sweep, not timers. Runs entirely on the event loop of its client connection, which is also the
- * loop of its upstream connection.
+ * One client request on its way through the gateway: which attempt (version, upstream connection) carries
+ * it, the request body streamed upstream with back-pressure, and what happens when an attempt fails: a
+ * canary attempt that fails before anything reached the client is retried once on stable where its
+ * {@link FallbackPolicy} allows, otherwise the client gets the error {@link Failures} maps it to. The
+ * response goes back through its {@link Relay}. The request head is forwarded as the same object, its
+ * headers rewritten in place ({@link ForwardedHeaders}); body buffers pass through without copies. Timeouts
+ * are deadlines checked by the loop's sweep, not timers. Runs entirely on the event loop of its client
+ * connection, which is also the loop of its upstream connection.
  */
 final class Exchange implements ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
-    private static final AsciiString VERSION_HEADER = AsciiString.cached("X-Ramp-Version");
-    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
-    private static final AsciiString HTTP = AsciiString.cached("http");
 
     private final FrontHandler front;
     private final Loop loop;
@@ -88,24 +75,16 @@ final class Exchange implements ChannelFutureListener {
     boolean responded;
     /** The outcome is final: answered, failed after its head, or the client left. */
     private boolean done;
-    private boolean headSent;
-    /**
-     * The relayed response head, held until its first body piece (or the end of the upstream's read burst) so
-     * that a small whole response is encoded into one buffer and written once.
-     */
-    private HttpResponse pendingHead;
-    private boolean skipInformationalEnd;
-    private boolean closeAfterResponse;
-    private int status;
+    /** The answer to the client, relayed from the attempt that produced it. */
+    private final Relay relay;
     /** Whether this canary-bound request may still be retried on stable; null when it never may. */
     private FallbackPolicy fallback;
-    private CompositeByteBuf replay;
     private boolean bodyStarted;
     private boolean breakerPermit;
     private boolean timedOut;
     private long responseDeadline;
-    /** Body received while no upstream connection was attached yet. */
-    private ArrayDeque<HttpContent> queued;
+    /** Body pieces waiting for a connection, and the copy kept for a replay. */
+    private final BodyBuffers body = new BodyBuffers();
 
     Exchange(FrontHandler front, HttpRequest request, LiveRoute route, AsciiString peer, boolean trusted,
                   CharSequence hostHeader, String setCookieIdentity, boolean clientKeepAlive) {
@@ -121,6 +100,7 @@ final class Exchange implements ChannelFutureListener {
         this.clientVersion = request.protocolVersion();
         this.head = request.method() == HttpMethod.HEAD;
         this.noBody = request instanceof FullHttpRequest;
+        this.relay = new Relay(this, front);
     }
 
     void start(Version v) {
@@ -129,7 +109,7 @@ final class Exchange implements ChannelFutureListener {
             CircuitBreaker breaker = route.canaryBreaker();
             if (breaker != null && !breaker.tryAcquirePermission()) {
                 // The canary is known to be down: do not make this user wait on it.
-                prepareRequest();
+                ForwardedHeaders.request(request, trusted, peer, hostHeader);
                 loop.observer.onFallback(route, "circuit_open");
                 attempt(Version.STABLE);
                 return;
@@ -141,42 +121,13 @@ final class Exchange implements ChannelFutureListener {
                         h.get(HttpHeaderNames.CONTENT_LENGTH));
             }
         }
-        prepareRequest();
+        ForwardedHeaders.request(request, trusted, peer, hostHeader);
         attempt(v);
     }
 
     /** Whether the request is a HEAD (its response has no body). */
     boolean isHead() {
         return head;
-    }
-
-    /** Rewrites the client's request head in place into the one every attempt sends (Host is per attempt). */
-    private void prepareRequest() {
-        HttpHeaders h = request.headers();
-        String te = h.get(HttpHeaderNames.TRANSFER_ENCODING);
-        String xff = h.get(X_FORWARDED_FOR);
-        String proto = h.get(X_FORWARDED_PROTO);
-        String fwdHost = h.get(X_FORWARDED_HOST);
-        Headers.stripHopByHop((FlatHeaders) h);
-        h.remove(HttpHeaderNames.EXPECT);
-        if (te != null && te.regionMatches(true, te.length() - 7, "chunked", 0, 7)) {
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        h.set(X_FORWARDED_FOR, trusted && xff != null ? xff + ", " + peer : peer);
-        if (trusted && proto != null) {
-            h.set(X_FORWARDED_PROTO, proto);
-        } else {
-            h.set(X_FORWARDED_PROTO, HTTP);
-        }
-        if (!(trusted && fwdHost != null)) {
-            if (hostHeader != null) {
-                h.set(X_FORWARDED_HOST, hostHeader);
-            } else {
-                h.remove(X_FORWARDED_HOST);
-            }
-        }
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 
     private void attempt(Version v) {
@@ -243,21 +194,17 @@ final class Exchange implements ChannelFutureListener {
         if (bodyStarted) {
             // Second attempt after the body already went to the canary: replay the kept copy.
             front.writeUpstream(c, request);
-            front.writeUpstream(c, replay == null ? LastHttpContent.EMPTY_LAST_CONTENT
-                    : new DefaultLastHttpContent(replay.retainedDuplicate()));
+            front.writeUpstream(c, body.replayed());
             requestWritten();
             return;
         }
         bodyStarted = true;
         front.writeUpstream(c, request);
-        ArrayDeque<HttpContent> q = queued;
-        if (q != null) {
-            HttpContent m;
-            while ((m = q.poll()) != null) {
-                front.writeUpstream(c, m);
-                if (m instanceof LastHttpContent) {
-                    requestWritten();
-                }
+        HttpContent m;
+        while ((m = body.poll()) != null) {
+            front.writeUpstream(c, m);
+            if (m instanceof LastHttpContent) {
+                requestWritten();
             }
         }
         if (!c.isWritable()) {
@@ -267,7 +214,7 @@ final class Exchange implements ChannelFutureListener {
 
     private void requestWritten() {
         requestSent = true;
-        if (!headSent) {
+        if (!relay.headSent) {
             responseDeadline = loop.clock + Loop.SWEEP_NANOS + route.config().timeouts().response().toNanos();
         }
     }
@@ -275,20 +222,7 @@ final class Exchange implements ChannelFutureListener {
     /** A piece of the client's request body. */
     void onRequestContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
-        FallbackPolicy fb = fallback;
-        if (fb != null && fb.keepsBody()) {
-            int n = c.content().readableBytes();
-            if (n > 0) {
-                if (!fb.keep(n)) {
-                    releaseReplay(); // too big to keep: this request can no longer be replayed
-                } else {
-                    if (replay == null) {
-                        replay = c.content().alloc().compositeBuffer(64);
-                    }
-                    replay.addComponent(true, c.content().retainedDuplicate());
-                }
-            }
-        }
+        body.copy(c, fallback);
         if (last) {
             requestDone = true;
         }
@@ -309,10 +243,7 @@ final class Exchange implements ChannelFutureListener {
                 front.pause(FrontHandler.PAUSE_UPSTREAM);
             }
         } else if (!done && !bodyStarted) {
-            if (queued == null) {
-                queued = new ArrayDeque<>(4);
-            }
-            queued.add(c);
+            body.queue(c);
         } else {
             c.release(); // the attempt that streamed it already failed; only the copy is kept
         }
@@ -327,161 +258,50 @@ final class Exchange implements ChannelFutureListener {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse r) {
-            if (r.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                failUpstream(r.decoderResult().cause());
-                return;
-            }
-            int st = r.status().code();
-            if (st < 200 && st != 101) {
-                skipInformationalEnd = true; // 1xx: the final response follows
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            responseDeadline = 0;
-            if (fallback != null && fallback.retriesOnStatus(st, requestDone)) {
-                Outcome outcome = Outcome.ofStatus(st);
-                long nanos = System.nanoTime() - attemptStart;
-                loop.observer.onAttempt(route, version, outcome, nanos);
-                breakerResult(outcome, nanos);
-                discard(u, r);
-                fallBack("status_" + st, null);
-                return;
-            }
-            relayHead(u, r, st);
-            if (r instanceof LastHttpContent) {
-                // A whole small response from the decoder: relayed as it is.
-                pendingHead = null;
-                Channel client = front.channel();
-                client.write(r, client.voidPromise());
-                finishResponse(u);
-            }
-            return;
-        }
-        if (msg instanceof HttpContent c) {
-            if (skipInformationalEnd) {
-                c.release();
-                if (c instanceof LastHttpContent) {
-                    skipInformationalEnd = false;
-                }
-                return;
-            }
-            if (!headSent) {
-                c.release();
-                return;
-            }
-            if (c.decoderResult().isFailure()) {
-                c.release();
-                failUpstream(c.decoderResult().cause());
-                return;
-            }
-            Channel client = front.channel();
-            HttpResponse h = pendingHead;
-            if (h != null && c instanceof LastHttpContent last) {
-                // The whole response arrived in one burst: head and body go out as one message.
-                pendingHead = null;
-                client.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), last.content(),
-                        h.headers(), last.trailingHeaders()), client.voidPromise());
-            } else {
-                emitPendingHead();
-                client.write(c, client.voidPromise());
-            }
-            u.flushClientLater(client);
-            if (c instanceof LastHttpContent) {
-                finishResponse(u);
-            } else if (!client.isWritable()) {
-                u.channel.config().setAutoRead(false);
-            }
-            return;
-        }
-        ReferenceCountUtil.release(msg);
+        relay.onUpstream(u, msg);
     }
 
-    private void relayHead(UpstreamConnection u, HttpResponse r, int st) {
-        HttpHeaders h = r.headers();
-        u.keepAlive = Headers.keepAlive(r);
-        Headers.stripHopByHop((FlatHeaders) h);
-        RouteConfig rc = route.config();
-        if (setCookieIdentity != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, RouteDecision.identityCookie(rc.sticky(), setCookieIdentity));
-        }
-        if (rc.exposeVersionHeader()) {
-            h.set(VERSION_HEADER, version.tag());
-        }
-        boolean bodyless = head || st == 204 || st == 304 || st < 200;
-        if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            if (clientVersion == HttpVersion.HTTP_1_0) {
-                closeAfterResponse = true; // the body ends when the connection does
-            } else {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        if (closeAfterResponse || !clientKeepAlive || loop.shuttingDown) {
-            closeAfterResponse = true;
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientVersion == HttpVersion.HTTP_1_0) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        r.setProtocolVersion(clientVersion);
-        headSent = true;
-        status = st;
-        pendingHead = r;
-        u.flushClientLater(front.channel());
-    }
-
-    /** Writes a head still held back (the upstream's read burst ended before any of its body). */
+    /** Writes a response head the relay still holds (the upstream's read burst ended). */
     void emitPendingHead() {
-        HttpResponse h = pendingHead;
-        if (h != null) {
-            pendingHead = null;
-            Channel client = front.channel();
-            client.write(h, client.voidPromise());
-        }
+        relay.emitPendingHead();
     }
 
-    private void finishResponse(UpstreamConnection u) {
+    /**
+     * A final response head arrived. Returns true when it was a canary answer with a status that falls back:
+     * then it is thrown away and stable is asked instead.
+     */
+    boolean replacedOnStatus(UpstreamConnection u, HttpResponse r, int st) {
+        responseDeadline = 0;
+        if (fallback == null || !fallback.retriesOnStatus(st, requestDone)) {
+            return false;
+        }
+        attemptEnded(Outcome.ofStatus(st));
+        up = null;
+        u.discardAnswer(r, requestSent);
+        fallBack("status_" + st, null);
+        return true;
+    }
+
+    /** Rewrites a response head for the client; returns whether the client connection closes after it. */
+    boolean rewriteResponseHead(HttpResponse r, int st) {
+        return ForwardedHeaders.response(r, st, route.config(), version, setCookieIdentity, head, clientVersion,
+                !clientKeepAlive || loop.shuttingDown);
+    }
+
+    void finishResponse(UpstreamConnection u) {
         done = true;
         responded = true;
-        long nanos = System.nanoTime() - attemptStart;
-        Outcome outcome = Outcome.ofStatus(status);
-        loop.observer.onAttempt(route, version, outcome, nanos);
-        breakerResult(outcome, nanos);
-        loop.observer.onClientResponse(route, version, status);
+        attemptEnded(Outcome.ofStatus(relay.status));
+        loop.observer.onClientResponse(route, version, relay.status);
         up = null;
-        u.exchange = null;
-        if (u.keepAlive && requestSent) {
-            loop.release(u);
-        } else {
-            u.channel.close();
-        }
-        releaseReplay();
+        u.finish(u.keepAlive && requestSent);
+        body.releaseReplay();
         front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
-        front.exchangeFinished(this, closeAfterResponse);
-    }
-
-    /** Throws away a canary answer that will be replaced by stable's; small bodies keep the connection. */
-    private void discard(UpstreamConnection u, HttpResponse r) {
-        String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-        boolean reusable = Headers.keepAlive(r) && requestSent;
-        boolean whole = r instanceof LastHttpContent; // its body came with it
-        boolean keep = length != null && length.length() < 6 && reusable;
-        ReferenceCountUtil.release(r);
-        up = null;
-        u.exchange = null;
-        if (whole && reusable) {
-            u.keepAlive = true;
-            loop.release(u); // the whole answer was read with its head
-        } else if (keep) {
-            u.keepAlive = true;
-            u.draining = true; // read to its end, then pooled again
-        } else {
-            u.channel.close();
-        }
+        front.exchangeFinished(this, relay.closeAfterResponse);
     }
 
     /** The current attempt's connection failed or must be abandoned. */
-    private void failUpstream(Throwable cause) {
+    void failUpstream(Throwable cause) {
         UpstreamConnection u = up;
         if (u.cause == null) {
             u.cause = cause;
@@ -498,7 +318,7 @@ final class Exchange implements ChannelFutureListener {
         }
         up = null;
         Throwable c = cause != null ? cause : new IOException("Connection was closed");
-        if (!headSent) {
+        if (!relay.headSent) {
             attemptFailed(timedOut || Failures.isTimeout(c) ? Outcome.TIMEOUT : Outcome.RESET, c, false);
             return;
         }
@@ -507,25 +327,16 @@ final class Exchange implements ChannelFutureListener {
         done = true;
         responded = true;
         log.debug("route={} version={} response failed after its head: {}", route.name(), version.tag(), c.toString());
-        long nanos = System.nanoTime() - attemptStart;
-        loop.observer.onAttempt(route, version, Outcome.RESET, nanos);
-        breakerResult(Outcome.RESET, nanos);
-        loop.observer.onClientResponse(route, version, status);
-        releaseReplay();
-        emitPendingHead();
+        attemptEnded(Outcome.RESET);
+        loop.observer.onClientResponse(route, version, relay.status);
+        body.releaseReplay();
+        relay.emitPendingHead();
         front.channel().close();
     }
 
     private void attemptFailed(Outcome outcome, Throwable cause, boolean neverSent) {
-        long nanos = System.nanoTime() - attemptStart;
-        loop.observer.onAttempt(route, version, outcome, nanos);
-        UpstreamConnection u = up;
-        if (u != null) {
-            up = null;
-            u.exchange = null;
-            u.channel.close();
-        }
-        breakerResult(outcome, nanos);
+        dropConnection();
+        attemptEnded(outcome);
         if (fallback != null && fallback.retriesOnFailure(neverSent, requestDone)) {
             fallBack(outcome.tag(), cause);
             return;
@@ -539,18 +350,28 @@ final class Exchange implements ChannelFutureListener {
         loop.observer.onFallback(route, reason);
         fallback.used();
         if (!bodyStarted) {
-            releaseReplay(); // nothing was sent: stable gets the untouched request stream
+            body.releaseReplay(); // nothing was sent: stable gets the untouched request stream
         }
         attempt(Version.STABLE);
     }
 
-    /** Reports a canary attempt's result to its breaker, once. */
-    private void breakerResult(Outcome outcome, long nanos) {
-        if (!breakerPermit) {
-            return;
+    /** Closes the current attempt's connection, if any: it is out of step with the exchange. */
+    private void dropConnection() {
+        UpstreamConnection u = up;
+        if (u != null) {
+            up = null;
+            u.finish(false);
         }
-        breakerPermit = false;
-        CanaryBreakers.record(route.canaryBreaker(), outcome, nanos);
+    }
+
+    /** Reports the current attempt's end to the observer and, once, to the canary's breaker. */
+    private void attemptEnded(Outcome outcome) {
+        long nanos = System.nanoTime() - attemptStart;
+        loop.observer.onAttempt(route, version, outcome, nanos);
+        if (breakerPermit) {
+            breakerPermit = false;
+            CanaryBreakers.record(route.canaryBreaker(), outcome, nanos);
+        }
     }
 
     private void respondError(Outcome outcome, Throwable cause) {
@@ -558,8 +379,8 @@ final class Exchange implements ChannelFutureListener {
         responded = true;
         Failures.Failure failure = Failures.upstreamFailure(route, version, outcome, cause, timedOut);
         log.debug("route={} version={} outcome={} {}", route.name(), version.tag(), outcome.tag(), failure.message());
-        releaseQueued();
-        releaseReplay();
+        body.releaseQueued();
+        body.releaseReplay();
         if (!front.channel().isActive()) {
             return;
         }
@@ -576,19 +397,14 @@ final class Exchange implements ChannelFutureListener {
     void clientGone() {
         if (!done) {
             done = true;
-            UpstreamConnection u = up;
-            if (u != null) {
-                up = null;
-                u.exchange = null;
-                u.channel.close();
-            }
+            dropConnection();
             if (breakerPermit) {
                 breakerPermit = false;
                 route.canaryBreaker().releasePermission();
             }
         }
-        releaseQueued();
-        releaseReplay();
+        body.releaseQueued();
+        body.releaseReplay();
     }
 
     /** Called by the loop's sweep: enforces the response timeout and the upstream idle timeout. */
@@ -619,24 +435,6 @@ final class Exchange implements ChannelFutureListener {
     void upstreamWritabilityChanged(boolean writable) {
         if (writable) {
             front.resume(FrontHandler.PAUSE_UPSTREAM);
-        }
-    }
-
-    private void releaseQueued() {
-        ArrayDeque<HttpContent> q = queued;
-        if (q != null) {
-            HttpContent c;
-            while ((c = q.poll()) != null) {
-                c.release();
-            }
-        }
-    }
-
-    private void releaseReplay() {
-        CompositeByteBuf r = replay;
-        if (r != null) {
-            replay = null;
-            r.release();
         }
     }
 }

@@ -1,15 +1,14 @@
 package dev.ramp.gateway.proxy.netty;
 
-import dev.ramp.gateway.proxy.http1.FlatHeaders;
-import dev.ramp.gateway.proxy.http1.Headers;
+import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.proxy.Failures;
-import dev.ramp.gateway.proxy.RouteDecision;
 import dev.ramp.gateway.proxy.GatewayError;
 import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.proxy.RouteDecision;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
-
-import dev.ramp.gateway.config.RouteConfig;
-import dev.ramp.gateway.routing.Version;
+import dev.ramp.gateway.proxy.http1.FlatHeaders;
+import dev.ramp.gateway.proxy.http1.Headers;
+import dev.ramp.gateway.proxy.http1.RequestTarget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -22,7 +21,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -233,7 +231,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         HttpHeaders h = req.headers();
         CharSequence hostValue = ((FlatHeaders) h).firstValue(HttpHeaderNames.HOST);
         String host = host(hostValue);
-        String path = path(req.uri());
+        String path = RequestTarget.path(req.uri());
         boolean keepAlive = Headers.keepAlive(req);
         boolean bodyFollows = !(req instanceof LastHttpContent);
         LiveRoute route = path == null ? null : snap.table().match(host, path);
@@ -401,43 +399,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         }
         raw = hostValue.toString();
         lastHostValue = raw;
-        return lastHost = hostOnly(raw);
-    }
-
-    /** The Host header without its port (as Vert.x's authority host), or null. */
-    static String hostOnly(String hostHeader) {
-        if (hostHeader == null) {
-            return null;
-        }
-        if (!hostHeader.isEmpty() && hostHeader.charAt(0) == '[') {
-            int end = hostHeader.indexOf(']');
-            return end < 0 ? hostHeader : hostHeader.substring(0, end + 1);
-        }
-        int colon = hostHeader.lastIndexOf(':');
-        return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
-    }
-
-    /** The path of a request target (origin or absolute form), without the query; null when there is none. */
-    static String path(String uri) {
-        int start = 0;
-        if (uri.isEmpty()) {
-            return null;
-        }
-        if (uri.charAt(0) != '/') {
-            int scheme = uri.indexOf("://");
-            if (scheme < 0) {
-                return null;
-            }
-            start = uri.indexOf('/', scheme + 3);
-            if (start < 0) {
-                return "/";
-            }
-        }
-        int q = uri.indexOf('?', start);
-        if (q < 0) {
-            return start == 0 ? uri : uri.substring(start);
-        }
-        return uri.substring(start, q);
+        return lastHost = RequestTarget.host(raw);
     }
 
     /** The value of cookie {@code name} in the request's Cookie headers, or null. */
@@ -484,9 +446,5 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             }
         }
         return true;
-    }
-
-    static boolean isLast(HttpObject o) {
-        return o instanceof LastHttpContent;
     }
 }

@@ -1,11 +1,10 @@
 package dev.ramp.gateway.proxy.netty;
 
-import dev.ramp.gateway.proxy.http1.ClientCodec;
-import dev.ramp.gateway.proxy.http1.UpstreamResponseDecoder;
+import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
-
-import dev.ramp.gateway.config.Upstream;
+import dev.ramp.gateway.proxy.http1.ClientCodec;
+import dev.ramp.gateway.proxy.http1.UpstreamResponseDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;

@@ -1,9 +1,8 @@
 package dev.ramp.gateway.proxy.netty;
 
-import dev.ramp.gateway.proxy.http1.ClientCodec;
 import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
-
+import dev.ramp.gateway.proxy.http1.ClientCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,8 +1,10 @@
 package dev.ramp.gateway.proxy.netty;
 
+import dev.ramp.gateway.proxy.http1.Headers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -124,5 +126,39 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     boolean headPending() {
         Exchange e = exchange;
         return e != null && e.isHead();
+    }
+
+    /** The exchange is done with this connection: back to the pool when it can serve another, else closed. */
+    void finish(boolean reusable) {
+        exchange = null;
+        if (reusable) {
+            loop.release(this);
+        } else {
+            channel.close();
+        }
+    }
+
+    /**
+     * The exchange throws away the answer whose head {@code r} is (a canary answer replaced by stable's). A
+     * whole answer or a short announced body keeps the connection: the rest is read and dropped, then it is
+     * pooled again.
+     *
+     * @param requestSent whether the whole request reached the upstream (else the connection is out of step)
+     */
+    void discardAnswer(HttpResponse r, boolean requestSent) {
+        String length = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        boolean reusable = Headers.keepAlive(r) && requestSent;
+        boolean whole = r instanceof LastHttpContent; // its body came with it
+        ReferenceCountUtil.release(r);
+        exchange = null;
+        if (whole && reusable) {
+            keepAlive = true;
+            loop.release(this);
+        } else if (reusable && length != null && length.length() < 6) {
+            keepAlive = true;
+            draining = true; // read to its end, then pooled again
+        } else {
+            channel.close();
+        }
     }
 }
