@@ -14,7 +14,7 @@
 #                   broken guard, run the revert test against a gateway whose guard is off; it must FAIL:
 #                     loadtests/run.sh revert --config loadtests/ramp-loadtest-guard-off.conf
 #   -Dkey=value     passed to every simulation, e.g. -Dramp.split.users=50000 -Dramp.throughput.users=128
-#                   (every property is listed in docs-loadtests.md)
+#                   (every property is listed in docs/benchmarks.md, "Settings")
 #
 # What it does: builds gateway/target/ramp-gateway.jar if missing; wipes the state dir (loadtests/target/ramp-state);
 # starts `ramp-gateway.jar demo --config FILE` (gateway 127.0.0.1:18080, admin 19901, stable 19001, canary 19002,
