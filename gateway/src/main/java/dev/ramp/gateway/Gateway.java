@@ -7,12 +7,9 @@ import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.control.GuardService;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.guard.LatchStore;
-import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.metrics.RampMetrics;
-import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.LiveRoute;
-import dev.ramp.gateway.proxy.ProxyObserver;
-import dev.ramp.gateway.proxy.RouteState;
+import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.netty.ProxyServer;
 import dev.ramp.gateway.proxy.netty.SocketTransport;
@@ -21,10 +18,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -42,13 +37,12 @@ public final class Gateway implements AutoCloseable {
 
     private final Vertx vertx;
     private final AtomicReference<RoutingSnapshot> snapshot;
-    private final ProxyObserver observer;
+    private final SnapshotBuilder snapshots;
     /** The traffic listener; null until bound. */
     private volatile ProxyServer netty;
     private volatile int port;
     private volatile boolean closed;
 
-    // --- metrics and admin (issue 3) ---------------------------------------------------------------------
     private final RampMetrics metrics;
     private final GuardService guards;
     private final EventLog events = EventLog.of();
@@ -57,15 +51,14 @@ public final class Gateway implements AutoCloseable {
     private AdminServer admin;
     private volatile int adminPort;
 
-    private Gateway(Vertx vertx, RoutingSnapshot initial, ProxyObserver observer, RampMetrics metrics,
-                    GatewayConfig config) {
+    private Gateway(Vertx vertx, RouteObserver.Factory extra, RampMetrics metrics, GatewayConfig config) {
         this.vertx = vertx;
-        this.snapshot = new AtomicReference<>(initial);
         this.metrics = metrics;
         this.guards = new GuardService(new LatchStore(config.stateDir()), metrics, events, System::nanoTime,
                 java.time.Clock.systemUTC());
-        ProxyObserver measured = both(metrics, guards);
-        this.observer = observer == ProxyObserver.NOOP ? measured : both(measured, observer);
+        this.snapshots = new SnapshotBuilder(metrics, guards, extra);
+        RoutingSnapshot initial = snapshots.build(config, Map.of());
+        this.snapshot = new AtomicReference<>(initial);
         this.configState = ConfigState.of(config);
         // Latches are read back before the listener opens: a reverted route never serves its canary.
         guards.sync(initial, Map.of());
@@ -74,10 +67,11 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts the traffic listener, then the admin listener, and blocks until both are bound. */
     public static Gateway start(GatewayConfig config) throws Exception {
-        return start(config, ProxyObserver.NOOP);
+        return start(config, route -> RouteObserver.NOOP);
     }
 
-    public static Gateway start(GatewayConfig config, ProxyObserver observer) throws Exception {
+    /** @param extra an observer per route (and for unrouted requests, {@code route} null) besides metrics and guard */
+    public static Gateway start(GatewayConfig config, RouteObserver.Factory extra) throws Exception {
         int loops = config.effectiveEventLoops();
         SocketTransport transport;
         try {
@@ -92,7 +86,7 @@ public final class Gateway implements AutoCloseable {
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
         RampMetrics metrics = RampMetrics.create();
-        Gateway g = new Gateway(vertx, snapshotOf(config, Map.of(), metrics), observer, metrics, config);
+        Gateway g = new Gateway(vertx, extra, metrics, config);
         try {
             g.deploy(config, loops, transport);
             g.ready = true;
@@ -112,7 +106,7 @@ public final class Gateway implements AutoCloseable {
     private void deploy(GatewayConfig config, int loops, SocketTransport transport) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
-        netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get, observer);
+        netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get);
         port = netty.port();
         log.info("traffic listener on {}:{} ({} transport) with {} event loop(s), {} route(s)", host, port,
                 transport.tag(), loops, config.routes().size());
@@ -135,20 +129,6 @@ public final class Gateway implements AutoCloseable {
                 config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
     }
 
-    private static RoutingSnapshot snapshotOf(GatewayConfig config, Map<String, LiveRoute> previous,
-                                              RampMetrics metrics) {
-        List<LiveRoute> routes = new ArrayList<>();
-        for (RouteConfig rc : config.routes()) {
-            LiveRoute old = previous.get(rc.name());
-            // The state object moves to the new snapshot: a revert landing during a reload is never lost.
-            LiveRoute route = new LiveRoute(rc, CanaryBreakers.forRoute(rc, old),
-                    old != null ? old.state() : new RouteState());
-            routes.add(route);
-        }
-        metrics.bind(routes); // before publishing: the data path finds each route's meters on it
-        return new RoutingSnapshot(config, routes);
-    }
-
     /**
      * Swaps in a new config: new requests use it at once, in-flight ones finish on the snapshot they started
      * with; pools to upstreams still configured are kept.
@@ -156,7 +136,7 @@ public final class Gateway implements AutoCloseable {
     public RoutingSnapshot apply(GatewayConfig config) {
         Map<String, LiveRoute> previous = new HashMap<>();
         snapshot.get().routes().forEach(r -> previous.put(r.name(), r));
-        RoutingSnapshot next = snapshotOf(config, previous, metrics);
+        RoutingSnapshot next = snapshots.build(config, previous);
         guards.sync(next, previous);
         // The error is cleared before the new routes serve: whoever sees the new config never sees the old error.
         configState.loaded(config);
@@ -177,8 +157,6 @@ public final class Gateway implements AutoCloseable {
     public RoutingSnapshot snapshot() {
         return snapshot.get();
     }
-
-    // --- metrics and admin (issue 3) ---------------------------------------------------------------------
 
     /** A reload read a valid config: apply it, count it, record it. */
     public RoutingSnapshot reload(GatewayConfig config) {
@@ -247,41 +225,6 @@ public final class Gateway implements AutoCloseable {
 
     public ConfigState configState() {
         return configState;
-    }
-
-    /** Calls both observers; the second is isolated, so a failing guard cannot break metrics or requests. */
-    private static ProxyObserver both(ProxyObserver first, ProxyObserver second) {
-        return new ProxyObserver() {
-            @Override
-            public void onAttempt(LiveRoute route, Version version, Outcome outcome, long nanos) {
-                first.onAttempt(route, version, outcome, nanos);
-                try {
-                    second.onAttempt(route, version, outcome, nanos);
-                } catch (RuntimeException e) {
-                    log.warn("route={} observer failed on attempt: {}", route == null ? null : route.name(), e.toString());
-                }
-            }
-
-            @Override
-            public void onFallback(LiveRoute route, String reason) {
-                first.onFallback(route, reason);
-                try {
-                    second.onFallback(route, reason);
-                } catch (RuntimeException e) {
-                    log.warn("route={} observer failed on fallback: {}", route == null ? null : route.name(), e.toString());
-                }
-            }
-
-            @Override
-            public void onClientResponse(LiveRoute route, Version servedBy, int status) {
-                first.onClientResponse(route, servedBy, status);
-                try {
-                    second.onClientResponse(route, servedBy, status);
-                } catch (RuntimeException e) {
-                    log.warn("route={} observer failed on response: {}", route == null ? null : route.name(), e.toString());
-                }
-            }
-        };
     }
 
     /** The bound traffic port. */

@@ -12,18 +12,15 @@ import dev.ramp.gateway.guard.GuardThresholds;
 import dev.ramp.gateway.guard.Latch;
 import dev.ramp.gateway.guard.LatchRead;
 import dev.ramp.gateway.guard.LatchStore;
-import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.guard.RevertReason;
-import dev.ramp.gateway.guard.Role;
 import dev.ramp.gateway.guard.RouteGuard;
 import dev.ramp.gateway.guard.Verdict;
 import dev.ramp.gateway.guard.WindowSnapshot;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
-import dev.ramp.gateway.proxy.ProxyObserver;
+import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
-import dev.ramp.gateway.routing.Version;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
@@ -52,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>It also answers the admin API: the status of each route is the guard's own last verdict and windows,
  * so the API shows exactly the numbers the guard judges on.
  */
-public final class GuardService implements ProxyObserver, RouteStatusSource, RouteControl, AutoCloseable {
+public final class GuardService implements RouteStatusSource, RouteControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GuardService.class);
     /** The shortest wait between ticks (evaluate-every's lower bound). */
     static final long TICK_MILLIS = 100;
@@ -78,6 +75,8 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
     private final ScheduledExecutorService executor;
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Map<String, Long> nextDue = new ConcurrentHashMap<>();
+    /** Each route's current guard, as its observer: the data path records into whatever guard it holds. */
+    private final Map<String, GuardSlot> slots = new ConcurrentHashMap<>();
     /** Last seen state of each canary breaker, to log transitions (only the sweep thread touches it). */
     private final Map<io.github.resilience4j.circuitbreaker.CircuitBreaker, io.github.resilience4j.circuitbreaker.CircuitBreaker.State>
             breakerStates = new java.util.WeakHashMap<>();
@@ -144,7 +143,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
                 restoreLatch(name, rc, state);
             } else if (canaryChanged && state.reverted()) {
                 Hold hold = holds.remove(name);
-                state.reverted(false);
+                state.resume();
                 deleteLatch(name);
                 String was = hold != null && hold.latch() != null ? hold.latch().canaryVersion() : "unknown";
                 events.record(EventLog.RESUME, name, "new canary " + rc.canary().version() + " at " + rc.canary().url()
@@ -154,11 +153,11 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
                         rc.canary().version(), rc.canary().version(), rc.canary().url());
             }
             if (!rc.guard().enabled()) {
-                state.guard(null);
+                slot(name).guard = null;
                 continue;
             }
             GuardThresholds thresholds = thresholds(rc.guard());
-            RouteGuard guard = state.guard();
+            RouteGuard guard = guardOf(name);
             if (guard == null || canaryChanged || !guard.thresholds().equals(thresholds)) {
                 RouteGuard fresh = new RouteGuard(name, thresholds, nanoClock,
                         (reason, evidence) -> reverted(state, rc, reason, evidence));
@@ -166,11 +165,12 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
                     Hold hold = holds.get(name);
                     fresh.markReverted(reasonOf(hold));
                 }
-                state.guard(fresh);
+                slot(name).guard = fresh;
             }
         }
         previous.keySet().stream().filter(n -> next.route(n) == null).forEach(n -> {
             holds.remove(n); // the latch file stays: re-adding the same canary keeps it reverted
+            slots.remove(n);
             nextDue.remove(n);
         });
         current = next;
@@ -181,7 +181,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
         if (read instanceof LatchRead.Present p) {
             Latch latch = p.latch();
             if (latch.canaryUrl().equals(rc.canary().url().toString()) && latch.canaryVersion().equals(rc.canary().version())) {
-                state.reverted(true);
+                state.revert();
                 holds.put(name, new Hold(latch, null));
                 log.warn("route={} version={} stays reverted: latch from {} (reason {}); resume with POST "
                          + "/api/routes/{}/resume or deploy a new canary", name, latch.canaryVersion(), latch.at(),
@@ -195,7 +195,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
                         rc.canary().version(), latch.canaryVersion());
             }
         } else if (read instanceof LatchRead.Corrupt c) {
-            state.reverted(true);
+            state.revert();
             holds.put(name, new Hold(null, c.problem()));
             events.record(EventLog.LATCH_CORRUPT, name, "latch file " + latches.file(name) + " is corrupt; the route "
                     + "stays reverted until resumed: " + c.problem(), new JsonObject().put("problem", c.problem()));
@@ -224,15 +224,21 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
 
     // ------------------------------------------------------------------ data path
 
-    @Override
-    public void onAttempt(LiveRoute route, Version version, Outcome outcome, long nanos) {
-        if (route == null) {
-            return;
-        }
-        RouteGuard guard = route.state().guard();
-        if (guard != null) {
-            guard.record(version == Version.CANARY ? Role.CANARY : Role.STABLE, outcome, nanos);
-        }
+    /**
+     * The observer that feeds route {@code name}'s guard, for the snapshot being built: it records into the
+     * route's current guard, whichever {@link #sync} made (none while the guard is disabled).
+     */
+    public RouteObserver observerFor(String name) {
+        return slot(name);
+    }
+
+    private GuardSlot slot(String name) {
+        return slots.computeIfAbsent(name, n -> new GuardSlot());
+    }
+
+    private RouteGuard guardOf(String name) {
+        GuardSlot s = slots.get(name);
+        return s == null ? null : s.guard;
     }
 
     // ------------------------------------------------------------------ evaluation
@@ -251,7 +257,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
         long wait = TimeUnit.MILLISECONDS.toNanos(MAX_TICK_MILLIS);
         for (LiveRoute route : snap.routes()) {
             logBreakerTransition(route);
-            RouteGuard guard = route.state().guard();
+            RouteGuard guard = guardOf(route.name());
             if (guard == null) {
                 continue;
             }
@@ -288,7 +294,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
 
     /** The guard tripped (or {@link #revert} was called): out of traffic now, latch on disk next. */
     private void reverted(RouteState state, RouteConfig rc, RevertReason reason, Evidence evidence) {
-        state.reverted(true); // effective weight 0 % for every new request from here on
+        state.revert(); // effective weight 0 % for every new request from here on
         Upstream canary = rc.canary();
         Latch latch = new Latch(rc.name(), reason.tag(), clock.instant(), canary.url().toString(), canary.version(),
                 evidence.toJson());
@@ -339,7 +345,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
         RouteState state = route.state();
         boolean changed;
         synchronized (this) {
-            RouteGuard guard = state.guard();
+            RouteGuard guard = guardOf(name);
             // With a guard, its revert notifies reverted(...) like any trip of the guard.
             changed = guard != null && guard.revert(RevertReason.MANUAL);
             if (!changed && !state.reverted()) {
@@ -364,11 +370,11 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
         synchronized (this) {
             changed = state.reverted();
             Hold hold = holds.remove(name);
-            RouteGuard guard = state.guard();
+            RouteGuard guard = guardOf(name);
             if (guard != null) {
                 guard.reset();
             }
-            state.reverted(false);
+            state.resume();
             deleteLatch(name);
             if (changed) {
                 events.record(EventLog.RESUME, name, "canary " + route.config().canary().version() + " resumed at "
@@ -400,7 +406,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
     @Override
     public JsonObject guardStatus(LiveRoute route) {
         RouteState state = route.state();
-        RouteGuard guard = state.guard();
+        RouteGuard guard = guardOf(route.name());
         String name = route.name();
         Hold hold = holds.get(name);
         String stateTag;

@@ -1,12 +1,11 @@
 package dev.ramp.gateway.metrics;
 
-import dev.ramp.gateway.guard.Outcome;
-import dev.ramp.gateway.proxy.LiveRoute;
-import dev.ramp.gateway.proxy.ProxyObserver;
+import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.proxy.RouteObserver;
+import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.routing.Version;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,6 +13,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -25,18 +25,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's Prometheus meters (DESIGN.md "Metrics") and the {@link ProxyObserver} that feeds them.
+ * The gateway's Prometheus meters (names and labels in docs/metrics.md) and the per-route observers that
+ * feed them.
  *
- * <p>Hot path: {@link #onAttempt} and {@link #onClientResponse} run on event loops for every request. They
- * reach the route's meters through the object {@link #bind} attached to the {@link LiveRoute}, then index
- * arrays by version, outcome, served-by and status class: no tag lists, no registry look-ups by name, no
- * allocation once a series exists.
+ * <p>Hot path: each route's observer ({@link RouteMeters}, made by {@link #bind}) runs on event loops for
+ * every request. It holds the route's meters and indexes arrays by version, outcome, served-by and status
+ * class: no tag lists, no registry look-ups by name, no allocation once a series exists.
  *
  * <p>Lifecycle: {@link #bind} runs for every snapshot before it is published. Routes that disappeared lose
  * all their meters; a route whose stable or canary version string changed loses that version's histograms;
  * everything else is kept, so counters never reset on a reload.
  */
-public final class RampMetrics implements ProxyObserver, AutoCloseable {
+public final class RampMetrics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RampMetrics.class);
 
     /** Micrometer names; the Prometheus names add the unit and {@code _total} suffixes. */
@@ -58,6 +58,7 @@ public final class RampMetrics implements ProxyObserver, AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
     private final RouteMetrics noRoute;
+    private final RouteObserver unrouted;
     private final Counter reloadSuccess;
     private final Counter reloadFailure;
     // Replaced as a whole under the lock, read without it.
@@ -78,6 +79,12 @@ public final class RampMetrics implements ProxyObserver, AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         noRoute = new RouteMetrics(registry, NO_ROUTE);
+        unrouted = new RouteObserver() {
+            @Override
+            public void onClientResponse(Version servedBy, int status) {
+                noRoute.request(null, status);
+            }
+        };
         reloadSuccess = reloads("success");
         reloadFailure = reloads("failure");
     }
@@ -104,22 +111,26 @@ public final class RampMetrics implements ProxyObserver, AutoCloseable {
     }
 
     /**
-     * Attaches meters to every route of a snapshot about to be published, and removes the meters of routes
-     * and versions the snapshot no longer has. Call once per snapshot, before publishing it.
+     * Binds meters to every route of a snapshot about to be built and returns each route's observer by name;
+     * removes the meters of routes and versions the snapshot no longer has. Call once per snapshot, before
+     * publishing it.
+     *
+     * @param states each route's live state (the effective weight gauge reads it)
      */
-    public synchronized void bind(List<LiveRoute> liveRoutes) {
+    public synchronized Map<String, RouteObserver> bind(List<RouteConfig> configs, Map<String, RouteState> states) {
         Map<String, RouteMetrics> nextRoutes = new HashMap<>();
         Map<VersionKey, VersionMeters> nextVersions = new HashMap<>();
-        for (LiveRoute r : liveRoutes) {
+        Map<String, RouteObserver> observers = new HashMap<>();
+        for (RouteConfig r : configs) {
             RouteMetrics rm = routes.get(r.name());
             if (rm == null) {
                 rm = new RouteMetrics(registry, r.name());
             }
-            rm.bind(r);
+            rm.bind(r, states.get(r.name()));
             nextRoutes.put(r.name(), rm);
             VersionMeters[] vm = new VersionMeters[Version.values().length];
             for (Version v : Version.values()) {
-                VersionKey key = new VersionKey(r.name(), v, r.upstream(v).version());
+                VersionKey key = new VersionKey(r.name(), v, (v == Version.CANARY ? r.canary() : r.stable()).version());
                 VersionMeters m = versions.get(key);
                 if (m == null) {
                     m = new VersionMeters(registry, key.route(), v, key.version());
@@ -127,7 +138,7 @@ public final class RampMetrics implements ProxyObserver, AutoCloseable {
                 nextVersions.put(key, m);
                 vm[v.ordinal()] = m;
             }
-            r.meters(new RouteMeters(rm, vm[Version.STABLE.ordinal()], vm[Version.CANARY.ordinal()]));
+            observers.put(r.name(), new RouteMeters(rm, vm[Version.STABLE.ordinal()], vm[Version.CANARY.ordinal()]));
         }
         routes.forEach((name, rm) -> {
             if (nextRoutes.get(name) != rm) {
@@ -144,35 +155,12 @@ public final class RampMetrics implements ProxyObserver, AutoCloseable {
         });
         routes = Map.copyOf(nextRoutes);
         versions = Map.copyOf(nextVersions);
+        return observers;
     }
 
-    @Override
-    public void onAttempt(LiveRoute route, Version version, Outcome outcome, long nanos) {
-        if (route != null && route.meters() instanceof RouteMeters m) {
-            m.version(version).record(outcome, nanos);
-        }
-    }
-
-    @Override
-    public void onClientResponse(LiveRoute route, Version servedBy, int status) {
-        if (route == null) {
-            noRoute.request(null, status);
-        } else if (route.meters() instanceof RouteMeters m) {
-            m.route.request(servedBy, status);
-        }
-    }
-
-    @Override
-    public void onFallback(LiveRoute route, String reason) {
-        fallback(route, reason);
-    }
-
-    /** Counts a canary-bound request served by stable; {@code reason} is a small fixed vocabulary. */
-    public void fallback(LiveRoute route, String reason) {
-        Objects.requireNonNull(reason, "reason");
-        if (route.meters() instanceof RouteMeters m) {
-            m.route.fallback(reason).increment();
-        }
+    /** The observer of requests no route matches: counted under the route {@value #NO_ROUTE}. */
+    public RouteObserver unrouted() {
+        return unrouted;
     }
 
     /** Counts a revert of a configured route ({@code reason}: manual, error_rate, latency, ...). */
@@ -198,7 +186,7 @@ public final class RampMetrics implements ProxyObserver, AutoCloseable {
     }
 
     /**
-     * Two of Micrometer's process meters fail {@code promtool check metrics} (DESIGN.md requires it to
+     * Two of Micrometer's process meters fail {@code promtool check metrics} (CI runs promtool on the exposition, it must
      * pass): {@code system_cpu_count} (a gauge with a {@code _count} suffix) is renamed
      * {@code system_cpu_available_processors}; {@code process_cpu_time_ns_total} (an abbreviated unit) is
      * dropped, {@code process_cpu_usage} covers it.

@@ -1,13 +1,15 @@
 package dev.ramp.gateway.metrics;
 
+import dev.ramp.gateway.guard.Outcome;
+import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.routing.Version;
 
 /**
- * What a {@link dev.ramp.gateway.proxy.LiveRoute} carries for metrics: its route's meters and the
- * histograms of its two upstream versions, indexed by {@link Version#ordinal()}. Immutable; attached when
- * the snapshot is built, so the data path needs no lookup.
+ * A route's observer for metrics: its route's meters and the histograms of its two upstream versions,
+ * indexed by {@link Version#ordinal()}. Immutable; made when the snapshot is built and carried by its
+ * {@link dev.ramp.gateway.proxy.LiveRoute}, so the data path needs no look-up.
  */
-final class RouteMeters {
+final class RouteMeters implements RouteObserver {
     final RouteMetrics route;
     private final VersionMeters[] versions;
 
@@ -18,5 +20,20 @@ final class RouteMeters {
 
     VersionMeters version(Version v) {
         return versions[v.ordinal()];
+    }
+
+    @Override
+    public void onAttempt(Version version, Outcome outcome, long nanos) {
+        versions[version.ordinal()].record(outcome, nanos);
+    }
+
+    @Override
+    public void onFallback(String reason) {
+        route.fallback(reason).increment();
+    }
+
+    @Override
+    public void onClientResponse(Version servedBy, int status) {
+        route.request(servedBy, status);
     }
 }

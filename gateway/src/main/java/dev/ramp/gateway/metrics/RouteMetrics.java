@@ -1,7 +1,7 @@
 package dev.ramp.gateway.metrics;
 
-import dev.ramp.gateway.config.Percent;
-import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.routing.Version;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The meters of one route name that do not depend on upstream versions: {@code ramp_requests_total},
  * {@code ramp_fallbacks_total}, {@code ramp_reverts_total} and the two {@code ramp_canary_weight_ratio}
  * gauges. Kept across reloads while the route exists, so its counters never reset; the gauges read the
- * route's current {@link LiveRoute}, re-pointed by every reload.
+ * route's current config and live state, re-pointed by every reload.
  */
 final class RouteMetrics {
     /** The {@code served_by} values, indexed by {@link Version#ordinal()}, then the gateway itself. */
@@ -31,7 +31,14 @@ final class RouteMetrics {
             new AtomicReferenceArray<>(SERVED_BY.length * STATUS_CLASS.length);
     private final ConcurrentHashMap<String, Counter> fallbacks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> reverts = new ConcurrentHashMap<>();
-    private volatile LiveRoute current; // null for the no-route pseudo route
+    private volatile Bound current; // null for the no-route pseudo route
+
+    /** What the weight gauges read: the route's config of the current snapshot and its live state. */
+    private record Bound(RouteConfig config, RouteState state) {
+        double effective() {
+            return state.reverted() ? 0 : config.weight().ratio();
+        }
+    }
 
     RouteMetrics(MeterRegistry registry, String name) {
         this.registry = registry;
@@ -39,17 +46,17 @@ final class RouteMetrics {
         this.name = name;
     }
 
-    /** Points the weight gauges at {@code route} (registering them on the first bind). */
-    void bind(LiveRoute route) {
+    /** Points the weight gauges at the route's config and state (registering them on the first bind). */
+    void bind(RouteConfig config, RouteState state) {
         boolean first = current == null;
-        current = route;
+        current = new Bound(config, state);
         if (first) {
-            gauge("configured", r -> r.config().weight().ratio());
-            gauge("effective", r -> r.effectiveWeightBasisPoints() / (double) Percent.MAX_BASIS_POINTS);
+            gauge("configured", b -> b.config().weight().ratio());
+            gauge("effective", Bound::effective);
         }
     }
 
-    private void gauge(String kind, java.util.function.ToDoubleFunction<LiveRoute> value) {
+    private void gauge(String kind, java.util.function.ToDoubleFunction<Bound> value) {
         scope.register(() -> Gauge.builder(RampMetrics.CANARY_WEIGHT, this, m -> value.applyAsDouble(m.current))
                         .description("Canary share of new requests, 0..1: as configured, and in effect now"
                                      + " (0 while reverted)")

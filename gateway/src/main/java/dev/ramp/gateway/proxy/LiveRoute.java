@@ -6,14 +6,15 @@ import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
- * A configured route together with its live state (whether the guard or an operator reverted it, and
- * the guard the data path feeds). The config part is immutable; the state is shared across snapshots and
- * volatile, so a revert reaches every event loop on the next request.
+ * A configured route together with its live state (whether the guard or an operator reverted it) and its
+ * observer. The config part is immutable; the state is shared across snapshots and volatile, so a revert
+ * reaches every event loop on the next request.
  */
 public final class LiveRoute {
     private final RouteConfig config;
     private final CircuitBreaker canaryBreaker;
     private final RouteState state;
+    private final RouteObserver observer;
     /** Upstream pool keys, computed once per snapshot instead of once per request. */
     private final String stableKey;
     private final String canaryKey;
@@ -25,11 +26,13 @@ public final class LiveRoute {
      * @param canaryBreaker the canary's breaker, kept across reloads while the canary is unchanged; null when
      *                      disabled
      * @param state         the route's live state, the same instance for every snapshot of this route
+     * @param observer      what the data path reports this route's requests to
      */
-    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker, RouteState state) {
+    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker, RouteState state, RouteObserver observer) {
         this.config = config;
         this.canaryBreaker = canaryBreaker;
         this.state = state;
+        this.observer = observer;
         this.stableKey = poolKey(config.stable(), config.timeouts());
         this.canaryKey = poolKey(config.canary(), config.timeouts());
         this.stableAuthority = new io.netty.util.AsciiString(config.stable().authority());
@@ -51,9 +54,14 @@ public final class LiveRoute {
         return version == Version.CANARY ? canaryKey : stableKey;
     }
 
-    /** A route with fresh state (tests, first load). */
+    /** A route with fresh state and no observer (tests). */
     public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker) {
-        this(config, canaryBreaker, new RouteState());
+        this(config, canaryBreaker, new RouteState(), RouteObserver.NOOP);
+    }
+
+    /** What the data path reports this route's requests to. */
+    public RouteObserver observer() {
+        return observer;
     }
 
     /** The live state shared by every snapshot of this route. */
@@ -82,26 +90,8 @@ public final class LiveRoute {
         return state.reverted();
     }
 
-    public void reverted(boolean value) {
-        state.reverted(value);
-    }
-
     /** The canary share new requests get now: 0 when reverted. */
     public int effectiveWeightBasisPoints() {
         return state.reverted() ? 0 : config.weight().basisPoints();
-    }
-
-    // --- metrics (issue 3) -------------------------------------------------------------------------------
-    // The route's meters, attached by RampMetrics.bind while the snapshot is built, so the data path reaches
-    // them without a look-up. Typed Object because proxy must not depend on the metrics package.
-    private volatile Object meters;
-
-    /** What {@code RampMetrics} attached to this route, or null. */
-    public Object meters() {
-        return meters;
-    }
-
-    public void meters(Object value) {
-        meters = value;
     }
 }

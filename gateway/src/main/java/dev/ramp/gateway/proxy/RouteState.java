@@ -1,31 +1,28 @@
 package dev.ramp.gateway.proxy;
 
-import dev.ramp.gateway.guard.RouteGuard;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A route's live state that outlives config snapshots: one instance per route name, handed from each
  * snapshot's {@link LiveRoute} to the next, so a revert can never be lost to a reload that copies state
- * while it lands. The guard service owns its contents; the data path only reads them.
+ * while it lands. The guard service changes it through {@link #revert()} and {@link #resume()}; the data
+ * path only reads it.
  */
 public final class RouteState {
-    private volatile boolean reverted;
-    private volatile RouteGuard guard;
+    private final AtomicBoolean reverted = new AtomicBoolean();
 
     /** Whether the canary is out of traffic (latched revert): new requests see 0 % at once. */
     public boolean reverted() {
-        return reverted;
+        return reverted.get();
     }
 
-    public void reverted(boolean value) {
-        reverted = value;
+    /** Takes the canary out of traffic; true when this call did it (it was serving). */
+    public boolean revert() {
+        return reverted.compareAndSet(false, true);
     }
 
-    /** The route's guard, fed by the data path; null when the guard is disabled for the route. */
-    public RouteGuard guard() {
-        return guard;
-    }
-
-    public void guard(RouteGuard value) {
-        guard = value;
+    /** Puts the canary back into traffic; true when this call did it (it was reverted). */
+    public boolean resume() {
+        return reverted.compareAndSet(true, false);
     }
 }

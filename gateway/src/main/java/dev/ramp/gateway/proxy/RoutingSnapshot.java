@@ -16,9 +16,16 @@ public final class RoutingSnapshot {
     private final RouteTable<LiveRoute> table;
     private final Map<String, LiveRoute> byName;
     private final Cidr[] trusted;
+    private final RouteObserver unrouted;
 
     public RoutingSnapshot(GatewayConfig config, List<LiveRoute> routes) {
+        this(config, routes, RouteObserver.NOOP);
+    }
+
+    /** @param unrouted what requests no route matches are reported to */
+    public RoutingSnapshot(GatewayConfig config, List<LiveRoute> routes, RouteObserver unrouted) {
         this.config = config;
+        this.unrouted = unrouted;
         this.table = RouteTable.of(routes, r -> r.config().match().hosts(), r -> r.config().match().pathPrefix());
         Map<String, LiveRoute> m = new LinkedHashMap<>();
         routes.forEach(r -> m.put(r.name(), r));
@@ -28,6 +35,11 @@ public final class RoutingSnapshot {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /** What requests no route matches are reported to. */
+    public RouteObserver unrouted() {
+        return unrouted;
     }
 
     public RouteTable<LiveRoute> table() {

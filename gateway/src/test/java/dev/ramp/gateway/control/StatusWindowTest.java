@@ -45,16 +45,16 @@ class StatusWindowTest {
         int canaryErrors = 0;
         for (int i = 0; i < stableMs.length; i++) {
             stableMs[i] = 1 + random.nextDouble() * 40; // 1..41 ms
-            guards.onAttempt(route, Version.STABLE, Outcome.SUCCESS_2XX, (long) (stableMs[i] * 1_000_000));
+            guards.observerFor("shop").onAttempt(Version.STABLE, Outcome.SUCCESS_2XX, (long) (stableMs[i] * 1_000_000));
         }
         for (int i = 0; i < canaryMs.length; i++) {
             canaryMs[i] = Math.exp(random.nextGaussian()) * 10; // log-normal around 10 ms
             boolean error = i % 50 == 0;
             canaryErrors += error ? 1 : 0;
-            guards.onAttempt(route, Version.CANARY, error ? Outcome.SERVER_5XX : Outcome.SUCCESS_2XX,
+            guards.observerFor("shop").onAttempt(Version.CANARY, error ? Outcome.SERVER_5XX : Outcome.SUCCESS_2XX,
                     (long) (canaryMs[i] * 1_000_000));
         }
-        route.state().guard().evaluate();
+        guards.tick();
         JsonObject window = guards.guardStatus(route).getJsonObject("window");
 
         check(window.getJsonObject("stable"), stableMs, 0);

@@ -129,9 +129,9 @@ class PerVersionMetricsScrapeTest {
     @Test
     void fallbacksAndRevertsAreCountedPerRouteAndReason() {
         var route = gateway.snapshot().route("shop");
-        gateway.metrics().onFallback(route, "connect_error"); // what the data path calls
-        gateway.metrics().fallback(route, "connect_error");
-        gateway.metrics().fallback(route, "status_503");
+        route.observer().onFallback("connect_error"); // what the data path calls
+        route.observer().onFallback("connect_error");
+        route.observer().onFallback("status_503");
         gateway.metrics().revert("shop", "error_rate");
         gateway.metrics().revert("no-such-route", "error_rate"); // ignored: never a series for an unknown route
         PrometheusScrape s = bed.scrape(gateway);

@@ -42,15 +42,15 @@ class RampMetricsTest {
     @Test
     void aRequestStillInFlightOnARemovedRouteDoesNotBringItsMetersBack() {
         LiveRoute old = gateway.snapshot().route("shop");
-        metrics.onAttempt(old, Version.CANARY, Outcome.SUCCESS_2XX, 1_000_000);
+        old.observer().onAttempt(Version.CANARY, Outcome.SUCCESS_2XX, 1_000_000);
         assertThat(metrics.registry().find("ramp.upstream.request").tag("route", "shop").timers()).hasSize(1);
 
         gateway.apply(bed.config(bed.gatewayConf(null, bed.route("other", "/", "0%"))));
         // Late completions of requests that started on the old snapshot, including first-time series.
-        metrics.onAttempt(old, Version.CANARY, Outcome.SUCCESS_2XX, 1_000_000);
-        metrics.onAttempt(old, Version.STABLE, Outcome.TIMEOUT, 1_000_000);
-        metrics.onClientResponse(old, Version.STABLE, 504);
-        metrics.fallback(old, "timeout");
+        old.observer().onAttempt(Version.CANARY, Outcome.SUCCESS_2XX, 1_000_000);
+        old.observer().onAttempt(Version.STABLE, Outcome.TIMEOUT, 1_000_000);
+        old.observer().onClientResponse(Version.STABLE, 504);
+        old.observer().onFallback("timeout");
         metrics.revert("shop", "manual");
 
         assertThat(metrics.registry().getMeters()).noneMatch(m -> "shop".equals(m.getId().getTag("route")));
@@ -60,14 +60,14 @@ class RampMetricsTest {
     @Test
     void effectiveWeightGaugeFollowsTheRevertFlagWithoutRebinding() {
         assertThat(gauge("effective")).isEqualTo(0.125);
-        gateway.snapshot().route("shop").reverted(true);
+        gateway.snapshot().route("shop").state().revert();
         assertThat(gauge("effective")).isZero();
         assertThat(gauge("configured")).isEqualTo(0.125);
     }
 
     @Test
     void recordsInSecondsWithTheConfiguredVersionTag() {
-        metrics.onAttempt(gateway.snapshot().route("shop"), Version.CANARY, Outcome.RESET, 2_500_000);
+        gateway.snapshot().route("shop").observer().onAttempt(Version.CANARY, Outcome.RESET, 2_500_000);
         Timer t = metrics.registry().get("ramp.upstream.request")
                 .tags("route", "shop", "role", "canary", "version", TestBed.CANARY_VERSION, "outcome", "reset").timer();
         assertThat(t.count()).isEqualTo(1);

@@ -298,7 +298,7 @@ class ProxyIntegrationTest {
     void aRevertedRouteSendsEveryoneToStableButTheTrustedOverride() throws Exception {
         startOneRoute("100%", "override { canary-users = [\"vip\"] }");
         assertThat(new JsonObject(get("/x", "X-User-Id", "anyone").body()).getString("name")).isEqualTo("canary");
-        gateway.snapshot().route("shop").reverted(true);
+        gateway.snapshot().route("shop").state().revert();
         assertThat(new JsonObject(get("/x", "X-User-Id", "anyone").body()).getString("name")).isEqualTo("stable");
         assertThat(new JsonObject(get("/x", "X-User-Id", "vip").body()).getString("name")).isEqualTo("stable");
         assertThat(new JsonObject(get("/x", "X-Ramp-Version", "canary").body()).getString("name")).isEqualTo("canary");

@@ -23,7 +23,7 @@ class RouteDecisionTest {
     @Test
     void aTrustedOverrideWinsEvenOnARevertedRoute() {
         LiveRoute r = route("0%");
-        r.reverted(true);
+        r.state().revert();
         RouteDecision d = RouteDecision.decide(r, true, "Canary", "alice");
         assertThat(d.version()).isEqualTo(Version.CANARY);
         assertThat(d.newIdentity()).isNull();
@@ -64,7 +64,7 @@ class RouteDecisionTest {
             canary += first == Version.CANARY ? 1 : 0;
         }
         assertThat(canary).isBetween(60, 140);
-        r.reverted(true);
+        r.state().revert();
         for (int i = 0; i < 200; i++) {
             assertThat(RouteDecision.decide(r, false, null, "user-" + i).version()).isEqualTo(Version.STABLE);
         }

@@ -110,7 +110,7 @@ final class Exchange implements ChannelFutureListener {
             if (breaker != null && !breaker.tryAcquirePermission()) {
                 // The canary is known to be down: do not make this user wait on it.
                 ForwardedHeaders.request(request, trusted, peer, hostHeader);
-                loop.observer.onFallback(route, "circuit_open");
+                route.observer().onFallback("circuit_open");
                 attempt(Version.STABLE);
                 return;
             }
@@ -292,7 +292,7 @@ final class Exchange implements ChannelFutureListener {
         done = true;
         responded = true;
         attemptEnded(Outcome.ofStatus(relay.status));
-        loop.observer.onClientResponse(route, version, relay.status);
+        route.observer().onClientResponse(version, relay.status);
         up = null;
         u.finish(u.keepAlive && requestSent);
         body.releaseReplay();
@@ -328,7 +328,7 @@ final class Exchange implements ChannelFutureListener {
         responded = true;
         log.debug("route={} version={} response failed after its head: {}", route.name(), version.tag(), c.toString());
         attemptEnded(Outcome.RESET);
-        loop.observer.onClientResponse(route, version, relay.status);
+        route.observer().onClientResponse(version, relay.status);
         body.releaseReplay();
         relay.emitPendingHead();
         front.channel().close();
@@ -347,7 +347,7 @@ final class Exchange implements ChannelFutureListener {
     private void fallBack(String reason, Throwable cause) {
         log.warn("route={} version=canary fell back to stable: {}{}", route.name(), reason,
                 cause == null ? "" : " (" + Failures.reason(cause) + ")");
-        loop.observer.onFallback(route, reason);
+        route.observer().onFallback(reason);
         fallback.used();
         if (!bodyStarted) {
             body.releaseReplay(); // nothing was sent: stable gets the untouched request stream
@@ -367,7 +367,7 @@ final class Exchange implements ChannelFutureListener {
     /** Reports the current attempt's end to the observer and, once, to the canary's breaker. */
     private void attemptEnded(Outcome outcome) {
         long nanos = System.nanoTime() - attemptStart;
-        loop.observer.onAttempt(route, version, outcome, nanos);
+        route.observer().onAttempt(version, outcome, nanos);
         if (breakerPermit) {
             breakerPermit = false;
             CanaryBreakers.record(route.canaryBreaker(), outcome, nanos);
@@ -388,7 +388,7 @@ final class Exchange implements ChannelFutureListener {
         boolean bodyPending = !requestDone;
         front.writeError(failure.error(), route.name(), failure.message(), clientVersion,
                 bodyPending || !clientKeepAlive || loop.shuttingDown);
-        loop.observer.onClientResponse(route, null, failure.error().status());
+        route.observer().onClientResponse(null, failure.error().status());
         front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
         front.exchangeFinished(this, bodyPending || loop.shuttingDown);
     }

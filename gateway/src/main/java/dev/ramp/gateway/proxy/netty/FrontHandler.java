@@ -33,9 +33,9 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 
 /**
- * One client connection of the Netty engine: reads requests one at a time (HTTP/1.1 keep-alive; requests a
- * client pipelines wait their turn), routes each and decides its version as {@link ProxyVerticle} does,
- * then hands it to a {@link Exchange}. Answers what the gateway answers itself (404, 400, malformed
+ * One client connection: reads requests one at a time (HTTP/1.1 keep-alive; requests a client pipelines
+ * wait their turn), routes each, decides its version ({@link RouteDecision}) and hands it to an
+ * {@link Exchange}. Answers what the gateway answers itself (404, 400, malformed
  * requests) with the JSON of {@link GatewayError}. Confined to its event loop.
  */
 final class FrontHandler extends ChannelInboundHandlerAdapter {
@@ -237,7 +237,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         LiveRoute route = path == null ? null : snap.table().match(host, path);
         if (route == null) {
             answer(req, keepAlive, bodyFollows, GatewayError.NO_ROUTE, null, Failures.noRouteMessage(host, path));
-            loop.observer.onClientResponse(null, null, GatewayError.NO_ROUTE.status());
+            snap.unrouted().onClientResponse(null, GatewayError.NO_ROUTE.status());
             return;
         }
         if (snap != trustedFor) {
@@ -252,7 +252,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         RouteDecision decision = RouteDecision.decide(route, trusted, h.get(rc.override().header()), identity);
         if (decision.rejected()) {
             answer(req, keepAlive, bodyFollows, GatewayError.BAD_REQUEST, route.name(), decision.rejection());
-            loop.observer.onClientResponse(route, null, GatewayError.BAD_REQUEST.status());
+            route.observer().onClientResponse(null, GatewayError.BAD_REQUEST.status());
             return;
         }
         if (h.contains(HttpHeaderNames.EXPECT) && io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(req)) {

@@ -1,7 +1,6 @@
 package dev.ramp.gateway.proxy.netty;
 
 import dev.ramp.gateway.config.Upstream;
-import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.http1.ClientCodec;
 import dev.ramp.gateway.proxy.http1.UpstreamResponseDecoder;
@@ -36,7 +35,6 @@ final class Loop {
 
     final EventLoop loop;
     final Supplier<RoutingSnapshot> snapshot;
-    final ProxyObserver observer;
     final long clientIdleNanos;
     private final Bootstrap upstreams;
     private final Map<String, ArrayDeque<UpstreamConnection>> pools = new HashMap<>();
@@ -50,12 +48,10 @@ final class Loop {
      */
     long clock = System.nanoTime();
 
-    Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, ProxyObserver observer,
-              long clientIdleMillis) {
+    Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, long clientIdleMillis) {
         this.loop = loop;
         this.upstreams = upstreams;
         this.snapshot = snapshot;
-        this.observer = observer;
         this.clientIdleNanos = TimeUnit.MILLISECONDS.toNanos(clientIdleMillis);
     }
 

@@ -1,6 +1,5 @@
 package dev.ramp.gateway.proxy.netty;
 
-import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.http1.ClientCodec;
 import io.netty.bootstrap.Bootstrap;
@@ -30,10 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The traffic listener of the {@code netty} engine: its own event loops (io_uring, epoll or NIO, see
- * {@link SocketTransport}), one listening socket, and per loop a {@link Loop} with that loop's client
- * connections and upstream pools. Same behaviour as the {@link ProxyVerticle}s of the {@code vertx} engine;
- * the admin API stays on Vert.x.
+ * The traffic listener: its own event loops (io_uring, epoll or NIO, see {@link SocketTransport}), one
+ * listening socket, and per loop a {@link Loop} with that loop's client connections and upstream pools.
+ * The admin API runs apart, on Vert.x. See docs/architecture.md.
  */
 public final class ProxyServer {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
@@ -56,8 +54,7 @@ public final class ProxyServer {
      * until bound.
      */
     public static ProxyServer start(String host, int port, int threads, SocketTransport transport,
-                                         long clientIdleMillis, Supplier<RoutingSnapshot> snapshot,
-                                         ProxyObserver observer)
+                                    long clientIdleMillis, Supplier<RoutingSnapshot> snapshot)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ramp-proxy"),
                 transport.ioHandler());
@@ -76,7 +73,7 @@ public final class ProxyServer {
         Map<EventExecutor, Loop> byLoop = new IdentityHashMap<>();
         List<Loop> loops = new ArrayList<>();
         for (EventExecutor e : group) {
-            Loop l = new Loop((EventLoop) e, upstreams, snapshot, observer, clientIdleMillis);
+            Loop l = new Loop((EventLoop) e, upstreams, snapshot, clientIdleMillis);
             byLoop.put(e, l);
             loops.add(l);
         }

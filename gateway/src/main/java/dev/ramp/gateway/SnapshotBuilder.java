@@ -1,0 +1,52 @@
+package dev.ramp.gateway;
+
+import dev.ramp.gateway.config.GatewayConfig;
+import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.control.GuardService;
+import dev.ramp.gateway.metrics.RampMetrics;
+import dev.ramp.gateway.proxy.CanaryBreakers;
+import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.proxy.RouteObserver;
+import dev.ramp.gateway.proxy.RouteState;
+import dev.ramp.gateway.proxy.RoutingSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the routing snapshot of a config (at start and on every reload): each route's live state carried
+ * over from the previous snapshot, its canary breaker kept while its canary is unchanged, and its observer
+ * made from the metrics, the guard and any extra observer (tests). See docs/architecture.md.
+ */
+final class SnapshotBuilder {
+    private final RampMetrics metrics;
+    private final GuardService guards;
+    private final RouteObserver.Factory extra;
+
+    SnapshotBuilder(RampMetrics metrics, GuardService guards, RouteObserver.Factory extra) {
+        this.metrics = metrics;
+        this.guards = guards;
+        this.extra = extra;
+    }
+
+    /** @param previous the routes of the snapshot being replaced, by name (empty at start) */
+    RoutingSnapshot build(GatewayConfig config, Map<String, LiveRoute> previous) {
+        Map<String, RouteState> states = new HashMap<>();
+        for (RouteConfig rc : config.routes()) {
+            LiveRoute old = previous.get(rc.name());
+            // The state object moves to the new snapshot: a revert landing during a reload is never lost.
+            states.put(rc.name(), old != null ? old.state() : new RouteState());
+        }
+        Map<String, RouteObserver> measured = metrics.bind(config.routes(), states);
+        List<LiveRoute> routes = new ArrayList<>();
+        for (RouteConfig rc : config.routes()) {
+            RouteObserver observer = RouteObserver.all(List.of(measured.get(rc.name()),
+                    guards.observerFor(rc.name()), extra.forRoute(rc)));
+            routes.add(new LiveRoute(rc, CanaryBreakers.forRoute(rc, previous.get(rc.name())),
+                    states.get(rc.name()), observer));
+        }
+        RouteObserver unrouted = RouteObserver.all(List.of(metrics.unrouted(), extra.forRoute(null)));
+        return new RoutingSnapshot(config, routes, unrouted);
+    }
+}

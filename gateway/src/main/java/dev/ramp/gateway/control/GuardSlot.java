@@ -1,0 +1,24 @@
+package dev.ramp.gateway.control;
+
+import dev.ramp.gateway.guard.Outcome;
+import dev.ramp.gateway.guard.Role;
+import dev.ramp.gateway.guard.RouteGuard;
+import dev.ramp.gateway.proxy.RouteObserver;
+import dev.ramp.gateway.routing.Version;
+
+/**
+ * One route's current guard as the data path sees it: the route's observer for the guard, re-pointed by the
+ * guard service when it (re)creates or drops the guard, so snapshots need not be rebuilt for it.
+ */
+final class GuardSlot implements RouteObserver {
+    /** Null while the route's guard is disabled. */
+    volatile RouteGuard guard;
+
+    @Override
+    public void onAttempt(Version version, Outcome outcome, long nanos) {
+        RouteGuard g = guard;
+        if (g != null) {
+            g.record(version == Version.CANARY ? Role.CANARY : Role.STABLE, outcome, nanos);
+        }
+    }
+}
