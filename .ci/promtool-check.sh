@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `promtool check metrics` on a real scrape (DESIGN.md "Metrics"): start the demo on its default ports
+# `promtool check metrics` on a real scrape (docs/metrics.md): start the demo on its default ports
 # (gateway 8080, admin 9901, upstreams 9001/9002, fault switches 9101/9102), send traffic to both versions,
 # canary failures and a gateway-made 400, scrape the admin /metrics and lint it with Prometheus's promtool.
 # Exits non-zero on any problem: no promtool, demo not ready, wrong content type, missing series, lint.

@@ -15,7 +15,7 @@ import java.util.Locale;
  * The gateway's logging, set up in code: one line per event on stderr, {@code io.netty} and {@code io.vertx} at
  * WARN, the root level from {@code RAMP_LOG_LEVEL} (INFO by default). Logback finds it through
  * {@code META-INF/services}; unlike a {@code logback.xml} it needs no XML parser and no configuration model at
- * start, which on one core was ~10 % of the time from start to ready. A logback file given with
+ * start, a noticeable part of the time from start to ready. A logback file given with
  * {@code -Dlogback.configurationFile} (or a {@code logback-test.xml} on the class path) still takes over.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)

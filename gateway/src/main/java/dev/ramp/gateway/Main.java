@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The command line of DESIGN.md: {@code run}, {@code validate} and {@code demo}. Exit codes: 0 success,
+ * The command line (README.md, docs/operations.md): {@code run}, {@code validate} and {@code demo}. Exit codes: 0 success,
  * 2 bad usage or invalid config, 1 anything else.
  */
 @Command(name = "ramp-gateway", mixinStandardHelpOptions = true, version = "ramp-gateway 0.1.0",
@@ -49,7 +49,7 @@ public final class Main implements Callable<Integer> {
             System.setProperty("io.netty.jfr.enabled", "false");
         }
         if (System.getProperty("io.netty.leakDetection.level") == null) {
-            // Sampling every allocated buffer for leaks costs ~0.5 % of the proxy's CPU; the test suite keeps it
+            // Sampling allocated buffers for leaks costs the proxy CPU on every request; the test suite keeps it
             // on (it never goes through main), and -Dio.netty.leakDetection.level=simple turns it back on here.
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line's exit codes and messages (DESIGN.md "Command line"). */
+/** The command line's exit codes and messages (docs/operations.md). */
 class MainTest {
     @TempDir
     Path dir;

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Ids are {@code ramp.split.idPrefix + n}: the same ids give the same buckets on every run (reproducible);
  * change the prefix to draw another sample. With 2700 identified users at 20 % the sampling error of a
- * random sample is 0.8 pp; the default ids land within it (see docs-loadtests.md for the measured share).
+ * random sample is 0.8 pp; the default ids land within it.
  *
  * <p>Passes against the current gateway (needs only the split and the version header).
  */

@@ -4,7 +4,7 @@ import dev.ramp.gateway.config.Fallback;
 
 /**
  * Whether a failed canary attempt may be retried once on stable, for one request: the rules of
- * docs/architecture.md "Fallback to stable" as a small state machine fed with plain values, so it is
+ * docs/architecture.md, "Fallback and the canary circuit breaker", as a small state machine fed with plain values, so it is
  * tested without sockets. A retry must never do twice what the canary may have done once, and never
  * send stable a body it cannot replay whole:
  * <ul>

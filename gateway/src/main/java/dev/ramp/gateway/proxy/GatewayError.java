@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Every response the gateway produces itself, in one place: status, error code and the JSON body
- * {@code {"error", "route", "message"}} of DESIGN.md.
+ * {@code {"error", "route", "message"}} (docs/admin-api.md, "Errors").
  */
 public enum GatewayError {
     NO_ROUTE(404, "no_route"),
@@ -43,7 +43,7 @@ public enum GatewayError {
         return json.toBuffer();
     }
 
-    /** The JSON body for this error as bytes (for the Netty engine). */
+    /** The JSON body for this error as bytes (written by the data path). */
     public byte[] bodyBytes(String route, String message) {
         return body(route, message).getBytes();
     }

@@ -3,7 +3,7 @@ package dev.ramp.gateway.routing;
 import java.util.Set;
 
 /**
- * Who sees the canary (DESIGN.md "Assignment"), decided from plain values so it is property-tested and
+ * Who sees the canary (docs/architecture.md), decided from plain values so it is property-tested and
  * benchmarked without HTTP. The order of precedence:
  * <ol>
  *   <li>a trusted override header value ({@code stable} / {@code canary}), even on a reverted route;</li>

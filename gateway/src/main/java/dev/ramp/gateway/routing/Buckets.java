@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.commons.codec.digest.MurmurHash3;
 
 /**
- * The assignment hash of DESIGN.md: {@code bucket = (murmur3_32(route + "/" + identity) as unsigned * 10000) >>> 32}.
+ * The assignment hash (docs/architecture.md): {@code bucket = (murmur3_32(route + "/" + identity) as unsigned * 10000) >>> 32}.
  * MurmurHash3 x86_32 with seed 0 over the UTF-8 bytes, from Apache Commons Codec (the same function as
  * Guava's {@code murmur3_32_fixed}), so any replica, in any language, computes the same bucket.
  *

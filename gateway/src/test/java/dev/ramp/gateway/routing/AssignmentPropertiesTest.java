@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** Properties of DESIGN.md "Assignment", over many random ids (seeded, so a failure reproduces). */
+/** Properties of the assignment (docs/architecture.md), over many random ids (seeded, so a failure reproduces). */
 class AssignmentPropertiesTest {
     private static final Set<String> NONE = Set.of();
 

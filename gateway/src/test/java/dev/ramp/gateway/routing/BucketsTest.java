@@ -57,7 +57,7 @@ class BucketsTest {
 
     @Test
     void aHeaderValueViewDecidesLikeItsString() {
-        // The Netty engine passes the decoded header value (bytes, read as ISO-8859-1) instead of a String.
+        // The data path passes the decoded header value (bytes, read as ISO-8859-1) instead of a String.
         byte[] head = "xx u-42 caf\u00e9 ".getBytes(StandardCharsets.ISO_8859_1);
         for (String id : new String[] {"u-42", "caf\u00e9"}) {
             int at = new String(head, StandardCharsets.ISO_8859_1).indexOf(id);

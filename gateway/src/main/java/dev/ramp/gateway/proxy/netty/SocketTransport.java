@@ -44,10 +44,9 @@ public enum SocketTransport {
 
     /**
      * The transport {@code wanted} names on this machine: for {@code auto} epoll where it loads, else NIO.
-     * io_uring is used only when named: it served 6-8 % more requests per second than epoll on one core in
-     * paired rounds, but not against nginx in the bench, holds ~1-1.5 KB more resident memory per open
-     * connection, and Docker's default seccomp profile blocks it (README, "io_uring"). A named transport that
-     * cannot load is an error, never a silent fallback.
+     * io_uring is used only when named: it is not clearly ahead of epoll against nginx, holds more resident
+     * memory per open connection, and Docker's default seccomp profile blocks it (docs/architecture.md,
+     * "Design notes"). A named transport that cannot load is an error, never a silent fallback.
      *
      * @throws IllegalStateException naming the key, the value and why it cannot load
      */
