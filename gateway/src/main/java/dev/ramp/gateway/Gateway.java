@@ -3,7 +3,7 @@ package dev.ramp.gateway;
 import dev.ramp.gateway.admin.AdminServer;
 import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.control.GuardService;
-import dev.ramp.gateway.guard.LatchStore;
+import dev.ramp.gateway.state.LatchStore;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.events.EventLog;

@@ -171,11 +171,12 @@ public final class AdminServer {
     }
 
     private void control(HttpServerRequest req, String name, String action) {
-        if (snapshot.get().route(name) == null) {
+        LiveRoute route = snapshot.get().route(name);
+        if (route == null) {
             unknownRoute(req, name);
             return;
         }
-        Future<JsonObject> result;
+        Future<Boolean> result;
         try {
             RouteControl c = control;
             result = action.equals("revert") ? c.revert(name, "manual") : c.resume(name);
@@ -184,7 +185,12 @@ public final class AdminServer {
         }
         result.onComplete(ar -> {
             if (ar.succeeded()) {
-                json(req, 200, ar.result());
+                json(req, 200, new JsonObject()
+                        .put("route", name)
+                        .put("changed", ar.result())
+                        .put("configuredWeight", route.config().weight().toString())
+                        .put("effectiveWeight", new Percent(route.effectiveWeightBasisPoints()).toString())
+                        .mergeIn(GuardJson.status(statusSource.guardStatus(route))));
             } else if (ar.cause() instanceof UnknownRouteException) {
                 unknownRoute(req, name);
             } else {
@@ -263,7 +269,7 @@ public final class AdminServer {
         JsonArray routes = new JsonArray();
         RouteStatusSource source = statusSource;
         for (LiveRoute r : snap.routes()) {
-            JsonObject guard = source.guardStatus(r);
+            JsonObject guard = GuardJson.status(source.guardStatus(r));
             routes.add(new JsonObject()
                     .put("name", r.name())
                     .put("configuredWeight", r.config().weight().toString())

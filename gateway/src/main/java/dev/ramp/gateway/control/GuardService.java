@@ -1,5 +1,7 @@
 package dev.ramp.gateway.control;
 
+import dev.ramp.gateway.admin.GuardJson;
+import dev.ramp.gateway.admin.GuardView;
 import dev.ramp.gateway.admin.RouteControl;
 import dev.ramp.gateway.admin.RouteStatusSource;
 import dev.ramp.gateway.admin.UnknownRouteException;
@@ -9,9 +11,6 @@ import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.guard.Evidence;
 import dev.ramp.gateway.guard.GuardThresholds;
-import dev.ramp.gateway.guard.Latch;
-import dev.ramp.gateway.guard.LatchRead;
-import dev.ramp.gateway.guard.LatchStore;
 import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.guard.RevertReason;
 import dev.ramp.gateway.guard.Role;
@@ -24,9 +23,13 @@ import dev.ramp.gateway.proxy.ProxyObserver;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.routing.Version;
+import dev.ramp.gateway.state.Latch;
+import dev.ramp.gateway.state.LatchHold;
+import dev.ramp.gateway.state.LatchJson;
+import dev.ramp.gateway.state.LatchRead;
+import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Clock;
@@ -59,16 +62,6 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
     /** The longest: breaker transitions are logged, and reloaded cadences take effect, within this. */
     static final long MAX_TICK_MILLIS = 1000;
 
-    /** What holds a route reverted: a latch, or a latch file that could not be read. */
-    private record Hold(Latch latch, String corruptProblem) {
-        JsonObject toJson(String route, String file) {
-            JsonObject j = latch != null ? latch.toJson()
-                    : new JsonObject().put("route", route).put("corrupt", true).put("problem", corruptProblem);
-            return j.put("file", file).put("lift", "POST /api/routes/" + route + "/resume, or deploy a new canary "
-                    + "(change its version or url in the config); a weight-only edit leaves the route reverted");
-        }
-    }
-
     private final LatchStore latches;
     private final RampMetrics metrics;
     private final EventLog events;
@@ -76,7 +69,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
     private final Clock clock;
     /** One thread for evaluations and latch file I/O, in order: a resume's delete follows a revert's write. */
     private final ScheduledExecutorService executor;
-    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<String, LatchHold> holds = new ConcurrentHashMap<>();
     private final Map<String, Long> nextDue = new ConcurrentHashMap<>();
     /** Last seen state of each canary breaker, to log transitions (only the sweep thread touches it). */
     private final Map<io.github.resilience4j.circuitbreaker.CircuitBreaker, io.github.resilience4j.circuitbreaker.CircuitBreaker.State>
@@ -143,7 +136,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
             if (old == null) {
                 restoreLatch(name, rc, state);
             } else if (canaryChanged && state.reverted()) {
-                Hold hold = holds.remove(name);
+                LatchHold hold = holds.remove(name);
                 state.reverted(false);
                 deleteLatch(name);
                 String was = hold != null && hold.latch() != null ? hold.latch().canaryVersion() : "unknown";
@@ -163,7 +156,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
                 RouteGuard fresh = new RouteGuard(name, thresholds, nanoClock,
                         (reason, evidence) -> reverted(state, rc, reason, evidence));
                 if (state.reverted()) {
-                    Hold hold = holds.get(name);
+                    LatchHold hold = holds.get(name);
                     fresh.markReverted(reasonOf(hold));
                 }
                 state.guard(fresh);
@@ -182,7 +175,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
             Latch latch = p.latch();
             if (latch.canaryUrl().equals(rc.canary().url().toString()) && latch.canaryVersion().equals(rc.canary().version())) {
                 state.reverted(true);
-                holds.put(name, new Hold(latch, null));
+                holds.put(name, LatchHold.of(latch, latches.file(name)));
                 log.warn("route={} version={} stays reverted: latch from {} (reason {}); resume with POST "
                          + "/api/routes/{}/resume or deploy a new canary", name, latch.canaryVersion(), latch.at(),
                         latch.reason(), name);
@@ -196,7 +189,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
             }
         } else if (read instanceof LatchRead.Corrupt c) {
             state.reverted(true);
-            holds.put(name, new Hold(null, c.problem()));
+            holds.put(name, LatchHold.corrupt(name, latches.file(name), c.problem()));
             events.record(EventLog.LATCH_CORRUPT, name, "latch file " + latches.file(name) + " is corrupt; the route "
                     + "stays reverted until resumed: " + c.problem(), new JsonObject().put("problem", c.problem()));
             log.warn("route={} version={} latch file {} is corrupt, keeping the route reverted (fail safe): {}", name,
@@ -205,7 +198,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
     }
 
     /** The reason a held route was reverted; a latch from a newer version with an unknown reason: manual. */
-    private static RevertReason reasonOf(Hold hold) {
+    private static RevertReason reasonOf(LatchHold hold) {
         if (hold == null || hold.latch() == null) {
             return RevertReason.MANUAL;
         }
@@ -290,14 +283,15 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
     private void reverted(RouteState state, RouteConfig rc, RevertReason reason, Evidence evidence) {
         state.reverted(true); // effective weight 0 % for every new request from here on
         Upstream canary = rc.canary();
+        // The latch keeps the evidence in the admin API's shape, so the file and the status agree.
         Latch latch = new Latch(rc.name(), reason.tag(), clock.instant(), canary.url().toString(), canary.version(),
-                evidence.toJson());
-        holds.put(rc.name(), new Hold(latch, null));
+                GuardJson.evidence(evidence));
+        holds.put(rc.name(), LatchHold.of(latch, latches.file(rc.name())));
         metrics.revert(rc.name(), reason.tag());
         events.record(EventLog.REVERT, rc.name(), "canary " + canary.version() + " reverted to 0% (" + reason.tag()
-                + ")", latch.toJson());
+                + ")", LatchJson.toJson(latch));
         log.warn("route={} version={} canary reverted, reason={}, configured weight {} -> effective 0%; evidence {}",
-                rc.name(), canary.version(), reason.tag(), rc.weight(), evidence.toJson().encode());
+                rc.name(), canary.version(), reason.tag(), rc.weight(), latch.evidence().encode());
         executor.execute(() -> {
             try {
                 latches.write(latch);
@@ -331,7 +325,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
     // ------------------------------------------------------------------ admin: kill switch
 
     @Override
-    public Future<JsonObject> revert(String name, String reason) {
+    public Future<Boolean> revert(String name, String reason) {
         LiveRoute route = routeOrNull(name);
         if (route == null) {
             return Future.failedFuture(new UnknownRouteException(name));
@@ -350,11 +344,11 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
             }
         }
         boolean didChange = changed;
-        return flushed().map(v -> result(route, didChange));
+        return flushed().map(v -> didChange);
     }
 
     @Override
-    public Future<JsonObject> resume(String name) {
+    public Future<Boolean> resume(String name) {
         LiveRoute route = routeOrNull(name);
         if (route == null) {
             return Future.failedFuture(new UnknownRouteException(name));
@@ -363,7 +357,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
         boolean changed;
         synchronized (this) {
             changed = state.reverted();
-            Hold hold = holds.remove(name);
+            LatchHold hold = holds.remove(name);
             RouteGuard guard = state.guard();
             if (guard != null) {
                 guard.reset();
@@ -373,12 +367,12 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
             if (changed) {
                 events.record(EventLog.RESUME, name, "canary " + route.config().canary().version() + " resumed at "
                         + route.config().weight() + " by an operator", new JsonObject().put("reason", "operator")
-                        .put("was", hold == null ? null : hold.toJson(name, latches.file(name).toString())));
+                        .put("was", hold == null ? null : GuardJson.hold(hold)));
                 log.info("route={} version={} resumed by an operator at weight {}", name,
                         route.config().canary().version(), route.config().weight());
             }
         }
-        return flushed().map(v -> result(route, changed));
+        return flushed().map(v -> changed);
     }
 
     private LiveRoute routeOrNull(String name) {
@@ -386,54 +380,19 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
         return snap == null ? null : snap.route(name);
     }
 
-    private JsonObject result(LiveRoute route, boolean changed) {
-        return new JsonObject()
-                .put("route", route.name())
-                .put("changed", changed)
-                .put("configuredWeight", route.config().weight().toString())
-                .put("effectiveWeight", new dev.ramp.gateway.config.Percent(route.effectiveWeightBasisPoints()).toString())
-                .mergeIn(guardStatus(route));
-    }
-
     // ------------------------------------------------------------------ admin: status
 
     @Override
-    public JsonObject guardStatus(LiveRoute route) {
+    public GuardView guardStatus(LiveRoute route) {
         RouteState state = route.state();
         RouteGuard guard = state.guard();
-        String name = route.name();
-        Hold hold = holds.get(name);
-        String stateTag;
-        if (state.reverted()) {
-            stateTag = "reverted";
-        } else if (guard == null) {
-            stateTag = "guard_disabled";
-        } else {
-            stateTag = guard.lastVerdict().state().tag();
-        }
-        JsonObject out = new JsonObject().put("state", stateTag);
-        if (state.reverted() && hold != null) {
-            out.put("latch", hold.toJson(name, latches.file(name).toString()));
-        } else {
-            out.putNull("latch");
-        }
+        LatchHold hold = state.reverted() ? holds.get(route.name()) : null;
         if (guard == null) {
-            out.put("window", new JsonObject().put("stable", RouteStatusSource.emptyWindow())
-                    .put("canary", RouteStatusSource.emptyWindow()));
-            return out;
+            return GuardView.disabled(state.reverted() ? "reverted" : "guard_disabled", hold);
         }
         Verdict verdict = guard.lastVerdict();
-        out.put("window", new JsonObject()
-                .put("stable", verdict.evidence().stable().toJson())
-                .put("canary", verdict.evidence().canary().toJson()));
-        JsonArray breaches = new JsonArray();
-        verdict.breaches().forEach(b -> breaches.add(new JsonObject().put("rule", b.rule()).put("message", b.message())));
-        out.put("guard", new JsonObject()
-                .put("verdict", verdict.state().tag())
-                .put("breaches", breaches)
-                .put("consecutiveBreaches", guard.consecutiveBreaches())
-                .put("breachesToRevert", guard.thresholds().breachesToRevert()));
-        return out;
+        String tag = state.reverted() ? "reverted" : verdict.state().tag();
+        return new GuardView(tag, hold, verdict, guard.consecutiveBreaches(), guard.thresholds().breachesToRevert());
     }
 
     @Override
