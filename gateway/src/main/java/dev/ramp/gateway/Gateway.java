@@ -6,7 +6,13 @@ import dev.ramp.gateway.control.GuardService;
 import dev.ramp.gateway.state.LatchStore;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.events.ConfigRejected;
+import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
+import dev.ramp.gateway.events.RouteAdded;
+import dev.ramp.gateway.events.RouteRemoved;
+import dev.ramp.gateway.events.UpstreamChanged;
+import dev.ramp.gateway.events.WeightChanged;
 import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.CanaryBreakers;
@@ -19,7 +25,6 @@ import dev.ramp.gateway.proxy.netty.SocketTransport;
 import dev.ramp.gateway.routing.Version;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -184,8 +189,7 @@ public final class Gateway implements AutoCloseable {
     public RoutingSnapshot reload(GatewayConfig config) {
         RoutingSnapshot next = apply(config);
         metrics.reload(true);
-        events.record(EventLog.RELOAD, null, "config " + config.file() + " applied: " + config.routes().size()
-                + " route(s)", new JsonObject().put("file", String.valueOf(config.file())));
+        events.record(new ConfigReloaded(config.file(), config.routes().size()));
         return next;
     }
 
@@ -193,8 +197,7 @@ public final class Gateway implements AutoCloseable {
     public void reloadFailed(String error) {
         metrics.reload(false);
         configState.failed(error, java.time.Instant.now());
-        events.record(EventLog.RELOAD_FAILED, null, "config not reloaded, the last good config keeps serving",
-                new JsonObject().put("error", error));
+        events.record(new ConfigRejected(error));
     }
 
     /** Events for route additions, removals, weight and upstream changes between two snapshots. */
@@ -203,28 +206,22 @@ public final class Gateway implements AutoCloseable {
             RouteConfig now = r.config();
             LiveRoute old = previous.get(r.name());
             if (old == null) {
-                events.record(EventLog.ROUTE_ADDED, r.name(), "route added at canary weight " + now.weight(),
-                        new JsonObject().put("weight", now.weight().toString()));
+                events.record(new RouteAdded(r.name(), now.weight()));
                 continue;
             }
             RouteConfig was = old.config();
             if (!was.weight().equals(now.weight())) {
-                events.record(EventLog.WEIGHT_CHANGE, r.name(), "canary weight " + was.weight() + " -> " + now.weight()
-                        + (r.reverted() ? " (route is reverted: effective weight stays 0%)" : ""),
-                        new JsonObject().put("from", was.weight().toString()).put("to", now.weight().toString()));
+                events.record(new WeightChanged(r.name(), was.weight(), now.weight(), r.reverted()));
                 log.info("route={} canary weight {} -> {}", r.name(), was.weight(), now.weight());
             }
             for (Version v : Version.values()) {
                 if (!old.upstream(v).equals(r.upstream(v))) {
-                    events.record(EventLog.UPSTREAM_CHANGE, r.name(), v.tag() + " upstream " + old.upstream(v).url()
-                            + " (" + old.upstream(v).version() + ") -> " + r.upstream(v).url() + " ("
-                            + r.upstream(v).version() + ")", new JsonObject().put("role", v.tag())
-                            .put("fromVersion", old.upstream(v).version()).put("toVersion", r.upstream(v).version()));
+                    events.record(new UpstreamChanged(r.name(), v, old.upstream(v), r.upstream(v)));
                 }
             }
         }
         previous.keySet().stream().filter(name -> next.route(name) == null).forEach(name ->
-                events.record(EventLog.ROUTE_REMOVED, name, "route removed", new JsonObject()));
+                events.record(new RouteRemoved(name)));
     }
 
     /** The bound admin port. */

@@ -142,7 +142,7 @@ public final class AdminServer {
             }
             case "/api/events" -> {
                 if (allow(req, HttpMethod.GET)) {
-                    json(req, 200, events.toJson());
+                    json(req, 200, EventJson.entries(events.entries()));
                 }
             }
             default -> routeAction(req, path);

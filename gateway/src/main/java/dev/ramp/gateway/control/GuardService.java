@@ -8,7 +8,13 @@ import dev.ramp.gateway.admin.UnknownRouteException;
 import dev.ramp.gateway.config.GuardSettings;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.config.Upstream;
+import dev.ramp.gateway.events.CanaryReplaced;
 import dev.ramp.gateway.events.EventLog;
+import dev.ramp.gateway.events.LatchCorrupt;
+import dev.ramp.gateway.events.LatchLifted;
+import dev.ramp.gateway.events.LatchWriteFailed;
+import dev.ramp.gateway.events.Resumed;
+import dev.ramp.gateway.events.Reverted;
 import dev.ramp.gateway.guard.Evidence;
 import dev.ramp.gateway.guard.GuardThresholds;
 import dev.ramp.gateway.guard.Outcome;
@@ -25,12 +31,10 @@ import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.routing.Version;
 import dev.ramp.gateway.state.Latch;
 import dev.ramp.gateway.state.LatchHold;
-import dev.ramp.gateway.state.LatchJson;
 import dev.ramp.gateway.state.LatchRead;
 import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
@@ -140,9 +144,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
                 state.reverted(false);
                 deleteLatch(name);
                 String was = hold != null && hold.latch() != null ? hold.latch().canaryVersion() : "unknown";
-                events.record(EventLog.RESUME, name, "new canary " + rc.canary().version() + " at " + rc.canary().url()
-                        + " lifts the revert of " + was, new JsonObject().put("reason", "new_canary")
-                        .put("canaryVersion", rc.canary().version()).put("canaryUrl", rc.canary().url().toString()));
+                events.record(new CanaryReplaced(name, was, rc.canary().version(), rc.canary().url().toString()));
                 log.info("route={} version={} revert lifted: the config has a new canary ({} at {})", name,
                         rc.canary().version(), rc.canary().version(), rc.canary().url());
             }
@@ -181,17 +183,15 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
                         latch.reason(), name);
             } else {
                 deleteLatch(name);
-                events.record(EventLog.RESUME, name, "latch for canary " + latch.canaryVersion() + " at "
-                        + latch.canaryUrl() + " lifted: the config now has canary " + rc.canary().version() + " at "
-                        + rc.canary().url(), new JsonObject().put("reason", "new_canary"));
+                events.record(new LatchLifted(name, latch.canaryVersion(), latch.canaryUrl(), rc.canary().version(),
+                        rc.canary().url().toString()));
                 log.info("route={} version={} latch for canary {} lifted: the config has a new canary", name,
                         rc.canary().version(), latch.canaryVersion());
             }
         } else if (read instanceof LatchRead.Corrupt c) {
             state.reverted(true);
             holds.put(name, LatchHold.corrupt(name, latches.file(name), c.problem()));
-            events.record(EventLog.LATCH_CORRUPT, name, "latch file " + latches.file(name) + " is corrupt; the route "
-                    + "stays reverted until resumed: " + c.problem(), new JsonObject().put("problem", c.problem()));
+            events.record(new LatchCorrupt(name, latches.file(name), c.problem()));
             log.warn("route={} version={} latch file {} is corrupt, keeping the route reverted (fail safe): {}", name,
                     rc.canary().version(), latches.file(name), c.problem());
         }
@@ -288,8 +288,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
                 GuardJson.evidence(evidence));
         holds.put(rc.name(), LatchHold.of(latch, latches.file(rc.name())));
         metrics.revert(rc.name(), reason.tag());
-        events.record(EventLog.REVERT, rc.name(), "canary " + canary.version() + " reverted to 0% (" + reason.tag()
-                + ")", LatchJson.toJson(latch));
+        events.record(new Reverted(latch));
         log.warn("route={} version={} canary reverted, reason={}, configured weight {} -> effective 0%; evidence {}",
                 rc.name(), canary.version(), reason.tag(), rc.weight(), latch.evidence().encode());
         executor.execute(() -> {
@@ -299,8 +298,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
                 // The route is reverted in memory either way; only a restart would forget it.
                 log.error("route={} version={} could not write latch {}: {}", rc.name(), canary.version(),
                         latches.file(rc.name()), e.toString());
-                events.record(EventLog.LATCH_CORRUPT, rc.name(), "could not write latch " + latches.file(rc.name())
-                        + ": " + e.getMessage(), new JsonObject());
+                events.record(new LatchWriteFailed(rc.name(), latches.file(rc.name()), e.getMessage()));
             }
         });
     }
@@ -365,9 +363,7 @@ public final class GuardService implements ProxyObserver, RouteStatusSource, Rou
             state.reverted(false);
             deleteLatch(name);
             if (changed) {
-                events.record(EventLog.RESUME, name, "canary " + route.config().canary().version() + " resumed at "
-                        + route.config().weight() + " by an operator", new JsonObject().put("reason", "operator")
-                        .put("was", hold == null ? null : GuardJson.hold(hold)));
+                events.record(new Resumed(name, route.config().canary().version(), route.config().weight(), hold));
                 log.info("route={} version={} resumed by an operator at weight {}", name,
                         route.config().canary().version(), route.config().weight());
             }
