@@ -2,17 +2,13 @@ package dev.ramp.gateway;
 
 import dev.ramp.gateway.admin.AdminServer;
 import dev.ramp.gateway.config.ConfigState;
+import dev.ramp.gateway.control.ConfigChanges;
 import dev.ramp.gateway.control.GuardService;
-import dev.ramp.gateway.state.LatchStore;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.events.ConfigRejected;
 import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
-import dev.ramp.gateway.events.RouteAdded;
-import dev.ramp.gateway.events.RouteRemoved;
-import dev.ramp.gateway.events.UpstreamChanged;
-import dev.ramp.gateway.events.WeightChanged;
 import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.CanaryBreakers;
@@ -23,6 +19,7 @@ import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.netty.SocketTransport;
 import dev.ramp.gateway.routing.Version;
+import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
@@ -166,7 +163,7 @@ public final class Gateway implements AutoCloseable {
         // The error is cleared before the new routes serve: whoever sees the new config never sees the old error.
         configState.loaded(config);
         snapshot.set(next);
-        recordChanges(previous, next);
+        ConfigChanges.between(previous, next).forEach(events::record);
         Set<String> keep = new HashSet<>();
         for (RouteConfig rc : config.routes()) {
             keep.add(LiveRoute.poolKey(rc.stable(), rc.timeouts()));
@@ -198,30 +195,6 @@ public final class Gateway implements AutoCloseable {
         metrics.reload(false);
         configState.failed(error, java.time.Instant.now());
         events.record(new ConfigRejected(error));
-    }
-
-    /** Events for route additions, removals, weight and upstream changes between two snapshots. */
-    private void recordChanges(Map<String, LiveRoute> previous, RoutingSnapshot next) {
-        for (LiveRoute r : next.routes()) {
-            RouteConfig now = r.config();
-            LiveRoute old = previous.get(r.name());
-            if (old == null) {
-                events.record(new RouteAdded(r.name(), now.weight()));
-                continue;
-            }
-            RouteConfig was = old.config();
-            if (!was.weight().equals(now.weight())) {
-                events.record(new WeightChanged(r.name(), was.weight(), now.weight(), r.reverted()));
-                log.info("route={} canary weight {} -> {}", r.name(), was.weight(), now.weight());
-            }
-            for (Version v : Version.values()) {
-                if (!old.upstream(v).equals(r.upstream(v))) {
-                    events.record(new UpstreamChanged(r.name(), v, old.upstream(v), r.upstream(v)));
-                }
-            }
-        }
-        previous.keySet().stream().filter(name -> next.route(name) == null).forEach(name ->
-                events.record(new RouteRemoved(name)));
     }
 
     /** The bound admin port. */
