@@ -1,5 +1,7 @@
 package dev.ramp.gateway.admin;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.ramp.gateway.guard.Verdict;
 import dev.ramp.gateway.state.LatchHold;
 
@@ -17,7 +19,7 @@ public record GuardView(String state, LatchHold hold, Verdict verdict, int conse
                         int breachesToRevert) {
 
     public GuardView {
-        java.util.Objects.requireNonNull(state, "state");
+        requireNonNull(state, "state");
     }
 
     /** A route without a guard: no windows, no verdict. */
