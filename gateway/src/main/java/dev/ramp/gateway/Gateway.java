@@ -4,19 +4,20 @@ import dev.ramp.gateway.admin.AdminServer;
 import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.control.ConfigChanges;
 import dev.ramp.gateway.control.GuardService;
+import dev.ramp.gateway.events.ConfigRejected;
+import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
-import dev.ramp.gateway.guard.LatchStore;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.netty.ProxyServer;
 import dev.ramp.gateway.proxy.netty.SocketTransport;
-import dev.ramp.gateway.routing.Version;
+import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -141,7 +142,7 @@ public final class Gateway implements AutoCloseable {
         // The error is cleared before the new routes serve: whoever sees the new config never sees the old error.
         configState.loaded(config);
         snapshot.set(next);
-        recordChanges(previous, next);
+        ConfigChanges.between(previous, next).forEach(events::record);
         Set<String> keep = new HashSet<>();
         for (RouteConfig rc : config.routes()) {
             keep.add(LiveRoute.poolKey(rc.stable(), rc.timeouts()));
@@ -162,8 +163,7 @@ public final class Gateway implements AutoCloseable {
     public RoutingSnapshot reload(GatewayConfig config) {
         RoutingSnapshot next = apply(config);
         metrics.reload(true);
-        events.record(EventLog.RELOAD, null, "config " + config.file() + " applied: " + config.routes().size()
-                + " route(s)", new JsonObject().put("file", String.valueOf(config.file())));
+        events.record(new ConfigReloaded(config.file(), config.routes().size()));
         return next;
     }
 
@@ -171,38 +171,7 @@ public final class Gateway implements AutoCloseable {
     public void reloadFailed(String error) {
         metrics.reload(false);
         configState.failed(error, java.time.Instant.now());
-        events.record(EventLog.RELOAD_FAILED, null, "config not reloaded, the last good config keeps serving",
-                new JsonObject().put("error", error));
-    }
-
-    /** Events for route additions, removals, weight and upstream changes between two snapshots. */
-    private void recordChanges(Map<String, LiveRoute> previous, RoutingSnapshot next) {
-        for (LiveRoute r : next.routes()) {
-            RouteConfig now = r.config();
-            LiveRoute old = previous.get(r.name());
-            if (old == null) {
-                events.record(EventLog.ROUTE_ADDED, r.name(), "route added at canary weight " + now.weight(),
-                        new JsonObject().put("weight", now.weight().toString()));
-                continue;
-            }
-            RouteConfig was = old.config();
-            if (!was.weight().equals(now.weight())) {
-                events.record(EventLog.WEIGHT_CHANGE, r.name(), "canary weight " + was.weight() + " -> " + now.weight()
-                        + (r.reverted() ? " (route is reverted: effective weight stays 0%)" : ""),
-                        new JsonObject().put("from", was.weight().toString()).put("to", now.weight().toString()));
-                log.info("route={} canary weight {} -> {}", r.name(), was.weight(), now.weight());
-            }
-            for (Version v : Version.values()) {
-                if (!old.upstream(v).equals(r.upstream(v))) {
-                    events.record(EventLog.UPSTREAM_CHANGE, r.name(), v.tag() + " upstream " + old.upstream(v).url()
-                            + " (" + old.upstream(v).version() + ") -> " + r.upstream(v).url() + " ("
-                            + r.upstream(v).version() + ")", new JsonObject().put("role", v.tag())
-                            .put("fromVersion", old.upstream(v).version()).put("toVersion", r.upstream(v).version()));
-                }
-            }
-        }
-        previous.keySet().stream().filter(name -> next.route(name) == null).forEach(name ->
-                events.record(EventLog.ROUTE_REMOVED, name, "route removed", new JsonObject()));
+        events.record(new ConfigRejected(error));
     }
 
     /** The bound admin port. */

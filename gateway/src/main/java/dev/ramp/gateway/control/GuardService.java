@@ -1,93 +1,49 @@
 package dev.ramp.gateway.control;
 
+import dev.ramp.gateway.admin.GuardView;
 import dev.ramp.gateway.admin.RouteControl;
 import dev.ramp.gateway.admin.RouteStatusSource;
 import dev.ramp.gateway.admin.UnknownRouteException;
-import dev.ramp.gateway.config.GuardSettings;
-import dev.ramp.gateway.config.RouteConfig;
-import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.events.EventLog;
-import dev.ramp.gateway.guard.Evidence;
-import dev.ramp.gateway.guard.GuardThresholds;
-import dev.ramp.gateway.guard.Latch;
-import dev.ramp.gateway.guard.LatchRead;
-import dev.ramp.gateway.guard.LatchStore;
-import dev.ramp.gateway.guard.RevertReason;
 import dev.ramp.gateway.guard.RouteGuard;
 import dev.ramp.gateway.guard.Verdict;
-import dev.ramp.gateway.guard.WindowSnapshot;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.state.LatchHold;
+import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Puts the guard to work on live routes (DESIGN.md "Guard"): feeds each route's {@link RouteGuard} from the
- * data path, evaluates it every {@code evaluate-every} on its own thread (never an event loop), and when it
- * trips — or an operator hits the kill switch — takes the canary out of traffic at once, then persists a
- * latch in {@code state-dir/<route>.json}. Latches are read back on start and hold until the canary's url or
- * version changes or an operator resumes; a corrupt latch keeps the route reverted (fail safe). Every revert,
- * resume and latch change is an event, a WARN/INFO log line and (reverts) {@code ramp_reverts_total}.
+ * Puts the guard to work on live routes (docs/architecture.md): feeds each route's {@link RouteGuard} from
+ * the data path, evaluates it on its own thread ({@link GuardTimer}), and reverts, resumes and latches
+ * through {@link Reverts}. It also answers the admin API: the status of each route is the guard's own last
+ * verdict and windows, so the API shows exactly the numbers the guard judges on.
  *
- * <p>It also answers the admin API: the status of each route is the guard's own last verdict and windows,
- * so the API shows exactly the numbers the guard judges on.
+ * <p>One thread, {@code ramp-guard}, runs the evaluations and the latch file I/O, in order.
  */
 public final class GuardService implements RouteStatusSource, RouteControl, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(GuardService.class);
     /** The shortest wait between ticks (evaluate-every's lower bound). */
     static final long TICK_MILLIS = 100;
     /** The longest: breaker transitions are logged, and reloaded cadences take effect, within this. */
     static final long MAX_TICK_MILLIS = 1000;
 
-    /** What holds a route reverted: a latch, or a latch file that could not be read. */
-    private record Hold(Latch latch, String corruptProblem) {
-        JsonObject toJson(String route, String file) {
-            JsonObject j = latch != null ? latch.toJson()
-                    : new JsonObject().put("route", route).put("corrupt", true).put("problem", corruptProblem);
-            return j.put("file", file).put("lift", "POST /api/routes/" + route + "/resume, or deploy a new canary "
-                    + "(change its version or url in the config); a weight-only edit leaves the route reverted");
-        }
-    }
-
     private final LatchStore latches;
-    private final RampMetrics metrics;
-    private final EventLog events;
-    private final LongSupplier nanoClock;
-    private final Clock clock;
-    /** One thread for evaluations and latch file I/O, in order: a resume's delete follows a revert's write. */
-    private final ScheduledExecutorService executor;
-    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
-    private final Map<String, Long> nextDue = new ConcurrentHashMap<>();
-    /** Each route's current guard, as its observer: the data path records into whatever guard it holds. */
-    private final Map<String, GuardSlot> slots = new ConcurrentHashMap<>();
-    /** Last seen state of each canary breaker, to log transitions (only the sweep thread touches it). */
-    private final Map<io.github.resilience4j.circuitbreaker.CircuitBreaker, io.github.resilience4j.circuitbreaker.CircuitBreaker.State>
-            breakerStates = new java.util.WeakHashMap<>();
+    private final ScheduledThreadPoolExecutor executor;
+    private final Reverts reverts;
+    private final GuardTimer timer;
+    private final GuardSlots guards = new GuardSlots();
     private volatile RoutingSnapshot current;
 
     public GuardService(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock) {
         this.latches = latches;
-        this.metrics = metrics;
-        this.events = events;
-        this.nanoClock = nanoClock;
-        this.clock = clock;
         ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ramp-guard");
             t.setDaemon(true);
@@ -95,296 +51,61 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
         });
         e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() need not wait for the next tick
         this.executor = e;
+        this.reverts = new Reverts(latches, metrics, events, nanoClock, clock, e, guards);
+        this.timer = new GuardTimer(e, () -> current, nanoClock, guards::get);
     }
 
-    /**
-     * Starts the evaluation timer. It wakes when the next route is due rather than polling: on a gateway
-     * pinned to few cores each wake-up takes the core from an event loop.
-     */
+    /** Starts the evaluation timer. */
     public GuardService start() {
-        scheduleTick(TICK_MILLIS);
+        timer.start();
         return this;
     }
 
-    private void scheduleTick(long millis) {
-        try {
-            executor.schedule(() -> {
-                long next = MAX_TICK_MILLIS;
-                try {
-                    next = tick();
-                } catch (RuntimeException e) {
-                    log.error("guard tick failed", e);
-                } finally {
-                    scheduleTick(next);
-                }
-            }, millis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closed) {
-            // close() was called: no more ticks
-        }
-    }
-
-    // ------------------------------------------------------------------ config snapshots
-
     /**
-     * Brings guards and latches in line with a snapshot before it is published (start-up and every reload):
-     * reads the latch of a route seen for the first time, lifts a latch whose canary changed, and (re)creates
-     * guards whose thresholds or canary changed.
+     * Brings guards and latches in line with a snapshot before it is published (start-up and every reload).
      *
      * @param previous the routes of the snapshot being replaced, by name (empty at start-up)
      */
-    public synchronized void sync(RoutingSnapshot next, Map<String, LiveRoute> previous) {
-        for (LiveRoute route : next.routes()) {
-            String name = route.name();
-            RouteConfig rc = route.config();
-            RouteState state = route.state();
-            LiveRoute old = previous.get(name);
-            boolean canaryChanged = old != null && !old.config().canary().equals(rc.canary());
-            if (old == null) {
-                restoreLatch(name, rc, state);
-            } else if (canaryChanged && state.reverted()) {
-                Hold hold = holds.remove(name);
-                state.resume();
-                deleteLatch(name);
-                String was = hold != null && hold.latch() != null ? hold.latch().canaryVersion() : "unknown";
-                events.record(EventLog.RESUME, name, "new canary " + rc.canary().version() + " at " + rc.canary().url()
-                        + " lifts the revert of " + was, new JsonObject().put("reason", "new_canary")
-                        .put("canaryVersion", rc.canary().version()).put("canaryUrl", rc.canary().url().toString()));
-                log.info("route={} version={} revert lifted: the config has a new canary ({} at {})", name,
-                        rc.canary().version(), rc.canary().version(), rc.canary().url());
-            }
-            if (!rc.guard().enabled()) {
-                slot(name).guard = null;
-                continue;
-            }
-            GuardThresholds thresholds = thresholds(rc.guard());
-            RouteGuard guard = guardOf(name);
-            if (guard == null || canaryChanged || !guard.thresholds().equals(thresholds)) {
-                RouteGuard fresh = new RouteGuard(name, thresholds, nanoClock,
-                        (reason, evidence) -> reverted(state, rc, reason, evidence));
-                if (state.reverted()) {
-                    Hold hold = holds.get(name);
-                    fresh.markReverted(reasonOf(hold));
-                }
-                slot(name).guard = fresh;
-            }
-        }
+    public void sync(RoutingSnapshot next, Map<String, LiveRoute> previous) {
+        reverts.sync(next, previous);
         previous.keySet().stream().filter(n -> next.route(n) == null).forEach(n -> {
-            holds.remove(n); // the latch file stays: re-adding the same canary keeps it reverted
-            slots.remove(n);
-            nextDue.remove(n);
+            timer.forget(n);
+            guards.remove(n);
         });
         current = next;
     }
-
-    private void restoreLatch(String name, RouteConfig rc, RouteState state) {
-        LatchRead read = latches.read(name);
-        if (read instanceof LatchRead.Present p) {
-            Latch latch = p.latch();
-            if (latch.canaryUrl().equals(rc.canary().url().toString()) && latch.canaryVersion().equals(rc.canary().version())) {
-                state.revert();
-                holds.put(name, new Hold(latch, null));
-                log.warn("route={} version={} stays reverted: latch from {} (reason {}); resume with POST "
-                         + "/api/routes/{}/resume or deploy a new canary", name, latch.canaryVersion(), latch.at(),
-                        latch.reason(), name);
-            } else {
-                deleteLatch(name);
-                events.record(EventLog.RESUME, name, "latch for canary " + latch.canaryVersion() + " at "
-                        + latch.canaryUrl() + " lifted: the config now has canary " + rc.canary().version() + " at "
-                        + rc.canary().url(), new JsonObject().put("reason", "new_canary"));
-                log.info("route={} version={} latch for canary {} lifted: the config has a new canary", name,
-                        rc.canary().version(), latch.canaryVersion());
-            }
-        } else if (read instanceof LatchRead.Corrupt c) {
-            state.revert();
-            holds.put(name, new Hold(null, c.problem()));
-            events.record(EventLog.LATCH_CORRUPT, name, "latch file " + latches.file(name) + " is corrupt; the route "
-                    + "stays reverted until resumed: " + c.problem(), new JsonObject().put("problem", c.problem()));
-            log.warn("route={} version={} latch file {} is corrupt, keeping the route reverted (fail safe): {}", name,
-                    rc.canary().version(), latches.file(name), c.problem());
-        }
-    }
-
-    /** The reason a held route was reverted; a latch from a newer version with an unknown reason: manual. */
-    private static RevertReason reasonOf(Hold hold) {
-        if (hold == null || hold.latch() == null) {
-            return RevertReason.MANUAL;
-        }
-        try {
-            return RevertReason.ofTag(hold.latch().reason());
-        } catch (IllegalArgumentException e) {
-            return RevertReason.MANUAL;
-        }
-    }
-
-    static GuardThresholds thresholds(GuardSettings g) {
-        return new GuardThresholds(g.evaluateEvery(), g.window(), g.minRequests(), g.maxErrorRate().ratio(),
-                g.maxErrorRateIncrease().ratio(), g.maxP99(), g.maxLatencyIncrease(), g.breachesToRevert(),
-                g.consecutiveFailuresToRevert(), GuardThresholds.DEFAULT_SIGNIFICANCE);
-    }
-
-    // ------------------------------------------------------------------ data path
 
     /**
      * The observer that feeds route {@code name}'s guard, for the snapshot being built: it records into the
      * route's current guard, whichever {@link #sync} made (none while the guard is disabled).
      */
     public RouteObserver observerFor(String name) {
-        return slot(name);
+        return guards.observer(name);
     }
 
-    private GuardSlot slot(String name) {
-        return slots.computeIfAbsent(name, n -> new GuardSlot());
-    }
-
-    private RouteGuard guardOf(String name) {
-        GuardSlot s = slots.get(name);
-        return s == null ? null : s.guard;
-    }
-
-    // ------------------------------------------------------------------ evaluation
-
-    /**
-     * Evaluates the routes that are due and logs breaker transitions.
-     *
-     * @return milliseconds until the next route is due, within {@link #TICK_MILLIS}..{@link #MAX_TICK_MILLIS}
-     */
+    /** One evaluation pass; see {@link GuardTimer#tick()}. */
     long tick() {
-        RoutingSnapshot snap = current;
-        if (snap == null) {
-            return MAX_TICK_MILLIS;
-        }
-        long now = nanoClock.getAsLong();
-        long wait = TimeUnit.MILLISECONDS.toNanos(MAX_TICK_MILLIS);
-        for (LiveRoute route : snap.routes()) {
-            logBreakerTransition(route);
-            RouteGuard guard = guardOf(route.name());
-            if (guard == null) {
-                continue;
-            }
-            Long due = nextDue.get(route.name());
-            if (due != null && now - due < 0) {
-                wait = Math.min(wait, due - now);
-                continue;
-            }
-            long every = guard.thresholds().evaluateEvery().toNanos();
-            nextDue.put(route.name(), now + every);
-            wait = Math.min(wait, every);
-            try {
-                guard.evaluate();
-            } catch (RuntimeException e) {
-                log.error("route={} guard evaluation failed", route.name(), e);
-            }
-        }
-        // Round up to whole milliseconds so that the route is due when the timer fires.
-        return Math.max(TICK_MILLIS, (wait + 999_999) / 1_000_000);
+        return timer.tick();
     }
-
-    private void logBreakerTransition(LiveRoute route) {
-        var breaker = route.canaryBreaker();
-        if (breaker == null) {
-            return;
-        }
-        var state = breaker.getState();
-        var before = breakerStates.put(breaker, state);
-        if (before != null && before != state) {
-            log.info("route={} version={} canary circuit breaker {} -> {}", route.name(),
-                    route.config().canary().version(), before, state);
-        }
-    }
-
-    /** The guard tripped (or {@link #revert} was called): out of traffic now, latch on disk next. */
-    private void reverted(RouteState state, RouteConfig rc, RevertReason reason, Evidence evidence) {
-        state.revert(); // effective weight 0 % for every new request from here on
-        Upstream canary = rc.canary();
-        Latch latch = new Latch(rc.name(), reason.tag(), clock.instant(), canary.url().toString(), canary.version(),
-                evidence.toJson());
-        holds.put(rc.name(), new Hold(latch, null));
-        metrics.revert(rc.name(), reason.tag());
-        events.record(EventLog.REVERT, rc.name(), "canary " + canary.version() + " reverted to 0% (" + reason.tag()
-                + ")", latch.toJson());
-        log.warn("route={} version={} canary reverted, reason={}, configured weight {} -> effective 0%; evidence {}",
-                rc.name(), canary.version(), reason.tag(), rc.weight(), evidence.toJson().encode());
-        executor.execute(() -> {
-            try {
-                latches.write(latch);
-            } catch (IOException | RuntimeException e) {
-                // The route is reverted in memory either way; only a restart would forget it.
-                log.error("route={} version={} could not write latch {}: {}", rc.name(), canary.version(),
-                        latches.file(rc.name()), e.toString());
-                events.record(EventLog.LATCH_CORRUPT, rc.name(), "could not write latch " + latches.file(rc.name())
-                        + ": " + e.getMessage(), new JsonObject());
-            }
-        });
-    }
-
-    private void deleteLatch(String name) {
-        executor.execute(() -> {
-            try {
-                latches.delete(name);
-            } catch (IOException | RuntimeException e) {
-                log.error("route={} could not delete latch {}: {}", name, latches.file(name), e.toString());
-            }
-        });
-    }
-
-    /** Completes once every file operation queued so far is done. */
-    private Future<Void> flushed() {
-        Promise<Void> p = Promise.promise();
-        executor.execute(p::complete);
-        return p.future();
-    }
-
-    // ------------------------------------------------------------------ admin: kill switch
 
     @Override
-    public Future<JsonObject> revert(String name, String reason) {
+    public Future<Boolean> revert(String name, String reason) {
         LiveRoute route = routeOrNull(name);
         if (route == null) {
             return Future.failedFuture(new UnknownRouteException(name));
         }
-        RouteState state = route.state();
-        boolean changed;
-        synchronized (this) {
-            RouteGuard guard = guardOf(name);
-            // With a guard, its revert notifies reverted(...) like any trip of the guard.
-            changed = guard != null && guard.revert(RevertReason.MANUAL);
-            if (!changed && !state.reverted()) {
-                // No guard on this route (or one already tripped and since re-armed): revert here.
-                reverted(state, route.config(), RevertReason.MANUAL,
-                        Evidence.untested(WindowSnapshot.EMPTY, WindowSnapshot.EMPTY));
-                changed = true;
-            }
-        }
-        boolean didChange = changed;
-        return flushed().map(v -> result(route, didChange));
+        boolean changed = reverts.revert(route);
+        return reverts.flushed().map(v -> changed);
     }
 
     @Override
-    public Future<JsonObject> resume(String name) {
+    public Future<Boolean> resume(String name) {
         LiveRoute route = routeOrNull(name);
         if (route == null) {
             return Future.failedFuture(new UnknownRouteException(name));
         }
-        RouteState state = route.state();
-        boolean changed;
-        synchronized (this) {
-            changed = state.reverted();
-            Hold hold = holds.remove(name);
-            RouteGuard guard = guardOf(name);
-            if (guard != null) {
-                guard.reset();
-            }
-            state.resume();
-            deleteLatch(name);
-            if (changed) {
-                events.record(EventLog.RESUME, name, "canary " + route.config().canary().version() + " resumed at "
-                        + route.config().weight() + " by an operator", new JsonObject().put("reason", "operator")
-                        .put("was", hold == null ? null : hold.toJson(name, latches.file(name).toString())));
-                log.info("route={} version={} resumed by an operator at weight {}", name,
-                        route.config().canary().version(), route.config().weight());
-            }
-        }
-        return flushed().map(v -> result(route, changed));
+        boolean changed = reverts.resume(route);
+        return reverts.flushed().map(v -> changed);
     }
 
     private LiveRoute routeOrNull(String name) {
@@ -392,54 +113,17 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
         return snap == null ? null : snap.route(name);
     }
 
-    private JsonObject result(LiveRoute route, boolean changed) {
-        return new JsonObject()
-                .put("route", route.name())
-                .put("changed", changed)
-                .put("configuredWeight", route.config().weight().toString())
-                .put("effectiveWeight", new dev.ramp.gateway.config.Percent(route.effectiveWeightBasisPoints()).toString())
-                .mergeIn(guardStatus(route));
-    }
-
-    // ------------------------------------------------------------------ admin: status
-
     @Override
-    public JsonObject guardStatus(LiveRoute route) {
+    public GuardView guardStatus(LiveRoute route) {
         RouteState state = route.state();
-        RouteGuard guard = guardOf(route.name());
-        String name = route.name();
-        Hold hold = holds.get(name);
-        String stateTag;
-        if (state.reverted()) {
-            stateTag = "reverted";
-        } else if (guard == null) {
-            stateTag = "guard_disabled";
-        } else {
-            stateTag = guard.lastVerdict().state().tag();
-        }
-        JsonObject out = new JsonObject().put("state", stateTag);
-        if (state.reverted() && hold != null) {
-            out.put("latch", hold.toJson(name, latches.file(name).toString()));
-        } else {
-            out.putNull("latch");
-        }
+        RouteGuard guard = guards.get(route.name());
+        LatchHold hold = state.reverted() ? reverts.hold(route.name()) : null;
         if (guard == null) {
-            out.put("window", new JsonObject().put("stable", RouteStatusSource.emptyWindow())
-                    .put("canary", RouteStatusSource.emptyWindow()));
-            return out;
+            return GuardView.disabled(state.reverted() ? "reverted" : "guard_disabled", hold);
         }
         Verdict verdict = guard.lastVerdict();
-        out.put("window", new JsonObject()
-                .put("stable", verdict.evidence().stable().toJson())
-                .put("canary", verdict.evidence().canary().toJson()));
-        JsonArray breaches = new JsonArray();
-        verdict.breaches().forEach(b -> breaches.add(new JsonObject().put("rule", b.rule()).put("message", b.message())));
-        out.put("guard", new JsonObject()
-                .put("verdict", verdict.state().tag())
-                .put("breaches", breaches)
-                .put("consecutiveBreaches", guard.consecutiveBreaches())
-                .put("breachesToRevert", guard.thresholds().breachesToRevert()));
-        return out;
+        String tag = state.reverted() ? "reverted" : verdict.state().tag();
+        return new GuardView(tag, hold, verdict, guard.consecutiveBreaches(), guard.thresholds().breachesToRevert());
     }
 
     @Override
@@ -457,6 +141,6 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
 
     @Override
     public String toString() {
-        return "GuardService[" + Objects.toString(latches.stateDir()) + "]";
+        return "GuardService[" + latches.stateDir() + "]";
     }
 }

@@ -1,64 +1,65 @@
 package dev.ramp.gateway.events;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A bounded, thread-safe ring of recent operator-relevant events (reverts, resumes, reloads, weight
- * changes, ...), served newest first by {@code GET /api/events}.
+ * changes, ...), served newest first by {@code GET /api/events}. Each event is a record of its own kind
+ * (see {@link Event}); the admin API renders them.
  *
  * <p>Invariants: at most {@link #capacity()} events are kept; when full, recording drops the oldest.
- * Events are immutable once recorded. Recording is cheap and never blocks for long (one short lock), so
- * event loops may record; it is not meant for per-request use.
+ * Events are immutable records, stamped with this log's clock when recorded. Recording is cheap and never
+ * blocks for long (one short lock), so event loops may record; it is not meant for per-request use.
  */
 public final class EventLog {
     /** How many events the admin API keeps by default. */
     public static final int DEFAULT_CAPACITY = 500;
 
-    /** Event types written by the gateway itself; other components may add their own. */
-    public static final String REVERT = "revert";
-    public static final String RESUME = "resume";
-    public static final String RELOAD = "reload";
-    public static final String RELOAD_FAILED = "reload_failed";
-    public static final String WEIGHT_CHANGE = "weight_change";
-    public static final String ROUTE_ADDED = "route_added";
-    public static final String ROUTE_REMOVED = "route_removed";
-    public static final String UPSTREAM_CHANGE = "upstream_change";
-    public static final String LATCH_CORRUPT = "latch_corrupt";
+    /** The {@link Event#type()} of each kind, as {@code /api/events} shows it. */
+    public static final String REVERT = Reverted.TYPE;
+    public static final String RESUME = Resumed.TYPE;
+    public static final String RELOAD = ConfigReloaded.TYPE;
+    public static final String RELOAD_FAILED = ConfigRejected.TYPE;
+    public static final String WEIGHT_CHANGE = WeightChanged.TYPE;
+    public static final String ROUTE_ADDED = RouteAdded.TYPE;
+    public static final String ROUTE_REMOVED = RouteRemoved.TYPE;
+    public static final String UPSTREAM_CHANGE = UpstreamChanged.TYPE;
+    public static final String LATCH_CORRUPT = LatchCorrupt.TYPE;
 
     /**
-     * One event. {@code route} is null for gateway-wide events (reloads); {@code details} is a private
-     * copy, never null.
+     * Something an operator should know happened. One record per kind; several kinds may share a
+     * {@link #type()} when they differ only in cause (a resume by an operator or by a new canary).
      */
-    public record Event(Instant at, String type, String route, String message, JsonObject details) {
-        public Event {
-            Objects.requireNonNull(at, "at");
-            Objects.requireNonNull(type, "type");
-            Objects.requireNonNull(message, "message");
-            details = details == null ? new JsonObject() : details.copy();
-        }
+    public sealed interface Event permits Reverted, Resumed, CanaryReplaced, LatchLifted, LatchCorrupt,
+            LatchWriteFailed, ConfigReloaded, ConfigRejected, RouteAdded, RouteRemoved, WeightChanged,
+            UpstreamChanged {
 
-        /** {@code {"at", "type", "route", "message", "details"}}; {@code at} is ISO-8601 UTC. */
-        public JsonObject toJson() {
-            return new JsonObject()
-                    .put("at", at.toString())
-                    .put("type", type)
-                    .put("route", route)
-                    .put("message", message)
-                    .put("details", details.copy());
+        /** The kind's wire name, e.g. {@code "revert"}. */
+        String type();
+
+        /** The route it concerns, or null for gateway-wide events (reloads). */
+        String route();
+
+        /** One line for operators. */
+        String message();
+    }
+
+    /** An event and when it was recorded. */
+    public record Entry(Instant at, Event event) {
+        public Entry {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(event, "event");
         }
     }
 
     private final int capacity;
     private final Clock clock;
-    private final ArrayDeque<Event> ring; // guarded by this; newest at the head
+    private final ArrayDeque<Entry> ring; // guarded by this; newest at the head
 
     private EventLog(int capacity, Clock clock) {
         this.capacity = capacity;
@@ -82,9 +83,9 @@ public final class EventLog {
         return capacity;
     }
 
-    /** Records an event stamped now, dropping the oldest when full, and returns it. */
-    public Event record(String type, String route, String message, JsonObject details) {
-        Event e = new Event(clock.instant(), type, route, message, details);
+    /** Records an event stamped now, dropping the oldest when full, and returns the entry. */
+    public Entry record(Event event) {
+        Entry e = new Entry(clock.instant(), Objects.requireNonNull(event, "event"));
         synchronized (this) {
             if (ring.size() == capacity) {
                 ring.removeLast();
@@ -94,17 +95,13 @@ public final class EventLog {
         return e;
     }
 
-    /** A copy of the kept events, newest first. */
-    public synchronized List<Event> recent() {
+    /** A copy of the kept entries, newest first. */
+    public synchronized List<Entry> entries() {
         return new ArrayList<>(ring);
     }
 
-    /** The kept events as JSON, newest first. */
-    public JsonArray toJson() {
-        JsonArray out = new JsonArray();
-        for (Iterator<Event> it = recent().iterator(); it.hasNext(); ) {
-            out.add(it.next().toJson());
-        }
-        return out;
+    /** The kept events without their times, newest first. */
+    public List<Event> recent() {
+        return entries().stream().map(Entry::event).toList();
     }
 }

@@ -2,8 +2,6 @@ package dev.ramp.gateway.guard;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * One threshold the canary crossed, significantly, in one evaluation.
  *
@@ -21,10 +19,5 @@ public record Breach(String rule, String message) {
     /** The reason a revert caused by this breach reports. */
     RevertReason reason() {
         return RevertReason.ofTag(rule);
-    }
-
-    /** {@code {"rule", "message"}}. */
-    public JsonObject toJson() {
-        return new JsonObject().put("rule", rule).put("message", message);
     }
 }

@@ -2,8 +2,6 @@ package dev.ramp.gateway.guard;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * What a verdict was based on: both versions' window snapshots and the p-value of every significance
  * test the {@link Judge} ran. A p-value is {@code NaN} when its test was not run, either because the
@@ -30,31 +28,5 @@ public record Evidence(WindowSnapshot stable, WindowSnapshot canary, boolean com
     /** Evidence of two windows on which no test was run. */
     public static Evidence untested(WindowSnapshot stable, WindowSnapshot canary) {
         return new Evidence(stable, canary, false, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-    }
-
-    /**
-     * {@code {"stable": {...}, "canary": {...}, "compared", "pValues": {"error_rate", "error_rate_increase",
-     * "p99", "latency_increase"}}}; each version as in {@link WindowSnapshot#toJson()} plus its
-     * {@code errors} count; a p-value that was not computed is {@code null}.
-     */
-    public JsonObject toJson() {
-        return new JsonObject()
-                .put("stable", versionJson(stable))
-                .put("canary", versionJson(canary))
-                .put("compared", compared)
-                .put("pValues", new JsonObject()
-                        .put(RevertReason.ERROR_RATE.tag(), pValue(errorRatePValue))
-                        .put(RevertReason.ERROR_RATE_INCREASE.tag(), pValue(errorRateIncreasePValue))
-                        .put(RevertReason.P99.tag(), pValue(p99PValue))
-                        .put(RevertReason.LATENCY_INCREASE.tag(), pValue(latencyPValue)));
-    }
-
-    private static JsonObject versionJson(WindowSnapshot snapshot) {
-        return snapshot.toJson().put("errors", snapshot.errors());
-    }
-
-    private static Double pValue(double p) {
-        // JSON has no NaN; p-values are kept unrounded because the tiny ones are the informative ones.
-        return Double.isNaN(p) ? null : p;
     }
 }

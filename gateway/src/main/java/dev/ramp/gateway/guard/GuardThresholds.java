@@ -84,7 +84,7 @@ public record GuardThresholds(Duration evaluateEvery, Duration window, int minRe
     }
 
     /**
-     * The defaults of DESIGN.md: evaluate every 1 s over 30 s, at least 20 requests, 5 % errors,
+     * The documented defaults (docs/architecture.md): evaluate every 1 s over 30 s, at least 20 requests, 5 % errors,
      * +2 points of errors, p99 2 s, +50 % p95, 3 breaches, 10 failures in a row, significance 0.01.
      */
     public static GuardThresholds defaults() {

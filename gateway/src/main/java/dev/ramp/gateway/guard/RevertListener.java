@@ -2,7 +2,7 @@ package dev.ramp.gateway.guard;
 
 /**
  * Takes a canary out of traffic when its {@link RouteGuard} decides so: sets the effective weight to 0 %,
- * writes the {@link Latch}, counts the revert.
+ * persists the revert so that it survives a restart, counts it.
  *
  * <p>Called at most once per guard between {@link RouteGuard#reset() resets}, on the thread that caused
  * the revert: an event loop for the consecutive-failures fast path, so it must not block (hand file I/O

@@ -237,7 +237,7 @@ public final class RouteGuard {
             return false;
         }
         logger.warn("Route {}: reverting canary, reason {}: {}; stable {}, canary {}", route, reason.tag(), detail,
-                    evidence.stable().toJson().encode(), evidence.canary().toJson().encode());
+                    evidence.stable(), evidence.canary());
         try {
             listener.onRevert(reason, evidence);
         } catch (Exception e) {

@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The {@link Judge}'s finding for one evaluation of a route.
@@ -50,15 +48,5 @@ public record Verdict(State state, List<Breach> breaches, Evidence evidence) {
                     "breaches: " + breaches + " (expected: non-empty exactly when state is BREACHING, state: "
                     + state + ')');
         }
-    }
-
-    /** {@code {"state", "breaches": [{"rule", "message"}], "evidence": {...}}}. */
-    public JsonObject toJson() {
-        final JsonArray breachesJson = new JsonArray();
-        breaches.forEach(breach -> breachesJson.add(breach.toJson()));
-        return new JsonObject()
-                .put("state", state.tag())
-                .put("breaches", breachesJson)
-                .put("evidence", evidence.toJson());
     }
 }

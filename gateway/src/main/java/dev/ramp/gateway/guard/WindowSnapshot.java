@@ -8,13 +8,11 @@ import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.IntCountsHistogram;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * What one version did within the sliding window, as of one instant: attempt and error counts, the
  * error rate and latency percentiles, plus the merged latency distribution that the {@link Judge}'s rank
- * test needs. It is the single source of truth for both the guard's decisions and the status API
- * ({@link #toJson()}).
+ * test needs. It is the single source of truth for both the guard's decisions and the status API,
+ * which renders it as it is.
  *
  * <p>Invariants: {@code 0 <= errors <= requests}; {@code errorRate == errors / requests} (0 when there
  * were no requests); percentiles are HdrHistogram's {@code getValueAtPercentile} in milliseconds (0 when
@@ -156,23 +154,6 @@ public record WindowSnapshot(long requests, long errors, double errorRate,
             return k;
         }
         return ((2L * k + 1) * total) / (2L * size);
-    }
-
-    /**
-     * The status API's view: {@code {"requests", "errorRate", "p50Ms", "p95Ms", "p99Ms"}}, with the error
-     * rate as a ratio rounded to 6 decimals (0.0001 %) and latencies to microseconds.
-     */
-    public JsonObject toJson() {
-        return new JsonObject()
-                .put("requests", requests)
-                .put("errorRate", round(errorRate, 1e6))
-                .put("p50Ms", round(p50Ms, 1e3))
-                .put("p95Ms", round(p95Ms, 1e3))
-                .put("p99Ms", round(p99Ms, 1e3));
-    }
-
-    static double round(double value, double scale) {
-        return Math.round(value * scale) / scale;
     }
 
     @Override

@@ -10,9 +10,10 @@
  *   <li>{@link dev.ramp.gateway.guard.Judge} is a pure function of two snapshots and the
  *       {@link dev.ramp.gateway.guard.GuardThresholds};</li>
  *   <li>{@link dev.ramp.gateway.guard.RouteGuard} is the per-route state machine that counts breaches
- *       and failures and fires a {@link dev.ramp.gateway.guard.RevertListener} once;</li>
- *   <li>{@link dev.ramp.gateway.guard.LatchStore} persists revert {@link dev.ramp.gateway.guard.Latch}es
- *       so that a revert survives a restart.</li>
+ *       and failures and fires a {@link dev.ramp.gateway.guard.RevertListener} once.</li>
  * </ul>
+ *
+ * <p>Nothing here renders or parses JSON: the admin API renders these records, and revert latches are
+ * persisted by {@code dev.ramp.gateway.state}.
  */
 package dev.ramp.gateway.guard;

@@ -57,9 +57,9 @@ class AdminReadinessTest {
 
     @Test
     void tokensAreComparedByValue() {
-        assertThat(AdminServer.sameSecret("abc", "abc")).isTrue();
-        assertThat(AdminServer.sameSecret("abc", "abd")).isFalse();
-        assertThat(AdminServer.sameSecret("abc", "abcd")).isFalse();
-        assertThat(AdminServer.sameSecret("abc", "")).isFalse();
+        assertThat(RouteActions.sameSecret("abc", "abc")).isTrue();
+        assertThat(RouteActions.sameSecret("abc", "abd")).isFalse();
+        assertThat(RouteActions.sameSecret("abc", "abcd")).isFalse();
+        assertThat(RouteActions.sameSecret("abc", "")).isFalse();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ramp.gateway.Gateway;
+import dev.ramp.gateway.admin.EventJson;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.demo.DemoUpstream;
 import dev.ramp.gateway.testing.PacedLoad;
@@ -118,7 +119,7 @@ class GuardIntegrationTest {
         assertThat(s.getString("effectiveWeight")).isEqualTo("0%");
         assertThat(s.getJsonObject("latch").getString("reason")).isEqualTo("consecutive_failures");
         await().atMost(Duration.ofSeconds(2)).until(() -> Files.exists(dir.resolve("state").resolve("shop.json")));
-        assertThat(gateway.events().toJson().encode()).contains("\"type\":\"revert\"");
+        assertThat(EventJson.entries(gateway.events().entries()).encode()).contains("\"type\":\"revert\"");
         assertThat(gateway.metrics().scrape()).containsPattern(
                 "ramp_reverts_total\\{reason=\"consecutive_failures\",route=\"shop\"} 1\\.0");
     }
@@ -201,7 +202,7 @@ class GuardIntegrationTest {
         assertThat(reverted()).as("after a new canary version").isFalse();
         await().atMost(Duration.ofSeconds(2)).until(() -> !Files.exists(dir.resolve("state").resolve("shop.json")));
         assertThat(status().getString("effectiveWeight")).isEqualTo("60%");
-        assertThat(gateway.events().toJson().encode()).contains("new_canary");
+        assertThat(EventJson.entries(gateway.events().entries()).encode()).contains("new_canary");
     }
 
     @Test
@@ -232,7 +233,7 @@ class GuardIntegrationTest {
         JsonObject latch = status().getJsonObject("latch");
         assertThat(latch.getBoolean("corrupt")).isTrue();
         assertThat(latch.getString("problem")).isNotBlank();
-        assertThat(gateway.events().toJson().encode()).contains("latch_corrupt");
+        assertThat(EventJson.entries(gateway.events().entries()).encode()).contains("latch_corrupt");
         assertThat(post("/api/routes/shop/resume", "test-token").statusCode()).isEqualTo(200);
         assertThat(reverted()).isFalse();
     }

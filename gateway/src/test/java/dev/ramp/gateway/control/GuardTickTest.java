@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.events.EventLog;
-import dev.ramp.gateway.guard.LatchStore;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.state.LatchStore;
 import dev.ramp.gateway.testing.TestConfigs;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -3,14 +3,15 @@ package dev.ramp.gateway.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Percentage.withPercentage;
 
+import dev.ramp.gateway.admin.GuardJson;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.events.EventLog;
-import dev.ramp.gateway.guard.LatchStore;
 import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.routing.Version;
+import dev.ramp.gateway.state.LatchStore;
 import dev.ramp.gateway.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class StatusWindowTest {
                     (long) (canaryMs[i] * 1_000_000));
         }
         guards.tick();
-        JsonObject window = guards.guardStatus(route).getJsonObject("window");
+        JsonObject window = GuardJson.status(guards.guardStatus(route)).getJsonObject("window");
 
         check(window.getJsonObject("stable"), stableMs, 0);
         check(window.getJsonObject("canary"), canaryMs, canaryErrors);

@@ -3,8 +3,7 @@ package dev.ramp.gateway.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import dev.ramp.gateway.config.Percent;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,29 +14,35 @@ import org.junit.jupiter.api.Test;
 class EventLogTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
 
+    private static WeightChanged step(int i) {
+        return new WeightChanged("shop", new Percent(i * 100 - 100), new Percent(i * 100), false);
+    }
+
     @Test
     void keepsTheNewestEventsFirstAndDropsTheOldestWhenFull() {
         EventLog log = EventLog.of(3, clock);
         for (int i = 1; i <= 5; i++) {
-            log.record(EventLog.WEIGHT_CHANGE, "shop", "step " + i, null);
+            log.record(step(i));
         }
-        assertThat(log.recent()).extracting(EventLog.Event::message).containsExactly("step 5", "step 4", "step 3");
+        assertThat(log.recent()).containsExactly(step(5), step(4), step(3));
+        assertThat(log.recent()).extracting(EventLog.Event::message)
+                .containsExactly("canary weight 4% -> 5%", "canary weight 3% -> 4%", "canary weight 2% -> 3%");
     }
 
     @Test
-    void servesTheDocumentedJsonShape() {
+    void entriesAreStampedWithTheLogsClock() {
         EventLog log = EventLog.of(10, clock);
-        JsonObject details = new JsonObject().put("reason", "manual");
-        log.record(EventLog.REVERT, "shop", "reverted", details);
-        details.put("mutated", true); // the log keeps its own copy
-        log.record(EventLog.RELOAD, null, "reloaded", null);
+        EventLog.Entry e = log.record(new RouteRemoved("shop"));
+        assertThat(e.at()).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
+        assertThat(log.entries()).containsExactly(e);
+    }
 
-        JsonArray json = log.toJson();
-        assertThat(json.getJsonObject(0).getMap()).containsOnlyKeys("at", "type", "route", "message", "details");
-        assertThat(json.getJsonObject(0).getString("type")).isEqualTo("reload");
-        assertThat(json.getJsonObject(0).getValue("route")).isNull();
-        assertThat(json.getJsonObject(1).getString("at")).isEqualTo("2026-11-22T10:00:00Z");
-        assertThat(json.getJsonObject(1).getJsonObject("details")).isEqualTo(new JsonObject().put("reason", "manual"));
+    @Test
+    void eachKindHasItsWireType() {
+        assertThat(new RouteRemoved("shop").type()).isEqualTo(EventLog.ROUTE_REMOVED).isEqualTo("route_removed");
+        assertThat(new ConfigRejected("x").type()).isEqualTo(EventLog.RELOAD_FAILED).isEqualTo("reload_failed");
+        assertThat(new ConfigRejected("x").route()).isNull();
+        assertThat(new CanaryReplaced("shop", "v1", "v2", "http://a:1").type()).isEqualTo(EventLog.RESUME);
     }
 
     @Test
@@ -45,10 +50,9 @@ class EventLogTest {
         EventLog log = EventLog.of(50, clock);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
-            int id = t;
             Thread thread = new Thread(() -> {
                 for (int i = 0; i < 1_000; i++) {
-                    log.record(EventLog.RELOAD, null, id + "/" + i, null);
+                    log.record(new ConfigRejected("e" + i));
                 }
             });
             thread.start();

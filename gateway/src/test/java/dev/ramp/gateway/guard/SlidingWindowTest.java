@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.vertx.core.json.JsonObject;
 
 class SlidingWindowTest {
 
@@ -292,28 +291,7 @@ class SlidingWindowTest {
     @Test
     void emptySnapshotReportsZeros() {
         assertThat(window.snapshot()).isEqualTo(WindowSnapshot.EMPTY);
-        assertThat(WindowSnapshot.EMPTY.toJson()).isEqualTo(new JsonObject()
-                .put("requests", 0L).put("errorRate", 0.0)
-                .put("p50Ms", 0.0).put("p95Ms", 0.0).put("p99Ms", 0.0));
         assertThat(WindowSnapshot.EMPTY.latencySamplesMs()).isEmpty();
-    }
-
-    @Test
-    void jsonHasTheStatusApiKeysWithRoundedValues() {
-        for (int i = 0; i < 2; i++) {
-            window.record(Outcome.SERVER_5XX, 12_345_678);
-        }
-        for (int i = 0; i < 998; i++) {
-            window.record(Outcome.SUCCESS_2XX, 12_345_678);
-        }
-        window.record(Outcome.SUCCESS_2XX, ms(1));
-        window.record(Outcome.SUCCESS_2XX, ms(1));
-
-        final JsonObject json = window.snapshot().toJson();
-        assertThat(json.fieldNames()).containsExactlyInAnyOrder("requests", "errorRate", "p50Ms", "p95Ms", "p99Ms");
-        assertThat(json.getLong("requests")).isEqualTo(1002);
-        assertThat(json.getDouble("errorRate")).isEqualTo(0.001996); // 2 / 1002 = 0.0019960...
-        assertThat(json.getDouble("p99Ms")).isEqualTo(12.351); // bucket's highest value, to the microsecond
     }
 
     @Test

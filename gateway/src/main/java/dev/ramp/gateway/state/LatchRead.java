@@ -1,4 +1,4 @@
-package dev.ramp.gateway.guard;
+package dev.ramp.gateway.state;
 
 import static java.util.Objects.requireNonNull;
 

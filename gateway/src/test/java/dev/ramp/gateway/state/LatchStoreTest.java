@@ -1,4 +1,4 @@
-package dev.ramp.gateway.guard;
+package dev.ramp.gateway.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,10 +26,11 @@ class LatchStoreTest {
     private static final Instant AT = Instant.parse("2026-11-22T10:15:30.123Z");
 
     private static Latch latch(String route, String reason) {
-        final Verdict verdict = Judge.evaluate(JudgeTest.window(1_000, 10, i -> 20),
-                                               JudgeTest.window(1_000, 200, i -> 20),
-                                               GuardThresholds.defaults());
-        return new Latch(route, reason, AT, "http://127.0.0.1:9002", "v1.5.0", verdict.evidence().toJson());
+        final JsonObject evidence = new JsonObject()
+                .put("stable", new JsonObject().put("requests", 1000).put("errors", 10))
+                .put("canary", new JsonObject().put("requests", 1000).put("errors", 200))
+                .put("compared", true);
+        return new Latch(route, reason, AT, "http://127.0.0.1:9002", "v1.5.0", evidence);
     }
 
     @Test
@@ -41,7 +42,7 @@ class LatchStoreTest {
 
         assertThat(store.read("shop")).isEqualTo(LatchRead.present(latch));
         assertThat(((LatchRead.Present) store.read("shop")).latch().evidence()
-                           .getJsonObject("canary").getLong("errors")).isEqualTo(200);
+                           .getJsonObject("canary").getLong("errors")).isEqualTo(200L);
     }
 
     @Test
@@ -166,7 +167,74 @@ class LatchStoreTest {
 
         assertThat(latch.evidence().getInteger("requests")).isEqualTo(5);
         assertThat(new Latch("shop", "manual", AT, "u", "v", null).evidence()).isEqualTo(new JsonObject());
-        assertThat(Latch.fromJson(latch.toJson())).isEqualTo(latch);
+        assertThat(LatchJson.fromJson(LatchJson.toJson(latch))).isEqualTo(latch);
+    }
+
+    /** A latch file exactly as earlier versions wrote it, evidence and all, still holds its route. */
+    @Test
+    void aLatchFileInTheEstablishedFormatStillLoads() throws IOException {
+        Files.writeString(dir.resolve("shop.json"), """
+                {
+                  "route" : "shop",
+                  "reason" : "error_rate_increase",
+                  "at" : "2026-11-20T08:01:02.345Z",
+                  "canaryUrl" : "http://10.0.0.7:8080",
+                  "canaryVersion" : "v1.5.0",
+                  "evidence" : {
+                    "stable" : {
+                      "requests" : 1200,
+                      "errorRate" : 0.004167,
+                      "p50Ms" : 11.2,
+                      "p95Ms" : 30.1,
+                      "p99Ms" : 41.5,
+                      "errors" : 5
+                    },
+                    "canary" : {
+                      "requests" : 400,
+                      "errorRate" : 0.0925,
+                      "p50Ms" : 12.0,
+                      "p95Ms" : 33.3,
+                      "p99Ms" : 48.0,
+                      "errors" : 37
+                    },
+                    "compared" : true,
+                    "pValues" : {
+                      "error_rate" : 1.2E-9,
+                      "error_rate_increase" : 3.4E-21,
+                      "p99" : null,
+                      "latency_increase" : null
+                    }
+                  }
+                }""", StandardCharsets.UTF_8);
+
+        final LatchRead read = new LatchStore(dir).read("shop");
+
+        assertThat(read).isInstanceOfSatisfying(LatchRead.Present.class, present -> {
+            final Latch latch = present.latch();
+            assertThat(latch.reason()).isEqualTo("error_rate_increase");
+            assertThat(latch.at()).isEqualTo(Instant.parse("2026-11-20T08:01:02.345Z"));
+            assertThat(latch.canaryUrl()).isEqualTo("http://10.0.0.7:8080");
+            assertThat(latch.canaryVersion()).isEqualTo("v1.5.0");
+            assertThat(latch.evidence().getJsonObject("canary").getLong("errors")).isEqualTo(37);
+            assertThat(latch.evidence().getJsonObject("pValues").getDouble("error_rate_increase")).isEqualTo(3.4e-21);
+        });
+    }
+
+    /** What is written is what earlier versions wrote: the same fields in the same order, pretty-printed. */
+    @Test
+    void theWrittenFileKeepsTheEstablishedLayout() throws IOException {
+        final LatchStore store = new LatchStore(dir);
+        store.write(new Latch("shop", "manual", AT, "http://127.0.0.1:9002", "v1.5.0", null));
+
+        assertThat(Files.readString(dir.resolve("shop.json"), StandardCharsets.UTF_8)).isEqualToNormalizingNewlines("""
+                {
+                  "route" : "shop",
+                  "reason" : "manual",
+                  "at" : "2026-11-22T10:15:30.123Z",
+                  "canaryUrl" : "http://127.0.0.1:9002",
+                  "canaryVersion" : "v1.5.0",
+                  "evidence" : { }
+                }""");
     }
 
     private List<String> files() throws IOException {

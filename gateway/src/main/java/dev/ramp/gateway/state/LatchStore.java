@@ -1,4 +1,4 @@
-package dev.ramp.gateway.guard;
+package dev.ramp.gateway.state;
 
 import static java.util.Objects.requireNonNull;
 
@@ -66,7 +66,7 @@ public final class LatchStore {
         final Path file = file(latch.route());
         final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.createDirectories(stateDir);
-        final byte[] bytes = latch.toJson().encodePrettily().getBytes(StandardCharsets.UTF_8);
+        final byte[] bytes = LatchJson.toJson(latch).encodePrettily().getBytes(StandardCharsets.UTF_8);
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                                                         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -116,7 +116,7 @@ public final class LatchStore {
         }
         final Latch latch;
         try {
-            latch = Latch.fromJson(new JsonObject(text));
+            latch = LatchJson.fromJson(new JsonObject(text));
         } catch (DecodeException e) {
             return LatchRead.corrupt(file + ": not a JSON object: " + e.getMessage());
         } catch (IllegalArgumentException | ClassCastException e) {
