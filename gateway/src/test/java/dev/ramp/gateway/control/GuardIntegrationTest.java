@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The guard with real upstreams through the real gateway: canaries that break are reverted by the gateway
  * itself, the revert is latched on disk and survives restarts and weight-only edits until a new canary or an
- * operator lifts it. Detection times are printed (they are reported in the issue), and asserted only
+ * operator lifts it. Detection times are printed for the record, and asserted only
  * against the product's promises (2 s for a total failure, 15 s for +5 pp).
  */
 class GuardIntegrationTest {
