@@ -20,11 +20,6 @@ public record ConfigRejected(String error) implements EventLog.Event {
     }
 
     @Override
-    public String route() {
-        return null;
-    }
-
-    @Override
     public String message() {
         return "config not reloaded, the last good config keeps serving";
     }

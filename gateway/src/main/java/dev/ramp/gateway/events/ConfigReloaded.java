@@ -17,11 +17,6 @@ public record ConfigReloaded(Path file, int routes) implements EventLog.Event {
     }
 
     @Override
-    public String route() {
-        return null;
-    }
-
-    @Override
     public String message() {
         return "config " + file + " applied: " + routes + " route(s)";
     }

@@ -43,7 +43,9 @@ public final class EventLog {
         String type();
 
         /** The route it concerns, or null for gateway-wide events (reloads). */
-        String route();
+        default String route() {
+            return null;
+        }
 
         /** One line for operators. */
         String message();
