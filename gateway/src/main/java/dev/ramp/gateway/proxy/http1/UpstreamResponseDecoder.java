@@ -14,7 +14,7 @@ import io.netty.util.AsciiString;
 public final class UpstreamResponseDecoder extends Http1Decoder {
 
     /** Names seen on most responses, with the capitalisation servers send. */
-    private static final AsciiString[][] COMMON = Http1Decoder.byLength(
+    private static final AsciiString[][] COMMON = CommonNames.byLength(
         AsciiString.cached("Server"), AsciiString.cached("Date"), AsciiString.cached("Content-Type"),
         AsciiString.cached("Content-Length"), AsciiString.cached("Connection"), AsciiString.cached("Keep-Alive"),
         AsciiString.cached("Transfer-Encoding"), AsciiString.cached("Cache-Control"),
