@@ -32,18 +32,23 @@ final class Chunks {
         }
         long size = 0;
         int digits = 0;
+        boolean zeros = false;
         int i = start;
         for (; i < lf; i++) {
             int d = Character.digit(in.getByte(i), 16);
             if (d < 0) {
                 break;
             }
+            if (size == 0 && d == 0) {
+                zeros = true; // leading zeros are part of the size's syntax, not of its magnitude
+                continue;
+            }
             if (++digits > 15) {
                 throw new BadMessage("chunk size too large");
             }
             size = size << 4 | d;
         }
-        if (digits == 0) {
+        if (digits == 0 && !zeros) {
             throw new BadMessage("invalid chunk size");
         }
         // what may follow the digits: optional whitespace and ;extensions, then CRLF

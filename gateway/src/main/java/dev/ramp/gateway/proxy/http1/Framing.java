@@ -61,7 +61,7 @@ final class Framing {
         }
     }
 
-    /** A Content-Length value: digits, or a list of equal digit strings (RFC 9110 8.6). */
+    /** A Content-Length value: digits, or a list of equal digit strings (RFC 9110 8.6), without empty elements. */
     private void contentLength(AsciiString value) {
         int i = 0;
         int n = value.length();
@@ -90,8 +90,11 @@ final class Framing {
                 duplicateLength = true;
             }
             length = v;
-            i++;
-        } while (i < n);
+            if (i == n) {
+                return;
+            }
+            i++; // past the comma: a value must follow, or "35," would be relayed as it came
+        } while (true);
     }
 
     /** Applies the rules that need the whole section; {@code request}: whether it is a request's head. */

@@ -78,6 +78,11 @@ final class HeaderFields {
             lastValue = value;
             f.note(name, value);
         }
+        if (h[p] == CR && h[p + 1] != LF) {
+            // A line starting with a bare CR is not the empty line that ends the section (that one was found
+            // further on): taking it as the end would drop the lines between unread.
+            throw new BadMessage("CR without LF in a line");
+        }
     }
 
     private static AsciiString name(AsciiString[][] commonNames, byte[] h, int start, int length) {
