@@ -1,5 +1,6 @@
 package dev.ramp.gateway.proxy.netty;
 
+import dev.ramp.gateway.proxy.http1.Cookies;
 import dev.ramp.gateway.proxy.http1.FlatHeaders;
 import dev.ramp.gateway.proxy.http1.Headers;
 import dev.ramp.gateway.proxy.Forwarding;
@@ -32,7 +33,6 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 
 /**
  * One client connection of the Netty engine: reads requests one at a time (HTTP/1.1 keep-alive; requests a
@@ -261,7 +261,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         CharSequence identity = ((FlatHeaders) h).firstValue(rc.sticky().userHeader());
         String newCookie = null;
         if (identity == null || identity.length() == 0) {
-            identity = cookie(h, rc.sticky().cookie());
+            identity = Cookies.value(h, rc.sticky().cookie());
             if (identity == null || identity.length() == 0) {
                 identity = newCookie = Forwarding.randomId();
             }
@@ -449,52 +449,6 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             return start == 0 ? uri : uri.substring(start);
         }
         return uri.substring(start, q);
-    }
-
-    /** The value of cookie {@code name} in the request's Cookie headers, or null. */
-    static String cookie(HttpHeaders h, String name) {
-        Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.COOKIE);
-        while (it.hasNext()) {
-            CharSequence v = it.next();
-            int n = v.length();
-            int i = 0;
-            while (i < n) {
-                while (i < n && (v.charAt(i) == ' ' || v.charAt(i) == ';')) {
-                    i++;
-                }
-                int end = i;
-                while (end < n && v.charAt(end) != ';') {
-                    end++;
-                }
-                int eq = i;
-                while (eq < end && v.charAt(eq) != '=') {
-                    eq++;
-                }
-                if (eq - i == name.length() && regionEquals(v, i, name) && eq < end) {
-                    int s = eq + 1;
-                    int e = end;
-                    while (e > s && v.charAt(e - 1) == ' ') {
-                        e--;
-                    }
-                    if (e - s >= 2 && v.charAt(s) == '"' && v.charAt(e - 1) == '"') {
-                        s++;
-                        e--;
-                    }
-                    return v.subSequence(s, e).toString();
-                }
-                i = end + 1;
-            }
-        }
-        return null;
-    }
-
-    private static boolean regionEquals(CharSequence v, int at, String name) {
-        for (int k = 0; k < name.length(); k++) {
-            if (v.charAt(at + k) != name.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static boolean isLast(HttpObject o) {
