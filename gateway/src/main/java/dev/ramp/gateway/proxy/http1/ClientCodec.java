@@ -21,7 +21,7 @@ public final class ClientCodec {
     private ClientCodec() {}
 
     /** Names on most requests, with the capitalisation clients send. */
-    private static final AsciiString[][] COMMON = Http1Decoder.byLength(
+    private static final AsciiString[][] COMMON = CommonNames.byLength(
         AsciiString.cached("Host"), AsciiString.cached("Accept"), AsciiString.cached("Connection"),
         AsciiString.cached("Content-Type"), AsciiString.cached("Content-Length"), AsciiString.cached("Expect"),
         AsciiString.cached("User-Agent"), AsciiString.cached("Accept-Encoding"),

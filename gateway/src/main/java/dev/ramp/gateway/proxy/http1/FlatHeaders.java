@@ -1,5 +1,6 @@
 package dev.ramp.gateway.proxy.http1;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
@@ -7,7 +8,6 @@ import io.netty.util.AsciiString;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Calendar;
 import java.util.Collections;
 import java.util.Date;
 import java.util.Iterator;
@@ -16,7 +16,6 @@ import java.util.Map.Entry;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * The Netty engine's header container: names and values side by side in one array, looked up by a linear,
@@ -24,12 +23,29 @@ import java.util.function.Predicate;
  *
  * <p>A proxied message has a dozen headers and is looked up a few times, then relayed; Netty's
  * {@code DefaultHttpHeaders} hashes every name into a 16-bucket table of linked entries on arrival, which
- * was the largest allocation per request on the data path (about a third of its bytes). This keeps one array
- * per message, allocated on the first header. Names are matched with {@link AsciiString#contentEqualsIgnoreCase};
+ * was the largest allocation per request on the data path. This keeps one array per message, allocated on the
+ * first header ({@link FlatHeaderStore}). Names are matched with {@link AsciiString#contentEqualsIgnoreCase};
  * values are not validated (the decoder splits lines, so CR and LF cannot get into one; the gateway adds only
  * its own values). {@link #set} replaces the first header of that name in place and drops the others.
+ *
+ * <p>This class is the {@link HttpHeaders} API over that storage; values are converted by {@link HeaderValues}
+ * and a section is written out by {@link HeaderBlock}.
  */
-public final class FlatHeaders extends HttpHeaders {
+public final class FlatHeaders extends FlatHeaderStore {
+
+    FlatHeaders() {}
+
+    private FlatHeaders(FlatHeaders from) {
+        super(from);
+    }
+
+    /**
+     * Writes every header as {@code name: value CRLF} into {@code buf} with one copy ({@link HeaderBlock}), for
+     * the engine's encoders.
+     */
+    void encode(ByteBuf buf) {
+        HeaderBlock.encode(kv, size, buf);
+    }
 
     /** Creates these for the decoders, for heads and for trailers. */
     static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
@@ -43,167 +59,6 @@ public final class FlatHeaders extends HttpHeaders {
             return new FlatHeaders();
         }
     };
-
-    private static final int INITIAL_HEADERS = 8;
-
-    /** name0, value0, name1, value1, ...; null until the first header. */
-    private CharSequence[] kv;
-    private int size;
-
-    FlatHeaders() {}
-
-    private FlatHeaders(FlatHeaders from) {
-        if (from.size > 0) {
-            kv = Arrays.copyOf(from.kv, from.kv.length);
-            size = from.size;
-        }
-    }
-
-    private static boolean sameName(CharSequence a, CharSequence b) {
-        return a == b || a.length() == b.length() && AsciiString.contentEqualsIgnoreCase(a, b);
-    }
-
-    /**
-     * Removes, in one pass, every header {@code drop} accepts (given the name); returns how many it removed.
-     * Used to strip the hop-by-hop headers without a scan per name.
-     */
-    int removeAll(Predicate<CharSequence> drop) {
-        return compact(0, null, drop);
-    }
-
-    /** The index of the first header named {@code name} at or after {@code from}, or -1. */
-    private int indexOf(CharSequence name, int from) {
-        CharSequence[] a = kv;
-        for (int i = from; i < size; i++) {
-            if (sameName(a[i << 1], name)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static CharSequence value(Object value) {
-        if (value instanceof CharSequence cs) {
-            return cs;
-        }
-        if (value == null) {
-            throw new NullPointerException("header value");
-        }
-        if (value instanceof Date d) {
-            return DateFormatter.format(d);
-        }
-        if (value instanceof Calendar c) {
-            return DateFormatter.format(c.getTime());
-        }
-        return value.toString();
-    }
-
-    private void append(CharSequence name, CharSequence value) {
-        if (name == null) {
-            throw new NullPointerException("header name");
-        }
-        CharSequence[] a = kv;
-        if (a == null) {
-            a = kv = new CharSequence[INITIAL_HEADERS << 1];
-        } else if (size << 1 == a.length) {
-            a = kv = Arrays.copyOf(a, a.length << 1);
-        }
-        a[size << 1] = name;
-        a[(size << 1) + 1] = value;
-        size++;
-    }
-
-    /** One scratch array per event loop thread for {@link #encode}: heads are encoded one at a time. */
-    private static final io.netty.util.concurrent.FastThreadLocal<byte[]> SCRATCH =
-            new io.netty.util.concurrent.FastThreadLocal<>() {
-                @Override
-                protected byte[] initialValue() {
-                    return new byte[1024];
-                }
-            };
-
-    /**
-     * Writes every header as {@code name: value CRLF} into {@code buf} with one copy: the lines are assembled in
-     * a heap scratch array first. Netty's encoder copies each name and value into the (direct) buffer on its own,
-     * and every such copy pays Unsafe.copyMemory's argument checks (1.2 % of the proxy's CPU samples). Characters
-     * of String values above 0xff become '?'; below, they are written as their byte (ISO-8859-1), as decoded.
-     */
-    void encode(io.netty.buffer.ByteBuf buf) {
-        CharSequence[] a = kv;
-        int n = size << 1;
-        int length = 0;
-        for (int i = 0; i < n; i++) {
-            length += a[i].length() + 2;
-        }
-        byte[] dst = SCRATCH.get();
-        if (dst.length < length) {
-            dst = new byte[Math.max(length, dst.length << 1)];
-            if (dst.length <= 64 * 1024) {
-                SCRATCH.set(dst);
-            }
-        }
-        int p = 0;
-        for (int i = 0; i < n; i += 2) {
-            p = put(dst, p, a[i]);
-            dst[p++] = ':';
-            dst[p++] = ' ';
-            p = put(dst, p, a[i + 1]);
-            dst[p++] = '\r';
-            dst[p++] = '\n';
-        }
-        buf.writeBytes(dst, 0, p);
-    }
-
-    private static int put(byte[] dst, int p, CharSequence s) {
-        int len = s.length();
-        if (s instanceof AsciiString as) {
-            System.arraycopy(as.array(), as.arrayOffset(), dst, p, len);
-            return p + len;
-        }
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            dst[p++] = (byte) (c > 0xff ? '?' : c);
-        }
-        return p;
-    }
-
-    /** Replaces the value of the last header added (a decoder joining a folded line to it). */
-    void replaceLastValue(CharSequence value) {
-        if (size == 0) {
-            throw new IllegalStateException("no header to replace the value of");
-        }
-        kv[(size << 1) - 1] = value;
-    }
-
-    /** Removes the headers named {@code name} at or after index {@code from}. */
-    private void removeFrom(CharSequence name, int from) {
-        compact(from, name, null);
-    }
-
-    /**
-     * Removes the headers at or after index {@code from} whose name {@code drop} accepts, or (when {@code drop}
-     * is null) whose name is {@code name}, keeping the order of the rest; returns how many it removed.
-     */
-    private int compact(int from, CharSequence name, Predicate<CharSequence> drop) {
-        CharSequence[] a = kv;
-        int w = from;
-        for (int r = from; r < size; r++) {
-            CharSequence n = a[r << 1];
-            if (drop == null ? !sameName(n, name) : !drop.test(n)) {
-                if (w != r) {
-                    a[w << 1] = n;
-                    a[(w << 1) + 1] = a[(r << 1) + 1];
-                }
-                w++;
-            }
-        }
-        int removed = size - w;
-        if (removed > 0) {
-            Arrays.fill(a, w << 1, size << 1, null);
-            size = w;
-        }
-        return removed;
-    }
 
     // ---- look-ups
 
@@ -364,34 +219,9 @@ public final class FlatHeaders extends HttpHeaders {
     public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
         CharSequence[] a = kv;
         for (int i = 0; i < size; i++) {
-            if (sameName(a[i << 1], name) && hasElement(a[(i << 1) + 1], value, ignoreCase)) {
+            if (sameName(a[i << 1], name) && HeaderValues.hasElement(a[(i << 1) + 1], value, ignoreCase)) {
                 return true;
             }
-        }
-        return false;
-    }
-
-    /** Whether the comma-separated {@code list} has an element, trimmed of spaces and tabs, equal to {@code element}. */
-    static boolean hasElement(CharSequence list, CharSequence element, boolean ignoreCase) {
-        int n = list.length();
-        int want = element.length();
-        for (int i = 0; i <= n; ) {
-            int end = i;
-            while (end < n && list.charAt(end) != ',') {
-                end++;
-            }
-            int s = i;
-            int e = end;
-            while (s < e && (list.charAt(s) == ' ' || list.charAt(s) == '\t')) {
-                s++;
-            }
-            while (e > s && (list.charAt(e - 1) == ' ' || list.charAt(e - 1) == '\t')) {
-                e--;
-            }
-            if (e - s == want && AsciiString.regionMatches(list, ignoreCase, s, element, 0, want)) {
-                return true;
-            }
-            i = end + 1;
         }
         return false;
     }
@@ -408,43 +238,6 @@ public final class FlatHeaders extends HttpHeaders {
     @Override
     public Iterator<Entry<CharSequence, CharSequence>> iteratorCharSequence() {
         return new Cursor();
-    }
-
-    private final class Cursor implements Iterator<Entry<CharSequence, CharSequence>>,
-            Entry<CharSequence, CharSequence> {
-        private int next;
-        private int current = -1;
-
-        @Override
-        public boolean hasNext() {
-            return next < size;
-        }
-
-        @Override
-        public Entry<CharSequence, CharSequence> next() {
-            if (next >= size) {
-                throw new NoSuchElementException();
-            }
-            current = next++;
-            return this;
-        }
-
-        @Override
-        public CharSequence getKey() {
-            return kv[current << 1];
-        }
-
-        @Override
-        public CharSequence getValue() {
-            return kv[(current << 1) + 1];
-        }
-
-        @Override
-        public CharSequence setValue(CharSequence value) {
-            CharSequence old = kv[(current << 1) + 1];
-            kv[(current << 1) + 1] = FlatHeaders.value(value);
-            return old;
-        }
     }
 
     @Override
@@ -475,7 +268,7 @@ public final class FlatHeaders extends HttpHeaders {
 
     @Override
     public HttpHeaders add(CharSequence name, Object value) {
-        append(name, value(value));
+        append(name, HeaderValues.value(value));
         return this;
     }
 
@@ -487,7 +280,7 @@ public final class FlatHeaders extends HttpHeaders {
     @Override
     public HttpHeaders add(CharSequence name, Iterable<?> values) {
         for (Object v : values) {
-            append(name, value(v));
+            append(name, HeaderValues.value(v));
         }
         return this;
     }
@@ -511,7 +304,7 @@ public final class FlatHeaders extends HttpHeaders {
 
     @Override
     public HttpHeaders set(CharSequence name, Object value) {
-        CharSequence v = value(value);
+        CharSequence v = HeaderValues.value(value);
         int i = indexOf(name, 0);
         if (i < 0) {
             append(name, v);

@@ -33,7 +33,7 @@ public final class Headers {
                 || AsciiString.contentEqualsIgnoreCase(connection, HttpHeaderValues.CLOSE)) {
             h.removeAll(Headers::isHopByHop);
         } else {
-            h.removeAll(name -> isHopByHop(name) || FlatHeaders.hasElement(connection, name, true));
+            h.removeAll(name -> isHopByHop(name) || HeaderValues.hasElement(connection, name, true));
         }
     }
 
@@ -61,9 +61,9 @@ public final class Headers {
         CharSequence connection = m.headers() instanceof FlatHeaders f ? f.firstValue(HttpHeaderNames.CONNECTION)
                 : m.headers().get(HttpHeaderNames.CONNECTION);
         if (m.protocolVersion().isKeepAliveDefault()) {
-            return connection == null || !FlatHeaders.hasElement(connection, HttpHeaderValues.CLOSE, true);
+            return connection == null || !HeaderValues.hasElement(connection, HttpHeaderValues.CLOSE, true);
         }
-        return connection != null && FlatHeaders.hasElement(connection, HttpHeaderValues.KEEP_ALIVE, true);
+        return connection != null && HeaderValues.hasElement(connection, HttpHeaderValues.KEEP_ALIVE, true);
     }
 
     /**
@@ -92,6 +92,6 @@ public final class Headers {
 
     /** Whether {@code name} is one of the comma-separated tokens of a Connection header value. */
     static boolean listedIn(String connection, String name) {
-        return connection != null && FlatHeaders.hasElement(connection, name, true);
+        return connection != null && HeaderValues.hasElement(connection, name, true);
     }
 }

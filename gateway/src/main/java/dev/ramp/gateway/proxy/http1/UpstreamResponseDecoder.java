@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 public final class UpstreamResponseDecoder extends Http1Decoder {
 
     /** Names seen on most responses, with the capitalisation servers send. */
-    private static final AsciiString[][] COMMON = Http1Decoder.byLength(
+    private static final AsciiString[][] COMMON = CommonNames.byLength(
         AsciiString.cached("Server"), AsciiString.cached("Date"), AsciiString.cached("Content-Type"),
         AsciiString.cached("Content-Length"), AsciiString.cached("Connection"), AsciiString.cached("Keep-Alive"),
         AsciiString.cached("Transfer-Encoding"), AsciiString.cached("Cache-Control"),

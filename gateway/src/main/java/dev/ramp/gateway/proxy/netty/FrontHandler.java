@@ -6,6 +6,7 @@ import dev.ramp.gateway.proxy.GatewayError;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteDecision;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.proxy.http1.Cookies;
 import dev.ramp.gateway.proxy.http1.FlatHeaders;
 import dev.ramp.gateway.proxy.http1.Headers;
 import dev.ramp.gateway.proxy.http1.RequestTarget;
@@ -30,7 +31,6 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 
 /**
  * One client connection: reads requests one at a time (HTTP/1.1 keep-alive; requests a client pipelines
@@ -247,7 +247,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         RouteConfig rc = route.config();
         CharSequence identity = ((FlatHeaders) h).firstValue(rc.sticky().userHeader());
         if (identity == null || identity.length() == 0) {
-            identity = cookie(h, rc.sticky().cookie());
+            identity = Cookies.value(h, rc.sticky().cookie());
         }
         RouteDecision decision = RouteDecision.decide(route, trusted, h.get(rc.override().header()), identity);
         if (decision.rejected()) {
@@ -400,51 +400,5 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         raw = hostValue.toString();
         lastHostValue = raw;
         return lastHost = RequestTarget.host(raw);
-    }
-
-    /** The value of cookie {@code name} in the request's Cookie headers, or null. */
-    static String cookie(HttpHeaders h, String name) {
-        Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.COOKIE);
-        while (it.hasNext()) {
-            CharSequence v = it.next();
-            int n = v.length();
-            int i = 0;
-            while (i < n) {
-                while (i < n && (v.charAt(i) == ' ' || v.charAt(i) == ';')) {
-                    i++;
-                }
-                int end = i;
-                while (end < n && v.charAt(end) != ';') {
-                    end++;
-                }
-                int eq = i;
-                while (eq < end && v.charAt(eq) != '=') {
-                    eq++;
-                }
-                if (eq - i == name.length() && regionEquals(v, i, name) && eq < end) {
-                    int s = eq + 1;
-                    int e = end;
-                    while (e > s && v.charAt(e - 1) == ' ') {
-                        e--;
-                    }
-                    if (e - s >= 2 && v.charAt(s) == '"' && v.charAt(e - 1) == '"') {
-                        s++;
-                        e--;
-                    }
-                    return v.subSequence(s, e).toString();
-                }
-                i = end + 1;
-            }
-        }
-        return null;
-    }
-
-    private static boolean regionEquals(CharSequence v, int at, String name) {
-        for (int k = 0; k < name.length(); k++) {
-            if (v.charAt(at + k) != name.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,0 +1,120 @@
+package dev.ramp.gateway.proxy.http1;
+
+import io.netty.util.AsciiString;
+
+/**
+ * What a head's Content-Length and Transfer-Encoding headers say about its body (RFC 9112 6): the framing
+ * rules of {@link Http1Decoder}. One per decoder, {@link #reset} before each head, so reading a head allocates
+ * nothing here. See docs/design/http1.md for what is accepted and why.
+ */
+final class Framing {
+    static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+    static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
+    static final AsciiString TRAILER = AsciiString.cached("trailer");
+    static final AsciiString CHUNKED = AsciiString.cached("chunked");
+
+    /** The body length, or -1 when there was no Content-Length. */
+    long length = -1;
+    /** Whether there was a Content-Length, even one Transfer-Encoding overrides. */
+    boolean sawLength;
+    /** Several Content-Length values (all equal): one is kept. */
+    boolean duplicateLength;
+    boolean transferEncoding;
+    /** Whether the last transfer coding is chunked. */
+    boolean chunked;
+    /** How many transfer codings the Transfer-Encoding headers list. */
+    int codings;
+
+    void reset() {
+        length = -1;
+        sawLength = false;
+        duplicateLength = false;
+        transferEncoding = false;
+        chunked = false;
+        codings = 0;
+    }
+
+    static boolean is(AsciiString name, AsciiString lower) {
+        return name.length() == lower.length() && name.contentEqualsIgnoreCase(lower);
+    }
+
+    void note(AsciiString name, AsciiString value) {
+        int n = name.length();
+        if (n == 14 && is(name, CONTENT_LENGTH)) {
+            contentLength(value);
+        } else if (n == 17 && is(name, TRANSFER_ENCODING)) {
+            transferEncoding = true;
+            for (int i = 0; i < value.length(); i++) {
+                if (value.byteAt(i) == ',') {
+                    codings++;
+                }
+            }
+            codings++;
+            int end = value.length();
+            int comma = value.lastIndexOf(",");
+            int s = comma + 1;
+            while (s < end && (value.byteAt(s) == ' ' || value.byteAt(s) == '\t')) {
+                s++;
+            }
+            // the last header's last coding decides
+            chunked = end - s == 7 && value.subSequence(s, end, false).contentEqualsIgnoreCase(CHUNKED);
+        }
+    }
+
+    /** A Content-Length value: digits, or a list of equal digit strings (RFC 9110 8.6), without empty elements. */
+    private void contentLength(AsciiString value) {
+        int i = 0;
+        int n = value.length();
+        do {
+            while (i < n && (value.byteAt(i) == ' ' || value.byteAt(i) == '\t')) {
+                i++;
+            }
+            long v = 0;
+            int digits = 0;
+            while (i < n && value.byteAt(i) >= '0' && value.byteAt(i) <= '9') {
+                if (++digits > 18) {
+                    throw new BadMessage("Content-Length too large");
+                }
+                v = v * 10 + (value.byteAt(i++) - '0');
+            }
+            while (i < n && (value.byteAt(i) == ' ' || value.byteAt(i) == '\t')) {
+                i++;
+            }
+            if (digits == 0 || i < n && value.byteAt(i) != ',') {
+                throw new BadMessage("invalid Content-Length '" + value + "'");
+            }
+            if (length >= 0) {
+                if (v != length) {
+                    throw new BadMessage("conflicting Content-Length values");
+                }
+                duplicateLength = true;
+            }
+            length = v;
+            if (i == n) {
+                return;
+            }
+            i++; // past the comma: a value must follow, or "35," would be relayed as it came
+        } while (true);
+    }
+
+    /** Applies the rules that need the whole section; {@code request}: whether it is a request's head. */
+    void check(boolean request) {
+        if (request && transferEncoding && (!chunked || codings != 1)) {
+            // The body would reach the upstream still coded but labelled chunked only (nginx answers 501)
+            throw new BadMessage("request Transfer-Encoding other than chunked is not supported");
+        }
+        if (request && transferEncoding && length >= 0) {
+            // RFC 9112 6.3 lets a server reject this; it is how requests are smuggled past a proxy
+            throw new BadMessage("request has both Transfer-Encoding and Content-Length");
+        }
+        sawLength = length >= 0;
+        if (transferEncoding) {
+            length = -1; // RFC 9112 6.3: it overrides Content-Length (a response's body then runs to the close)
+        }
+    }
+
+    /** Whether a trailer field may be kept: never one that would change the framing of the message. */
+    static boolean permittedTrailer(AsciiString name) {
+        return !(is(name, CONTENT_LENGTH) || is(name, TRANSFER_ENCODING) || is(name, TRAILER));
+    }
+}
