@@ -21,6 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param rejection   the 400 message for an override header naming no version, or null
  */
 public record RouteDecision(Version version, String newIdentity, String rejection) {
+    /** The decisions that carry nothing but the version, shared: most requests allocate no decision. */
+    private static final RouteDecision STABLE = new RouteDecision(Version.STABLE, null, null);
+    private static final RouteDecision CANARY = new RouteDecision(Version.CANARY, null, null);
 
     /**
      * Decides a request's version.
@@ -45,7 +48,10 @@ public record RouteDecision(Version version, String newIdentity, String rejectio
         }
         Version v = Assignment.decide(route.name(), identity, route.effectiveWeightBasisPoints(), route.reverted(),
                 override, rc.override().canaryUsers(), rc.override().stableUsers());
-        return new RouteDecision(v, fresh, null);
+        if (fresh != null) {
+            return new RouteDecision(v, fresh, null);
+        }
+        return v == Version.CANARY ? CANARY : STABLE;
     }
 
     /** Whether the request is answered 400 instead of forwarded. */

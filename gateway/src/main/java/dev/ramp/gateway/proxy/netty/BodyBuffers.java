@@ -14,6 +14,12 @@ import java.util.ArrayDeque;
  * copy bytes. Both are released as soon as they cannot be needed. Confined to the event loop.
  */
 final class BodyBuffers {
+    /**
+     * For requests without a body: nothing is ever queued or copied (their one message goes upstream whole),
+     * so one shared instance with nothing in it serves them all.
+     */
+    static final BodyBuffers NONE = new BodyBuffers();
+
     private ArrayDeque<HttpContent> queued;
     private CompositeByteBuf replay;
 

@@ -83,8 +83,8 @@ final class Exchange implements ChannelFutureListener {
     private boolean breakerPermit;
     private boolean timedOut;
     private long responseDeadline;
-    /** Body pieces waiting for a connection, and the copy kept for a replay. */
-    private final BodyBuffers body = new BodyBuffers();
+    /** Body pieces waiting for a connection, and the copy kept for a replay; none for a bodiless request. */
+    private final BodyBuffers body;
 
     Exchange(FrontHandler front, HttpRequest request, LiveRoute route, AsciiString peer, boolean trusted,
                   CharSequence hostHeader, String setCookieIdentity, boolean clientKeepAlive) {
@@ -101,6 +101,7 @@ final class Exchange implements ChannelFutureListener {
         this.head = request.method() == HttpMethod.HEAD;
         this.noBody = request instanceof FullHttpRequest;
         this.relay = new Relay(this, front);
+        this.body = noBody ? BodyBuffers.NONE : new BodyBuffers();
     }
 
     void start(Version v) {
@@ -222,7 +223,6 @@ final class Exchange implements ChannelFutureListener {
     /** A piece of the client's request body. */
     void onRequestContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
-        body.copy(c, fallback);
         if (last) {
             requestDone = true;
         }
@@ -233,6 +233,7 @@ final class Exchange implements ChannelFutureListener {
             }
             return;
         }
+        body.copy(c, fallback);
         UpstreamConnection u = up;
         if (u != null && !done) {
             u.lastActivity = front.lastActivity;
