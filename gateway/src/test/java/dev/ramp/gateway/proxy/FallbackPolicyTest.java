@@ -13,62 +13,47 @@ class FallbackPolicyTest {
 
     @Test
     void aConnectFailureFallsBackForAnyMethodBecauseNothingReachedTheCanary() {
-        FallbackPolicy p = FallbackPolicy.forCanary(ON, "POST", false, "10");
-        assertThat(p.keepsBody()).isFalse();
-        assertThat(p.retriesOnFailure(true, false)).isTrue();
-        assertThat(p.retriesOnFailure(false, true)).isFalse(); // a POST that reached the canary is not replayed
+        boolean replayable = FallbackPolicy.replayableHead(ON, "POST", false, "10");
+        assertThat(replayable).isFalse();
+        assertThat(FallbackPolicy.retriesOnFailure(ON, true, replayable, false)).isTrue();
+        assertThat(FallbackPolicy.retriesOnFailure(ON, false, replayable, true)).isFalse(); // a POST that reached it
     }
 
     @Test
-    void anIdempotentRequestIsReplayedOnlyOnceItsBodyEndedAndFitsTheLimit() {
-        FallbackPolicy p = FallbackPolicy.forCanary(ON, "PUT", false, null);
-        assertThat(p.keepsBody()).isTrue();
-        assertThat(p.keep(1000)).isTrue();
-        assertThat(p.retriesOnFailure(false, false)).isFalse(); // body still streaming
-        assertThat(p.retriesOnFailure(false, true)).isTrue();
-        assertThat(p.keep(25)).isFalse(); // 1025 > 1024: the copy is given up
-        assertThat(p.keepsBody()).isFalse();
-        assertThat(p.retriesOnFailure(false, true)).isFalse();
-        assertThat(p.retriesOnFailure(true, true)).isTrue();
+    void anIdempotentRequestIsReplayedOnlyOnceItsBodyEndedAndWhileItFitsTheLimit() {
+        assertThat(FallbackPolicy.replayableHead(ON, "PUT", false, null)).isTrue();
+        assertThat(FallbackPolicy.retriesOnFailure(ON, false, true, false)).isFalse(); // body still streaming
+        assertThat(FallbackPolicy.retriesOnFailure(ON, false, true, true)).isTrue();
+        assertThat(FallbackPolicy.fits(ON, 1000, 24)).isTrue();
+        assertThat(FallbackPolicy.fits(ON, 1000, 25)).isFalse(); // 1025 > 1024: the copy is given up
+        assertThat(FallbackPolicy.retriesOnFailure(ON, false, false, true)).isFalse();
     }
 
     @Test
     void anIdempotencyKeyMakesAPostReplayable() {
-        assertThat(FallbackPolicy.forCanary(ON, "POST", true, "5").retriesOnFailure(false, true)).isTrue();
-        assertThat(FallbackPolicy.forCanary(ON, "PATCH", false, "5").retriesOnFailure(false, true)).isFalse();
+        assertThat(FallbackPolicy.replayableHead(ON, "POST", true, "5")).isTrue();
+        assertThat(FallbackPolicy.replayableHead(ON, "PATCH", false, "5")).isFalse();
     }
 
     @Test
     void aDeclaredBodyOverTheLimitOrAnUnreadableLengthIsNeverReplayed() {
-        assertThat(FallbackPolicy.forCanary(ON, "GET", false, "1025").keepsBody()).isFalse();
-        assertThat(FallbackPolicy.forCanary(ON, "GET", false, " 1024 ").keepsBody()).isTrue();
-        assertThat(FallbackPolicy.forCanary(ON, "GET", false, "12x").retriesOnFailure(false, true)).isFalse();
+        assertThat(FallbackPolicy.replayableHead(ON, "GET", false, "1025")).isFalse();
+        assertThat(FallbackPolicy.replayableHead(ON, "GET", false, " 1024 ")).isTrue();
+        assertThat(FallbackPolicy.replayableHead(ON, "GET", false, "12x")).isFalse();
     }
 
     @Test
     void onlyListedStatusesAreRetriedAndOnlyWithTheWholeBody() {
-        FallbackPolicy p = FallbackPolicy.forCanary(ON, "GET", false, null);
-        assertThat(p.retriesOnStatus(503, true)).isTrue();
-        assertThat(p.retriesOnStatus(500, true)).isFalse();
-        assertThat(p.retriesOnStatus(503, false)).isFalse();
-    }
-
-    @Test
-    void thereIsOneRetryAtMost() {
-        FallbackPolicy p = FallbackPolicy.forCanary(ON, "GET", false, null);
-        p.used();
-        assertThat(p.available()).isFalse();
-        assertThat(p.retriesOnFailure(true, true)).isFalse();
-        assertThat(p.retriesOnStatus(503, true)).isFalse();
-        assertThat(p.keepsBody()).isFalse();
+        assertThat(FallbackPolicy.retriesOnStatus(ON, 503, true, true)).isTrue();
+        assertThat(FallbackPolicy.retriesOnStatus(ON, 500, true, true)).isFalse();
+        assertThat(FallbackPolicy.retriesOnStatus(ON, 503, true, false)).isFalse();
+        assertThat(FallbackPolicy.retriesOnStatus(ON, 503, false, true)).isFalse();
     }
 
     @Test
     void disabledFallbackNeverRetries() {
-        FallbackPolicy p = FallbackPolicy.forCanary(OFF, "GET", false, null);
-        assertThat(p.retriesOnFailure(true, true)).isFalse();
-        assertThat(p.retriesOnStatus(503, true)).isFalse();
-        assertThat(p.keepsBody()).isFalse();
+        assertThat(FallbackPolicy.retriesOnFailure(OFF, true, true, true)).isFalse();
+        assertThat(FallbackPolicy.retriesOnStatus(OFF, 503, true, true)).isFalse();
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.ramp.gateway.proxy.netty;
 
+import dev.ramp.gateway.config.Fallback;
 import dev.ramp.gateway.proxy.FallbackPolicy;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -9,7 +11,7 @@ import java.util.ArrayDeque;
 
 /**
  * What an {@link Exchange} holds of its request body: pieces that arrived before an upstream connection
- * was attached (sent in order once it is), and the copy kept for a replay on stable while its
+ * was attached (sent in order once it is), and the copy kept for a replay on stable while
  * {@link FallbackPolicy} allows one. The copy shares the received buffers (retained duplicates), it does not
  * copy bytes. Both are released as soon as they cannot be needed. Confined to the event loop.
  */
@@ -22,24 +24,27 @@ final class BodyBuffers {
 
     private ArrayDeque<HttpContent> queued;
     private CompositeByteBuf replay;
+    private long kept;
 
-    /** Keeps a copy of {@code c}'s bytes while the policy allows a replay; drops the copy once it does not. */
-    void copy(HttpContent c, FallbackPolicy policy) {
-        if (policy == null || !policy.keepsBody()) {
-            return;
-        }
+    /**
+     * Keeps a copy of {@code c}'s bytes for a replay. Returns false, and drops the copy, when they would take it
+     * over {@code max-replay-body}: the request can no longer be replayed.
+     */
+    boolean copy(HttpContent c, Fallback settings) {
         int n = c.content().readableBytes();
         if (n == 0) {
-            return;
+            return true;
         }
-        if (!policy.keep(n)) {
-            releaseReplay(); // too big to keep: this request can no longer be replayed
-            return;
+        if (!FallbackPolicy.fits(settings, kept, n)) {
+            releaseReplay();
+            return false;
         }
         if (replay == null) {
             replay = c.content().alloc().compositeBuffer(64);
         }
         replay.addComponent(true, c.content().retainedDuplicate());
+        kept += n;
+        return true;
     }
 
     /** Holds a piece until an upstream connection is attached. */
@@ -48,6 +53,17 @@ final class BodyBuffers {
             queued = new ArrayDeque<>(4);
         }
         queued.add(c);
+    }
+
+    /** Writes the held pieces to {@code c} in order; true when the request's end was among them. */
+    boolean drainTo(FrontHandler front, Channel c) {
+        boolean last = false;
+        HttpContent m;
+        while ((m = poll()) != null) {
+            front.writeUpstream(c, m);
+            last |= m instanceof LastHttpContent;
+        }
+        return last;
     }
 
     /** The next held piece, in arrival order, or null. */

@@ -44,15 +44,10 @@ final class Exchange implements ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
 
-    private final FrontHandler front;
+    final FrontHandler front;
     private final Loop loop;
     private final HttpRequest request;
     private final LiveRoute route;
-    /** The client's address (X-Forwarded-For), null when unknown. */
-    private final AsciiString peer;
-    private final boolean trusted;
-    /** The client's Host header as received (X-Forwarded-Host), or null. */
-    private final CharSequence hostHeader;
     private final String setCookieIdentity;
     final boolean clientKeepAlive;
     private final HttpVersion clientVersion;
@@ -75,10 +70,23 @@ final class Exchange implements ChannelFutureListener {
     boolean responded;
     /** The outcome is final: answered, failed after its head, or the client left. */
     private boolean done;
-    /** The answer to the client, relayed from the attempt that produced it. */
-    private final Relay relay;
-    /** Whether this canary-bound request may still be retried on stable; null when it never may. */
-    private FallbackPolicy fallback;
+    // The answer being relayed ({@link Relay}): fields here rather than an object of its own, so that relaying
+    // allocates nothing per request.
+    /** The response head reached the client (or is held for it): no other attempt may answer. */
+    boolean headSent;
+    int status;
+    /** The client connection closes after this response. */
+    boolean closeAfterResponse;
+    /**
+     * The relayed response head, held until its first body piece (or the end of the upstream's read burst) so
+     * that a small whole response is encoded into one buffer and written once.
+     */
+    HttpResponse pendingHead;
+    boolean skipInformationalEnd;
+    /** Canary-bound with fallback enabled, and not retried yet: a failure may still go to stable. */
+    private boolean mayFallBack;
+    /** Whether the body may still be replayed: idempotent and, so far, kept whole ({@link FallbackPolicy}). */
+    private boolean replayable;
     private boolean bodyStarted;
     private boolean breakerPermit;
     private boolean timedOut;
@@ -86,25 +94,25 @@ final class Exchange implements ChannelFutureListener {
     /** Body pieces waiting for a connection, and the copy kept for a replay; none for a bodiless request. */
     private final BodyBuffers body;
 
-    Exchange(FrontHandler front, HttpRequest request, LiveRoute route, AsciiString peer, boolean trusted,
-                  CharSequence hostHeader, String setCookieIdentity, boolean clientKeepAlive) {
+    Exchange(FrontHandler front, HttpRequest request, LiveRoute route, String setCookieIdentity,
+             boolean clientKeepAlive) {
         this.front = front;
         this.loop = front.loop();
         this.request = request;
         this.route = route;
-        this.peer = peer;
-        this.trusted = trusted;
-        this.hostHeader = hostHeader;
         this.setCookieIdentity = setCookieIdentity;
         this.clientKeepAlive = clientKeepAlive;
         this.clientVersion = request.protocolVersion();
         this.head = request.method() == HttpMethod.HEAD;
         this.noBody = request instanceof FullHttpRequest;
-        this.relay = new Relay(this, front);
         this.body = noBody ? BodyBuffers.NONE : new BodyBuffers();
     }
 
-    void start(Version v) {
+    /**
+     * Sends the request to {@code v}'s upstream (stable's while the canary's breaker is open); the rest are the
+     * client's trust, address and Host header as received, for X-Forwarded-* ({@link ForwardedHeaders}).
+     */
+    void start(Version v, boolean trusted, AsciiString peer, CharSequence hostHeader) {
         HttpHeaders h = request.headers();
         if (v == Version.CANARY) {
             CircuitBreaker breaker = route.canaryBreaker();
@@ -117,8 +125,9 @@ final class Exchange implements ChannelFutureListener {
             }
             breakerPermit = breaker != null;
             Fallback f = route.config().fallback();
-            if (f.enabled()) {
-                fallback = FallbackPolicy.forCanary(f, request.method().name(), h.contains(IDEMPOTENCY_KEY),
+            mayFallBack = f.enabled();
+            if (mayFallBack) {
+                replayable = FallbackPolicy.replayableHead(f, request.method().name(), h.contains(IDEMPOTENCY_KEY),
                         h.get(HttpHeaderNames.CONTENT_LENGTH));
             }
         }
@@ -180,10 +189,7 @@ final class Exchange implements ChannelFutureListener {
 
     private void attach(UpstreamConnection u) {
         up = u;
-        u.exchange = this;
-        u.draining = false;
-        u.cause = null;
-        u.lastActivity = loop.clock;
+        u.attach(this);
         Channel c = u.channel;
         if (noBody) {
             bodyStarted = true;
@@ -201,12 +207,8 @@ final class Exchange implements ChannelFutureListener {
         }
         bodyStarted = true;
         front.writeUpstream(c, request);
-        HttpContent m;
-        while ((m = body.poll()) != null) {
-            front.writeUpstream(c, m);
-            if (m instanceof LastHttpContent) {
-                requestWritten();
-            }
+        if (body.drainTo(front, c)) {
+            requestWritten();
         }
         if (!c.isWritable()) {
             front.pause(FrontHandler.PAUSE_UPSTREAM);
@@ -215,7 +217,7 @@ final class Exchange implements ChannelFutureListener {
 
     private void requestWritten() {
         requestSent = true;
-        if (!relay.headSent) {
+        if (!headSent) {
             responseDeadline = loop.clock + Loop.SWEEP_NANOS + route.config().timeouts().response().toNanos();
         }
     }
@@ -233,7 +235,9 @@ final class Exchange implements ChannelFutureListener {
             }
             return;
         }
-        body.copy(c, fallback);
+        if (mayFallBack && replayable && !body.copy(c, route.config().fallback())) {
+            replayable = false; // too big to keep: this request can no longer be replayed
+        }
         UpstreamConnection u = up;
         if (u != null && !done) {
             u.lastActivity = front.lastActivity;
@@ -259,12 +263,12 @@ final class Exchange implements ChannelFutureListener {
             ReferenceCountUtil.release(msg);
             return;
         }
-        relay.onUpstream(u, msg);
+        Relay.onUpstream(this, u, msg);
     }
 
     /** Writes a response head the relay still holds (the upstream's read burst ended). */
     void emitPendingHead() {
-        relay.emitPendingHead();
+        Relay.emitPendingHead(this);
     }
 
     /**
@@ -273,7 +277,7 @@ final class Exchange implements ChannelFutureListener {
      */
     boolean replacedOnStatus(UpstreamConnection u, HttpResponse r, int st) {
         responseDeadline = 0;
-        if (fallback == null || !fallback.retriesOnStatus(st, requestDone)) {
+        if (!mayFallBack || !FallbackPolicy.retriesOnStatus(route.config().fallback(), st, replayable, requestDone)) {
             return false;
         }
         attemptEnded(Outcome.ofStatus(st));
@@ -292,13 +296,13 @@ final class Exchange implements ChannelFutureListener {
     void finishResponse(UpstreamConnection u) {
         done = true;
         responded = true;
-        attemptEnded(Outcome.ofStatus(relay.status));
-        route.observer().onClientResponse(version, relay.status);
+        attemptEnded(Outcome.ofStatus(status));
+        route.observer().onClientResponse(version, status);
         up = null;
         u.finish(u.keepAlive && requestSent);
         body.releaseReplay();
         front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
-        front.exchangeFinished(this, relay.closeAfterResponse);
+        front.exchangeFinished(this, closeAfterResponse);
     }
 
     /** The current attempt's connection failed or must be abandoned. */
@@ -319,7 +323,7 @@ final class Exchange implements ChannelFutureListener {
         }
         up = null;
         Throwable c = cause != null ? cause : new IOException("Connection was closed");
-        if (!relay.headSent) {
+        if (!headSent) {
             attemptFailed(timedOut || Failures.isTimeout(c) ? Outcome.TIMEOUT : Outcome.RESET, c, false);
             return;
         }
@@ -329,16 +333,17 @@ final class Exchange implements ChannelFutureListener {
         responded = true;
         log.debug("route={} version={} response failed after its head: {}", route.name(), version.tag(), c.toString());
         attemptEnded(Outcome.RESET);
-        route.observer().onClientResponse(version, relay.status);
+        route.observer().onClientResponse(version, status);
         body.releaseReplay();
-        relay.emitPendingHead();
+        Relay.emitPendingHead(this);
         front.channel().close();
     }
 
     private void attemptFailed(Outcome outcome, Throwable cause, boolean neverSent) {
         dropConnection();
         attemptEnded(outcome);
-        if (fallback != null && fallback.retriesOnFailure(neverSent, requestDone)) {
+        if (mayFallBack
+            && FallbackPolicy.retriesOnFailure(route.config().fallback(), neverSent, replayable, requestDone)) {
             fallBack(outcome.tag(), cause);
             return;
         }
@@ -349,9 +354,10 @@ final class Exchange implements ChannelFutureListener {
         log.warn("route={} version=canary fell back to stable: {}{}", route.name(), reason,
                 cause == null ? "" : " (" + Failures.reason(cause) + ")");
         route.observer().onFallback(reason);
-        fallback.used();
+        mayFallBack = false;
         if (!bodyStarted) {
-            body.releaseReplay(); // nothing was sent: stable gets the untouched request stream
+            replayable = false; // nothing was sent: stable gets the untouched request stream
+            body.releaseReplay();
         }
         attempt(Version.STABLE);
     }

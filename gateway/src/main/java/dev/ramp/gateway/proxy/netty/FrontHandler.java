@@ -259,9 +259,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER), ch.voidPromise());
         }
-        Exchange e = new Exchange(this, req, route, peerHeader, trusted, hostValue, decision.newIdentity(), keepAlive);
+        Exchange e = new Exchange(this, req, route, decision.newIdentity(), keepAlive);
         current = e;
-        e.start(decision.version());
+        e.start(decision.version(), trusted, peerHeader, hostValue);
     }
 
     /** The exchange's response is complete (relayed or answered); the next request may start once its body is read. */

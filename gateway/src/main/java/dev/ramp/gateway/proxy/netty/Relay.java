@@ -13,30 +13,14 @@ import io.netty.util.ReferenceCountUtil;
  * head rewritten in place ({@link ForwardedHeaders}) and body buffers passed through without copies. Interim
  * 1xx answers are dropped; a small whole response is coalesced into one write; the upstream stops being read
  * while the client cannot take more. The exchange decides what a response head means (relay it, or fall back
- * on its status) and what happens at its end. Confined to the event loop.
+ * on its status) and what happens at its end. Stateless: the state of the answer lives in the exchange's
+ * fields, so relaying allocates nothing per request. Confined to the event loop.
  */
 final class Relay {
-    private final Exchange exchange;
-    private final FrontHandler front;
-    /** The response head reached the client (or is held for it): no other attempt may answer. */
-    boolean headSent;
-    int status;
-    /** The client connection closes after this response. */
-    boolean closeAfterResponse;
-    /**
-     * The relayed response head, held until its first body piece (or the end of the upstream's read burst) so
-     * that a small whole response is encoded into one buffer and written once.
-     */
-    private HttpResponse pendingHead;
-    private boolean skipInformationalEnd;
-
-    Relay(Exchange exchange, FrontHandler front) {
-        this.exchange = exchange;
-        this.front = front;
-    }
+    private Relay() {}
 
     /** A message of the current attempt's response. */
-    void onUpstream(UpstreamConnection u, Object msg) {
+    static void onUpstream(Exchange exchange, UpstreamConnection u, Object msg) {
         if (msg instanceof HttpResponse r) {
             if (r.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
@@ -45,7 +29,7 @@ final class Relay {
             }
             int st = r.status().code();
             if (st < 200 && st != 101) {
-                skipInformationalEnd = true; // 1xx: the final response follows
+                exchange.skipInformationalEnd = true; // 1xx: the final response follows
                 ReferenceCountUtil.release(msg);
                 return;
             }
@@ -53,36 +37,36 @@ final class Relay {
                 return;
             }
             u.keepAlive = Headers.keepAlive(r);
-            closeAfterResponse = exchange.rewriteResponseHead(r, st);
-            headSent = true;
-            status = st;
-            pendingHead = r;
-            u.flushClientLater(front.channel());
+            exchange.closeAfterResponse = exchange.rewriteResponseHead(r, st);
+            exchange.headSent = true;
+            exchange.status = st;
+            exchange.pendingHead = r;
+            u.flushClientLater(exchange.front.channel());
             if (r instanceof LastHttpContent) {
                 // A whole small response from the decoder: relayed as it is.
-                pendingHead = null;
-                Channel client = front.channel();
+                exchange.pendingHead = null;
+                Channel client = exchange.front.channel();
                 client.write(r, client.voidPromise());
                 exchange.finishResponse(u);
             }
             return;
         }
         if (msg instanceof HttpContent c) {
-            content(u, c);
+            content(exchange, u, c);
             return;
         }
         ReferenceCountUtil.release(msg);
     }
 
-    private void content(UpstreamConnection u, HttpContent c) {
-        if (skipInformationalEnd) {
+    private static void content(Exchange exchange, UpstreamConnection u, HttpContent c) {
+        if (exchange.skipInformationalEnd) {
             c.release();
             if (c instanceof LastHttpContent) {
-                skipInformationalEnd = false;
+                exchange.skipInformationalEnd = false;
             }
             return;
         }
-        if (!headSent) {
+        if (!exchange.headSent) {
             c.release();
             return;
         }
@@ -91,15 +75,15 @@ final class Relay {
             exchange.failUpstream(c.decoderResult().cause());
             return;
         }
-        Channel client = front.channel();
-        HttpResponse h = pendingHead;
+        Channel client = exchange.front.channel();
+        HttpResponse h = exchange.pendingHead;
         if (h != null && c instanceof LastHttpContent last) {
             // The whole response arrived in one burst: head and body go out as one message.
-            pendingHead = null;
+            exchange.pendingHead = null;
             client.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), last.content(),
                     h.headers(), last.trailingHeaders()), client.voidPromise());
         } else {
-            emitPendingHead();
+            emitPendingHead(exchange);
             client.write(c, client.voidPromise());
         }
         u.flushClientLater(client);
@@ -111,11 +95,11 @@ final class Relay {
     }
 
     /** Writes a head still held back (the upstream's read burst ended before any of its body). */
-    void emitPendingHead() {
-        HttpResponse h = pendingHead;
+    static void emitPendingHead(Exchange exchange) {
+        HttpResponse h = exchange.pendingHead;
         if (h != null) {
-            pendingHead = null;
-            Channel client = front.channel();
+            exchange.pendingHead = null;
+            Channel client = exchange.front.channel();
             client.write(h, client.voidPromise());
         }
     }

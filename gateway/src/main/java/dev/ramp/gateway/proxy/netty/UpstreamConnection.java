@@ -128,6 +128,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         return e != null && e.isHead();
     }
 
+    /** Starts serving {@code e}: whatever the connection did before (draining, a failure) is over. */
+    void attach(Exchange e) {
+        exchange = e;
+        draining = false;
+        cause = null;
+        lastActivity = loop.clock;
+    }
+
     /** The exchange is done with this connection: back to the pool when it can serve another, else closed. */
     void finish(boolean reusable) {
         exchange = null;
