@@ -12,7 +12,15 @@ import dev.ramp.gateway.routing.Version;
  */
 final class GuardSlot implements RouteObserver {
     /** Null while the route's guard is disabled. */
-    volatile RouteGuard guard;
+    private volatile RouteGuard guard;
+
+    RouteGuard guard() {
+        return guard;
+    }
+
+    void guard(RouteGuard value) {
+        guard = value;
+    }
 
     @Override
     public void onAttempt(Version version, Outcome outcome, long nanos) {

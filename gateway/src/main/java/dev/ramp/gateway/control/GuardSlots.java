@@ -21,11 +21,11 @@ final class GuardSlots {
     /** Route {@code name}'s guard; null while it has none (disabled, or not synced yet). */
     RouteGuard get(String name) {
         GuardSlot s = slots.get(name);
-        return s == null ? null : s.guard;
+        return s == null ? null : s.guard();
     }
 
     void set(String name, RouteGuard guard) {
-        slot(name).guard = guard;
+        slot(name).guard(guard);
     }
 
     /** The route is gone from the config. */

@@ -44,12 +44,12 @@ final class Exchange implements ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
 
-    final FrontHandler front;
+    private final FrontHandler front;
     private final Loop loop;
     private final HttpRequest request;
     private final LiveRoute route;
     private final String setCookieIdentity;
-    final boolean clientKeepAlive;
+    private final boolean clientKeepAlive;
     private final HttpVersion clientVersion;
     private final boolean head;
     /**
@@ -63,26 +63,13 @@ final class Exchange implements ChannelFutureListener {
     private UpstreamConnection up;
     private ChannelFuture connecting;
     /** The client's request body ended (its LastHttpContent arrived). */
-    boolean requestDone;
+    private boolean requestDone;
     /** The request's end was written to the current attempt's upstream. */
     private boolean requestSent;
     /** The client got its whole answer (relayed or produced here). */
-    boolean responded;
+    private boolean responded;
     /** The outcome is final: answered, failed after its head, or the client left. */
     private boolean done;
-    // The answer being relayed ({@link Relay}): fields here rather than an object of its own, so that relaying
-    // allocates nothing per request.
-    /** The response head reached the client (or is held for it): no other attempt may answer. */
-    boolean headSent;
-    int status;
-    /** The client connection closes after this response. */
-    boolean closeAfterResponse;
-    /**
-     * The relayed response head, held until its first body piece (or the end of the upstream's read burst) so
-     * that a small whole response is encoded into one buffer and written once.
-     */
-    HttpResponse pendingHead;
-    boolean skipInformationalEnd;
     /** Canary-bound with fallback enabled, and not retried yet: a failure may still go to stable. */
     private boolean mayFallBack;
     /** Whether the body may still be replayed: idempotent and, so far, kept whole ({@link FallbackPolicy}). */
@@ -138,6 +125,26 @@ final class Exchange implements ChannelFutureListener {
     /** Whether the request is a HEAD (its response has no body). */
     boolean isHead() {
         return head;
+    }
+
+    /** Whether the client's request body has ended. */
+    boolean requestDone() {
+        return requestDone;
+    }
+
+    /** Whether the client got its whole answer. */
+    boolean responded() {
+        return responded;
+    }
+
+    /** Whether the client asked to keep its connection open after this exchange. */
+    boolean clientKeepAlive() {
+        return clientKeepAlive;
+    }
+
+    /** The client's channel, where the answer goes. */
+    Channel client() {
+        return front.channel();
     }
 
     private void attempt(Version v) {
@@ -217,8 +224,8 @@ final class Exchange implements ChannelFutureListener {
 
     private void requestWritten() {
         requestSent = true;
-        if (!headSent) {
-            responseDeadline = loop.clock + Loop.SWEEP_NANOS + route.config().timeouts().response().toNanos();
+        if (!up.relay.headSent()) {
+            responseDeadline = loop.now() + Loop.SWEEP_NANOS + route.config().timeouts().response().toNanos();
         }
     }
 
@@ -240,7 +247,7 @@ final class Exchange implements ChannelFutureListener {
         }
         UpstreamConnection u = up;
         if (u != null && !done) {
-            u.lastActivity = front.lastActivity;
+            u.touch(front.lastActivity());
             front.writeUpstream(u.channel, c);
             if (last) {
                 requestWritten();
@@ -263,12 +270,7 @@ final class Exchange implements ChannelFutureListener {
             ReferenceCountUtil.release(msg);
             return;
         }
-        Relay.onUpstream(this, u, msg);
-    }
-
-    /** Writes a response head the relay still holds (the upstream's read burst ended). */
-    void emitPendingHead() {
-        Relay.emitPendingHead(this);
+        u.relay.onUpstream(this, msg);
     }
 
     /**
@@ -290,29 +292,25 @@ final class Exchange implements ChannelFutureListener {
     /** Rewrites a response head for the client; returns whether the client connection closes after it. */
     boolean rewriteResponseHead(HttpResponse r, int st) {
         return ForwardedHeaders.response(r, st, route.config(), version, setCookieIdentity, head, clientVersion,
-                !clientKeepAlive || loop.shuttingDown);
+                !clientKeepAlive || loop.shuttingDown());
     }
 
     void finishResponse(UpstreamConnection u) {
         done = true;
         responded = true;
-        attemptEnded(Outcome.ofStatus(status));
-        route.observer().onClientResponse(version, status);
+        attemptEnded(Outcome.ofStatus(u.relay.status()));
+        route.observer().onClientResponse(version, u.relay.status());
         up = null;
-        u.finish(u.keepAlive && requestSent);
+        u.finish(u.keepAlive() && requestSent);
         body.releaseReplay();
         front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
-        front.exchangeFinished(this, closeAfterResponse);
+        front.exchangeFinished(this, u.relay.closesClient());
     }
 
     /** The current attempt's connection failed or must be abandoned. */
     void failUpstream(Throwable cause) {
         UpstreamConnection u = up;
-        if (u.cause == null) {
-            u.cause = cause;
-        }
-        u.exchange = null;
-        u.channel.close();
+        u.fail(cause);
         upstreamClosed(u, cause);
     }
 
@@ -323,7 +321,7 @@ final class Exchange implements ChannelFutureListener {
         }
         up = null;
         Throwable c = cause != null ? cause : new IOException("Connection was closed");
-        if (!headSent) {
+        if (!u.relay.headSent()) {
             attemptFailed(timedOut || Failures.isTimeout(c) ? Outcome.TIMEOUT : Outcome.RESET, c, false);
             return;
         }
@@ -333,9 +331,9 @@ final class Exchange implements ChannelFutureListener {
         responded = true;
         log.debug("route={} version={} response failed after its head: {}", route.name(), version.tag(), c.toString());
         attemptEnded(Outcome.RESET);
-        route.observer().onClientResponse(version, status);
+        route.observer().onClientResponse(version, u.relay.status());
         body.releaseReplay();
-        Relay.emitPendingHead(this);
+        u.relay.emitPendingHead(front.channel());
         front.channel().close();
     }
 
@@ -394,10 +392,10 @@ final class Exchange implements ChannelFutureListener {
         // The unread rest of the request body would poison this keep-alive connection.
         boolean bodyPending = !requestDone;
         front.writeError(failure.error(), route.name(), failure.message(), clientVersion,
-                bodyPending || !clientKeepAlive || loop.shuttingDown);
+                bodyPending || !clientKeepAlive || loop.shuttingDown());
         route.observer().onClientResponse(null, failure.error().status());
         front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
-        front.exchangeFinished(this, bodyPending || loop.shuttingDown);
+        front.exchangeFinished(this, bodyPending || loop.shuttingDown());
     }
 
     /** The client connection closed. */
@@ -427,7 +425,7 @@ final class Exchange implements ChannelFutureListener {
             return;
         }
         long idle = route.config().timeouts().idle().toNanos();
-        if (idle > 0 && now - u.lastActivity > idle) {
+        if (idle > 0 && now - u.lastActivity() > idle) {
             failUpstream(new TimeoutException("no data for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms"));
         }
     }

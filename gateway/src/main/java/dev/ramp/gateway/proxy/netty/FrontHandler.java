@@ -65,7 +65,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private Channel pendingUpstreamFlush;
     /** Whether the request being answered is a HEAD: its response goes out without a body. */
     private boolean answeringHead;
-    long lastActivity;
+    private long lastActivity;
     /** The last request's Host header on this connection, and its host part. */
     private String lastHostValue;
     private String lastHost;
@@ -82,6 +82,11 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         return loop;
     }
 
+    /** When the client last sent something (loop clock). */
+    long lastActivity() {
+        return lastActivity;
+    }
+
     boolean answeringHead() {
         return answeringHead;
     }
@@ -95,7 +100,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         }
         lastActivity = System.nanoTime();
         loop.opened(this);
-        if (loop.shuttingDown) {
+        if (loop.shuttingDown()) {
             ch.close();
         }
         ctx.fireChannelActive();
@@ -123,7 +128,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reading = true;
-        lastActivity = loop.clock;
+        lastActivity = loop.now();
         if (pipelined != null && !pipelined.isEmpty()) {
             queue(msg);
             return;
@@ -213,7 +218,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     private void content(HttpContent c) {
         Exchange e = current;
-        if (e != null && !e.requestDone) {
+        if (e != null && !e.requestDone()) {
             e.onRequestContent(c);
             return;
         }
@@ -269,13 +274,13 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         if (current != e) {
             return;
         }
-        if (closeConnection || !e.clientKeepAlive) {
+        if (closeConnection || !e.clientKeepAlive()) {
             current = null;
             closing = true;
             closeAfterWrites();
             return;
         }
-        if (e.requestDone) {
+        if (e.requestDone()) {
             current = null;
             next();
         }
@@ -283,7 +288,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     /** The request's body ended after its response did. */
     void requestBodyDone(Exchange e) {
-        if (current == e && e.responded) {
+        if (current == e && e.responded()) {
             current = null;
             next();
         }
@@ -291,7 +296,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     /** Starts the next pipelined request, if any; otherwise resumes reading. */
     private void next() {
-        if (closeWhenIdle || loop.shuttingDown) {
+        if (closeWhenIdle || loop.shuttingDown()) {
             closing = true;
             closeAfterWrites();
             return;
@@ -360,13 +365,13 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         } else if (version == HttpVersion.HTTP_1_0) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        lastActivity = loop.clock;
+        lastActivity = loop.now();
         ch.writeAndFlush(r, ch.voidPromise());
     }
 
     private void answer(HttpRequest req, boolean keepAlive, boolean bodyFollows, GatewayError error, String route,
                         String message) {
-        boolean close = !keepAlive || closeWhenIdle || loop.shuttingDown;
+        boolean close = !keepAlive || closeWhenIdle || loop.shuttingDown();
         writeError(error, route, message, req.protocolVersion(), close);
         if (close) {
             closing = true;

@@ -41,18 +41,28 @@ final class Loop {
     private final Set<FrontHandler> connections = new HashSet<>();
     private FrontHandler[] sweepScratch = new FrontHandler[64];
     private volatile int open;
-    boolean shuttingDown;
+    private boolean shuttingDown;
     /**
      * A coarse clock (System.nanoTime at the last sweep) for idle bookkeeping and deadlines, so the hot path
      * reads a field instead of the clock; deadlines add one sweep period so they never fire early.
      */
-    long clock = System.nanoTime();
+    private long clock = System.nanoTime();
 
     Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, long clientIdleMillis) {
         this.loop = loop;
         this.upstreams = upstreams;
         this.snapshot = snapshot;
         this.clientIdleNanos = TimeUnit.MILLISECONDS.toNanos(clientIdleMillis);
+    }
+
+    /** The coarse clock: {@code System.nanoTime()} at the last sweep. */
+    long now() {
+        return clock;
+    }
+
+    /** Whether the gateway is draining: no new keep-alive, no pooling. */
+    boolean shuttingDown() {
+        return shuttingDown;
     }
 
     void startSweeping() {
@@ -94,7 +104,7 @@ final class Loop {
             u.channel.close();
             return;
         }
-        u.idleSince = clock;
+        u.pooled(clock);
         if (!u.channel.config().isAutoRead()) {
             u.channel.config().setAutoRead(true);
         }
@@ -173,7 +183,7 @@ final class Loop {
         for (ArrayDeque<UpstreamConnection> pool : pools.values()) {
             for (Iterator<UpstreamConnection> it = pool.iterator(); it.hasNext(); ) {
                 UpstreamConnection u = it.next();
-                if (!u.channel.isActive() || now - u.idleSince > POOL_IDLE_NANOS) {
+                if (!u.channel.isActive() || now - u.idleSince() > POOL_IDLE_NANOS) {
                     it.remove();
                     u.channel.close();
                 }

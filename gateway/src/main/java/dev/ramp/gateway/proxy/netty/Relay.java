@@ -9,64 +9,105 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The answer half of an {@link Exchange}: relays the current attempt's response to the client as it arrives,
- * head rewritten in place ({@link ForwardedHeaders}) and body buffers passed through without copies. Interim
- * 1xx answers are dropped; a small whole response is coalesced into one write; the upstream stops being read
- * while the client cannot take more. The exchange decides what a response head means (relay it, or fall back
- * on its status) and what happens at its end. Stateless: the state of the answer lives in the exchange's
- * fields, so relaying allocates nothing per request. Confined to the event loop.
+ * The answer half of an {@link Exchange}: relays the response arriving on one upstream connection to the
+ * exchange's client, head rewritten in place ({@link ForwardedHeaders}) and body buffers passed through
+ * without copies. Interim 1xx answers are dropped; a small whole response is coalesced into one write; the
+ * upstream stops being read while the client cannot take more. The exchange decides what a response head
+ * means (relay it, or fall back on its status) and what happens at its end.
+ *
+ * <p>One per {@link UpstreamConnection}, reset for each exchange it serves: relaying allocates nothing per
+ * request. Confined to the event loop.
  */
 final class Relay {
-    private Relay() {}
+    private final UpstreamConnection upstream;
+    private boolean headSent;
+    private int status;
+    private boolean closesClient;
+    /**
+     * The relayed response head, held until its first body piece (or the end of the upstream's read burst) so
+     * that a small whole response is encoded into one buffer and written once.
+     */
+    private HttpResponse pendingHead;
+    private boolean skipInformationalEnd;
 
-    /** A message of the current attempt's response. */
-    static void onUpstream(Exchange exchange, UpstreamConnection u, Object msg) {
-        if (msg instanceof HttpResponse r) {
-            if (r.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                exchange.failUpstream(r.decoderResult().cause());
-                return;
-            }
-            int st = r.status().code();
-            if (st < 200 && st != 101) {
-                exchange.skipInformationalEnd = true; // 1xx: the final response follows
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (exchange.replacedOnStatus(u, r, st)) {
-                return;
-            }
-            u.keepAlive = Headers.keepAlive(r);
-            exchange.closeAfterResponse = exchange.rewriteResponseHead(r, st);
-            exchange.headSent = true;
-            exchange.status = st;
-            exchange.pendingHead = r;
-            u.flushClientLater(exchange.front.channel());
-            if (r instanceof LastHttpContent) {
-                // A whole small response from the decoder: relayed as it is.
-                exchange.pendingHead = null;
-                Channel client = exchange.front.channel();
-                client.write(r, client.voidPromise());
-                exchange.finishResponse(u);
-            }
-            return;
-        }
-        if (msg instanceof HttpContent c) {
-            content(exchange, u, c);
-            return;
-        }
-        ReferenceCountUtil.release(msg);
+    Relay(UpstreamConnection upstream) {
+        this.upstream = upstream;
     }
 
-    private static void content(Exchange exchange, UpstreamConnection u, HttpContent c) {
-        if (exchange.skipInformationalEnd) {
+    /** Ready for the next exchange's response. */
+    void reset() {
+        headSent = false;
+        status = 0;
+        closesClient = false;
+        pendingHead = null;
+        skipInformationalEnd = false;
+    }
+
+    /** Whether a response head went (or is held for) the client: no other attempt may answer. */
+    boolean headSent() {
+        return headSent;
+    }
+
+    /** The status of the relayed response. */
+    int status() {
+        return status;
+    }
+
+    /** Whether the client connection closes after this response. */
+    boolean closesClient() {
+        return closesClient;
+    }
+
+    /** A message of the response {@code exchange} is waiting for. */
+    void onUpstream(Exchange exchange, Object msg) {
+        if (msg instanceof HttpResponse r) {
+            head(exchange, r);
+        } else if (msg instanceof HttpContent c) {
+            content(exchange, c);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void head(Exchange exchange, HttpResponse r) {
+        if (r.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(r);
+            exchange.failUpstream(r.decoderResult().cause());
+            return;
+        }
+        int st = r.status().code();
+        if (st < 200 && st != 101) {
+            skipInformationalEnd = true; // 1xx: the final response follows
+            ReferenceCountUtil.release(r);
+            return;
+        }
+        if (exchange.replacedOnStatus(upstream, r, st)) {
+            return;
+        }
+        upstream.keepAlive(Headers.keepAlive(r));
+        closesClient = exchange.rewriteResponseHead(r, st);
+        headSent = true;
+        status = st;
+        pendingHead = r;
+        Channel client = exchange.client();
+        upstream.flushClientLater(client);
+        if (r instanceof LastHttpContent) {
+            // A whole small response from the decoder: relayed as it is.
+            pendingHead = null;
+            client.write(r, client.voidPromise());
+            exchange.finishResponse(upstream);
+        }
+    }
+
+    private void content(Exchange exchange, HttpContent c) {
+        if (skipInformationalEnd) {
             c.release();
             if (c instanceof LastHttpContent) {
-                exchange.skipInformationalEnd = false;
+                skipInformationalEnd = false;
             }
             return;
         }
-        if (!exchange.headSent) {
+        if (!headSent) {
             c.release();
             return;
         }
@@ -75,31 +116,30 @@ final class Relay {
             exchange.failUpstream(c.decoderResult().cause());
             return;
         }
-        Channel client = exchange.front.channel();
-        HttpResponse h = exchange.pendingHead;
+        Channel client = exchange.client();
+        HttpResponse h = pendingHead;
         if (h != null && c instanceof LastHttpContent last) {
             // The whole response arrived in one burst: head and body go out as one message.
-            exchange.pendingHead = null;
+            pendingHead = null;
             client.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), last.content(),
                     h.headers(), last.trailingHeaders()), client.voidPromise());
         } else {
-            emitPendingHead(exchange);
+            emitPendingHead(client);
             client.write(c, client.voidPromise());
         }
-        u.flushClientLater(client);
+        upstream.flushClientLater(client);
         if (c instanceof LastHttpContent) {
-            exchange.finishResponse(u);
+            exchange.finishResponse(upstream);
         } else if (!client.isWritable()) {
-            u.channel.config().setAutoRead(false);
+            upstream.channel.config().setAutoRead(false);
         }
     }
 
     /** Writes a head still held back (the upstream's read burst ended before any of its body). */
-    static void emitPendingHead(Exchange exchange) {
-        HttpResponse h = exchange.pendingHead;
+    void emitPendingHead(Channel client) {
+        HttpResponse h = pendingHead;
         if (h != null) {
-            exchange.pendingHead = null;
-            Channel client = exchange.front.channel();
+            pendingHead = null;
             client.write(h, client.voidPromise());
         }
     }

@@ -18,18 +18,20 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     final Loop loop;
     final String key;
     final Channel channel;
+    /** Relays the response of the exchange this connection serves to its client. */
+    final Relay relay = new Relay(this);
     /** The exchange this connection serves now, or null while pooled or draining. */
-    Exchange exchange;
+    private Exchange exchange;
     /** Reading the rest of a discarded response so the connection can be pooled again. */
-    boolean draining;
+    private boolean draining;
     /** Whether the upstream keeps the connection open after the current response. */
-    boolean keepAlive;
-    long idleSince;
-    long lastActivity;
+    private boolean keepAlive;
+    private long idleSince;
+    private long lastActivity;
     /** Why the connection failed, when known (read by the exchange on close). */
-    Throwable cause;
+    private Throwable cause;
     /** A client channel written to in this read burst, flushed at its end. */
-    Channel pendingClientFlush;
+    private Channel pendingClientFlush;
 
     UpstreamConnection(Loop loop, String key, Channel channel) {
         this.loop = loop;
@@ -50,7 +52,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastActivity = loop.clock;
+        lastActivity = loop.now();
         Exchange e = exchange;
         if (e != null) {
             e.onUpstream(this, msg);
@@ -79,7 +81,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         Exchange e = exchange;
         if (e != null) {
-            e.emitPendingHead();
+            relay.emitPendingHead(e.client());
         }
         Channel c = pendingClientFlush;
         if (c != null) {
@@ -100,7 +102,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         Exchange ex = exchange;
         if (ex != null) {
-            ex.emitPendingHead();
+            relay.emitPendingHead(ex.client());
         }
         Channel c = pendingClientFlush;
         if (c != null) {
@@ -133,7 +135,44 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         exchange = e;
         draining = false;
         cause = null;
-        lastActivity = loop.clock;
+        lastActivity = loop.now();
+        relay.reset();
+    }
+
+    /** The exchange gives up on this connection ({@code why}: the reason): detached and closed. */
+    void fail(Throwable why) {
+        if (cause == null) {
+            cause = why;
+        }
+        exchange = null;
+        channel.close();
+    }
+
+    /** Whether the upstream keeps the connection open after the current response. */
+    boolean keepAlive() {
+        return keepAlive;
+    }
+
+    void keepAlive(boolean value) {
+        keepAlive = value;
+    }
+
+    /** Traffic went through this connection at {@code now} (for its idle timeout). */
+    void touch(long now) {
+        lastActivity = now;
+    }
+
+    long lastActivity() {
+        return lastActivity;
+    }
+
+    /** Back in its loop's pool at {@code now}. */
+    void pooled(long now) {
+        idleSince = now;
+    }
+
+    long idleSince() {
+        return idleSince;
     }
 
     /** The exchange is done with this connection: back to the pool when it can serve another, else closed. */
