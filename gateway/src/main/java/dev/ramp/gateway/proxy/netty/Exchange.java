@@ -425,14 +425,14 @@ final class Exchange implements ChannelFutureListener {
             return;
         }
         long idle = route.config().timeouts().idle().toNanos();
-        if (idle > 0 && now - u.lastActivity() > idle) {
+        if (u.idleLongerThan(idle, now)) {
             failUpstream(new TimeoutException("no data for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms"));
         }
     }
 
     void clientWritabilityChanged(boolean writable) {
         UpstreamConnection u = up;
-        if (writable && u != null && !u.channel.config().isAutoRead()) {
+        if (writable && u != null) {
             u.channel.config().setAutoRead(true);
         }
     }

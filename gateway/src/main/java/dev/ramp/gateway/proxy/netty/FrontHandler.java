@@ -17,10 +17,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -355,18 +353,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     /** A response the gateway produces itself, written and flushed at once. */
     void writeError(GatewayError error, String route, String message, HttpVersion version, boolean close) {
-        byte[] body = error.bodyBytes(route, message);
-        FullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(error.status()),
-                Unpooled.wrappedBuffer(body));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        if (close) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (version == HttpVersion.HTTP_1_0) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
         lastActivity = loop.now();
-        ch.writeAndFlush(r, ch.voidPromise());
+        ch.writeAndFlush(ErrorResponses.of(error, route, message, version, close), ch.voidPromise());
     }
 
     private void answer(HttpRequest req, boolean keepAlive, boolean bodyFollows, GatewayError error, String route,

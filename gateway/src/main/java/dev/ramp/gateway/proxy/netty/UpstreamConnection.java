@@ -162,8 +162,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         lastActivity = now;
     }
 
-    long lastActivity() {
-        return lastActivity;
+    /** Whether no traffic went through for more than {@code nanos} (0: no idle timeout) by {@code now}. */
+    boolean idleLongerThan(long nanos, long now) {
+        return nanos > 0 && now - lastActivity > nanos;
     }
 
     /** Back in its loop's pool at {@code now}. */
