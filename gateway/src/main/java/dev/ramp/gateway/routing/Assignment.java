@@ -26,9 +26,10 @@ public final class Assignment {
         if (override != null) {
             return override;
         }
-        if (reverted || weightBasisPoints <= 0) {
+        if (reverted) {
             return Version.STABLE;
         }
+        // The rings come before the weight: testers in canary-users see the canary at 0 % too.
         if (!canaryUsers.isEmpty() || !stableUsers.isEmpty()) {
             String id = identity.toString();
             if (canaryUsers.contains(id)) {
@@ -37,6 +38,9 @@ public final class Assignment {
             if (stableUsers.contains(id)) {
                 return Version.STABLE;
             }
+        }
+        if (weightBasisPoints <= 0) {
+            return Version.STABLE;
         }
         if (weightBasisPoints >= Buckets.COUNT) {
             return Version.CANARY;

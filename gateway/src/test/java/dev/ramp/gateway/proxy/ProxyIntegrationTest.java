@@ -295,6 +295,13 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void testersInTheCanaryRingSeeTheCanaryAtZeroPercentAsTheReadmeSays() throws Exception {
+        startOneRoute("0%", "override { canary-users = [\"tester\"] }");
+        assertThat(new JsonObject(get("/x", "X-User-Id", "tester").body()).getString("name")).isEqualTo("canary");
+        assertThat(new JsonObject(get("/x", "X-User-Id", "anyone").body()).getString("name")).isEqualTo("stable");
+    }
+
+    @Test
     void aRevertedRouteSendsEveryoneToStableButTheTrustedOverride() throws Exception {
         startOneRoute("100%", "override { canary-users = [\"vip\"] }");
         assertThat(new JsonObject(get("/x", "X-User-Id", "anyone").body()).getString("name")).isEqualTo("canary");

@@ -95,6 +95,14 @@ class AssignmentPropertiesTest {
     }
 
     @Test
+    void testersInTheCanaryRingSeeTheCanaryAtZeroPercent() {
+        Set<String> testers = Set.of("tester");
+        assertThat(Assignment.decide("shop", "tester", 0, false, null, testers, NONE)).isEqualTo(Version.CANARY);
+        assertThat(Assignment.decide("shop", "someone", 0, false, null, testers, NONE)).isEqualTo(Version.STABLE);
+        assertThat(Assignment.decide("shop", "tester", 0, true, null, testers, NONE)).isEqualTo(Version.STABLE);
+    }
+
+    @Test
     void aRevertedRouteSendsEveryoneToStable() {
         for (String id : ids(19, 2_000)) {
             assertThat(Assignment.decide("shop", id, 10_000, true, null, NONE, NONE)).isEqualTo(Version.STABLE);
