@@ -86,7 +86,7 @@ public final class GuardJson {
 
     /**
      * {@code {"state", "latch", "window": {"stable", "canary"}}}, plus {@code "guard": {"verdict", "breaches",
-     * "consecutiveBreaches", "breachesToRevert"}} when the route has a guard.
+     * "consecutiveBreaches", "breachesToRevert", "evidence"}} when the route has a guard.
      */
     public static JsonObject status(GuardView view) {
         JsonObject out = new JsonObject().put("state", view.state());
@@ -106,7 +106,8 @@ public final class GuardJson {
                 .put("verdict", verdict.state().tag())
                 .put("breaches", breaches(verdict))
                 .put("consecutiveBreaches", view.consecutiveBreaches())
-                .put("breachesToRevert", view.breachesToRevert()));
+                .put("breachesToRevert", view.breachesToRevert())
+                .put("evidence", evidence(verdict.evidence())));
     }
 
     private static JsonArray breaches(Verdict v) {

@@ -58,7 +58,8 @@ final class StatusHandlers {
                     .put("stable", upstream(r.config().stable()))
                     .put("canary", upstream(r.config().canary()))
                     .put("latch", guard.getValue("latch"))
-                    .put("window", guard.getValue("window")));
+                    .put("window", guard.getValue("window"))
+                    .put("guard", guard.getValue("guard"))); // null while the route's guard is disabled
         }
         return new JsonObject().put("config", config).put("routes", routes);
     }

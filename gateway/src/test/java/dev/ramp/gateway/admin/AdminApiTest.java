@@ -67,7 +67,9 @@ class AdminApiTest {
 
         JsonObject route = status.getJsonArray("routes").getJsonObject(0);
         assertThat(route.fieldNames()).containsExactly("name", "configuredWeight", "effectiveWeight", "state",
-                "stable", "canary", "latch", "window");
+                "stable", "canary", "latch", "window", "guard");
+        assertThat(route.getJsonObject("guard").fieldNames()).containsExactly("verdict", "breaches",
+                "consecutiveBreaches", "breachesToRevert", "evidence");
         assertThat(route.getString("name")).isEqualTo("shop");
         assertThat(route.getString("configuredWeight")).isEqualTo("30%");
         assertThat(route.getString("effectiveWeight")).isEqualTo("30%");
