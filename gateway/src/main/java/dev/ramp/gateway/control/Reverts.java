@@ -55,6 +55,8 @@ final class Reverts {
     private final Clock clock;
     private final Executor fileIo;
     private final Map<String, LatchHold> holds = new ConcurrentHashMap<>();
+    /** Each route's config in the current snapshot. */
+    private final Map<String, RouteConfig> configs = new ConcurrentHashMap<>();
     private final GuardSlots guards;
 
     Reverts(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock,
@@ -81,9 +83,11 @@ final class Reverts {
      * @param previous the routes of the snapshot being replaced, by name (empty at start-up)
      */
     synchronized void sync(RoutingSnapshot next, Map<String, LiveRoute> previous) {
+        configs.keySet().removeIf(n -> next.route(n) == null);
         for (LiveRoute route : next.routes()) {
             String name = route.name();
             RouteConfig rc = route.config();
+            configs.put(name, rc);
             RouteState state = route.state();
             LiveRoute old = previous.get(name);
             boolean canaryChanged = old != null && !old.config().canary().equals(rc.canary());
@@ -105,8 +109,10 @@ final class Reverts {
             GuardThresholds thresholds = thresholds(rc.guard());
             RouteGuard guard = guards.get(name);
             if (guard == null || canaryChanged || !guard.thresholds().equals(thresholds)) {
+                // The route's config of the moment it trips, not of when its guard was made: a weight-only
+                // edit keeps the guard, and the revert must report the weight in force.
                 RouteGuard fresh = new RouteGuard(name, thresholds, nanoClock,
-                        (reason, evidence) -> reverted(state, rc, reason, evidence));
+                        (reason, evidence) -> reverted(state, configs.getOrDefault(name, rc), reason, evidence));
                 if (state.reverted()) {
                     fresh.markReverted(reasonOf(holds.get(name)));
                 }
