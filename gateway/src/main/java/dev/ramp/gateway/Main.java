@@ -206,7 +206,10 @@ public final class Main implements Callable<Integer> {
         Reloader reloader = new Reloader(gateway, ConfigLoader.create()).watch(Duration.ofMillis(200));
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
-        Signals.onHangup(() -> reloader.reload("SIGHUP"));
+        if (!Signals.onHangup(() -> reloader.reload("SIGHUP"))) {
+            log.warn("SIGHUP reload is unavailable: the process was started with SIGHUP ignored (nohup?); "
+                     + "edits to {} are still reloaded by the file watcher", config.file());
+        }
         if (onReady != null) {
             onReady.run();
         }

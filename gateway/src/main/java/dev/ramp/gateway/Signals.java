@@ -1,6 +1,7 @@
 package dev.ramp.gateway;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * POSIX signals for the CLI: SIGTERM and SIGINT stop (drain then exit 0), SIGHUP reloads. Handlers run on
@@ -14,11 +15,16 @@ final class Signals {
         Signal.handle(new Signal("INT"), s -> action.run());
     }
 
-    static void onHangup(Runnable action) {
+    /**
+     * Reloads on SIGHUP. Returns false when SIGHUP cannot reach the process: no such signal here, or it was
+     * inherited as ignored (a start under {@code nohup}), which the JVM honours by never installing the
+     * handler; the caller says so rather than let the signal be dropped silently.
+     */
+    static boolean onHangup(Runnable action) {
         try {
-            Signal.handle(new Signal("HUP"), s -> action.run());
+            return Signal.handle(new Signal("HUP"), s -> action.run()) != SignalHandler.SIG_IGN;
         } catch (IllegalArgumentException e) {
-            // No SIGHUP on this platform: reload via the file watcher only.
+            return false; // no SIGHUP on this platform (or the VM uses it)
         }
     }
 }
