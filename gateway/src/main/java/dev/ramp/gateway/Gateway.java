@@ -66,7 +66,10 @@ public final class Gateway implements AutoCloseable {
         guards.start();
     }
 
-    /** Starts the traffic listener, then the admin listener, and blocks until both are bound. */
+    /**
+     * Binds the traffic listener, then the admin listener, and returns once both are bound; a listener that
+     * cannot bind fails the start with its address named.
+     */
     public static Gateway start(GatewayConfig config) throws Exception {
         return start(config, route -> RouteObserver.NOOP);
     }
@@ -89,9 +92,11 @@ public final class Gateway implements AutoCloseable {
         RampMetrics metrics = RampMetrics.create();
         Gateway g = new Gateway(vertx, extra, metrics, config);
         try {
+            // Both listeners are bound before either is announced: a clash on the admin port must not leave
+            // a log that says the gateway serves.
             g.deploy(config, loops, transport);
-            g.ready = true;
             g.startAdmin(config);
+            g.ready = true;
         } catch (Exception e) {
             if (g.netty != null) {
                 g.netty.shutdown(0);
@@ -101,16 +106,22 @@ public final class Gateway implements AutoCloseable {
             metrics.close();
             throw e;
         }
+        log.info("traffic listener on {}:{} ({} transport) with {} event loop(s), {} route(s)",
+                config.listen().host(), g.port, transport.tag(), loops, config.routes().size());
+        log.info("admin API on {}:{} (token {})", config.admin().listen().host(), g.adminPort,
+                config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
         return g;
     }
 
     private void deploy(GatewayConfig config, int loops, SocketTransport transport) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
-        netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get);
+        try {
+            netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get);
+        } catch (Exception e) {
+            throw new IllegalStateException(cannotListen("traffic", host, config.listen().port(), e), e);
+        }
         port = netty.port();
-        log.info("traffic listener on {}:{} ({} transport) with {} event loop(s), {} route(s)", host, port,
-                transport.tag(), loops, config.routes().size());
     }
 
     private void startAdmin(GatewayConfig config) throws Exception {
@@ -125,9 +136,22 @@ public final class Gateway implements AutoCloseable {
                 .statusSource(guards)
                 .routeControl(guards)
                 .build();
-        adminPort = admin.start().await(30, TimeUnit.SECONDS);
-        log.info("admin API on {}:{} (token {})", config.admin().listen().host(), adminPort,
-                config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
+        try {
+            adminPort = admin.start().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(cannotListen("admin API",
+                    config.admin().listen().host(), config.admin().listen().port(), e), e);
+        }
+    }
+
+    /** "cannot listen for traffic on 127.0.0.1:8080: address already in use (ramp.listen)". */
+    static String cannotListen(String what, String host, int port, Exception e) {
+        String reason = String.valueOf(e.getMessage());
+        if (reason.contains("Address already in use") || e instanceof java.net.BindException) {
+            reason = "address already in use (another process listens there)";
+        }
+        String key = what.equals("traffic") ? "ramp.listen" : "ramp.admin";
+        return "cannot listen for " + what + " on " + host + ":" + port + ": " + reason + " (" + key + ")";
     }
 
     /**
