@@ -57,6 +57,15 @@ echo "$body" | grep -q '"version":"\(stable\|canary\)"'
 kill -HUP "$pid"
 for _ in $(seq 1 50); do grep -q "(SIGHUP)" "$tmp/demo.out" && break; sleep 0.1; done
 grep -q "(SIGHUP)" "$tmp/demo.out" || { echo "no reload logged after SIGHUP"; cat "$tmp/demo.out"; exit 1; }
+# The printed hints work as printed: the demo makes an admin token, and its kill switch and resume answer 200.
+for _ in $(seq 1 50); do grep -q "admin token" "$tmp/demo.out" && break; sleep 0.1; done
+token=$(sed -n 's/.*admin token \([^)]*\)).*/\1/p' "$tmp/demo.out" | head -n 1)
+[ -n "$token" ] || { echo "demo printed no admin token"; cat "$tmp/demo.out"; exit 1; }
+for action in revert resume; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -XPOST -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:9901/api/routes/demo/$action")
+  [ "$code" = 200 ] || { echo "demo $action with the printed token answered $code"; cat "$tmp/demo.out"; exit 1; }
+done
 # Log lines as LogSetup writes them: time, level, thread, logger.
 grep -Eq '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} INFO  \[[^]]+\] [a-z.]+[A-Za-z]+ - ' "$tmp/demo.out" \
   || { echo "no log line in the expected format:"; cat "$tmp/demo.out"; exit 1; }

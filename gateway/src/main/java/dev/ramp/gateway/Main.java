@@ -4,6 +4,7 @@ import dev.ramp.gateway.config.ConfigLoader;
 import dev.ramp.gateway.config.ConfigProblem;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.InvalidConfigException;
+import dev.ramp.gateway.demo.DemoToken;
 import dev.ramp.gateway.demo.DemoUpstream;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -149,6 +150,20 @@ public final class Main implements Callable<Integer> {
             if (c == null) {
                 return EXIT_INVALID;
             }
+            String token = c.admin().token().orElse(null);
+            if (token == null) {
+                token = DemoToken.fresh();
+                Path dir = Files.createTempDirectory("ramp-demo");
+                dir.toFile().deleteOnExit();
+                Path wrapper = DemoToken.wrap(file, token, dir);
+                wrapper.toFile().deleteOnExit();
+                c = loadOrReport(wrapper, spec.commandLine().getErr());
+                if (c == null) {
+                    return EXIT_INVALID;
+                }
+            }
+            String bearer = token;
+            GatewayConfig demo = c;
             Vertx vertx = Vertx.vertx();
             DemoUpstream stable = new DemoUpstream("stable", c.routes().get(0).stable().version());
             DemoUpstream canary = new DemoUpstream("canary", c.routes().get(0).canary().version());
@@ -162,17 +177,27 @@ public final class Main implements Callable<Integer> {
             out.println("demo upstreams: stable " + s.url() + " (" + s.version() + "), canary " + k.url() + " ("
                         + k.version() + "); fault switches on ports " + stableControl + " and " + canaryControl);
             out.flush();
-            return serve(c, out, () -> {
-                String base = "http://127.0.0.1:" + c.listen().port();
+            return serve(demo, out, () -> {
+                String base = "http://127.0.0.1:" + demo.listen().port();
+                String admin = "http://127.0.0.1:" + demo.admin().listen().port();
+                String route = demo.routes().get(0).name();
+                String auth = "-H 'Authorization: Bearer " + bearer + "'";
                 out.println();
-                out.println("Ramp demo is up (config " + file + ", canary weight " + c.routes().get(0).weight() + "). Try:");
+                out.println("Ramp demo is up (config " + file + ", canary weight " + demo.routes().get(0).weight()
+                            + ", admin token " + bearer + "). Try:");
                 out.println("  curl -s " + base + "/ -H 'X-User-Id: alice'        # the same user always gets the same version");
                 out.println("  curl -s -i " + base + "/                            # anonymous: gets a ramp_uid cookie");
                 out.println("  curl -s " + base + "/ -H 'X-Ramp-Version: canary'   # trusted override (from 127.0.0.1)");
                 out.println("  for i in $(seq 1 1000); do curl -s " + base + "/ -H \"X-User-Id: u$i\"; echo; done | sort | uniq -c");
-                out.println("  curl -s -XPOST localhost:" + canaryControl + "/_demo/fault -d '{\"mode\":\"status\",\"status\":500}'  # break the canary");
-                String admin = "http://127.0.0.1:" + c.admin().listen().port();
-                out.println("  curl -s " + admin + "/api/status                      # weights, state, windows per route");
+                out.println("  curl -s -XPOST localhost:" + canaryControl + "/_demo/fault -d '{\"mode\":\"status\",\"status\":503}'"
+                            + "  # break the canary (503s fall back to stable; the guard reverts it)");
+                out.println("  curl -s " + admin + "/api/status                      # weights, state, the guard's evidence");
+                out.println("  curl -s -XPOST localhost:" + canaryControl + "/_demo/fault -d '{\"mode\":\"ok\"}'"
+                            + "   # heal the canary");
+                out.println("  curl -s -XPOST " + auth + " " + admin + "/api/routes/" + route + "/resume"
+                            + "   # lift the revert (it survives restarts until then)");
+                out.println("  curl -s -XPOST " + auth + " " + admin + "/api/routes/" + route + "/revert"
+                            + "   # the kill switch");
                 out.println("  curl -s " + admin + "/metrics | grep '^ramp_'          # per-version Prometheus metrics");
                 out.println("Ctrl-C stops it.");
                 out.flush();
