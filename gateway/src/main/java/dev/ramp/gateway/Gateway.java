@@ -191,6 +191,19 @@ public final class Gateway implements AutoCloseable {
         return next;
     }
 
+    /**
+     * A reload read a valid config that equals the one serving. After failed reloads (a bad edit undone) that
+     * is a recovery: counted as a good reload, recorded, and the status's error cleared; otherwise nothing.
+     */
+    public void reloadUnchanged(GatewayConfig config) {
+        if (configState.current().lastError() == null) {
+            return;
+        }
+        configState.cleared();
+        metrics.reload(true);
+        events.record(new ConfigReloaded(config.file(), config.routes().size(), true));
+    }
+
     /** A reload failed: the current config keeps serving; count it, record it, report it in the status. */
     public void reloadFailed(String error) {
         metrics.reload(false);

@@ -81,8 +81,13 @@ public final class Reloader implements AutoCloseable {
             watcher.watch(watched);
         }
         if (next.sameSettings(current)) {
-            gateway.configState().cleared();
-            log.info("config {} unchanged ({})", current.file(), trigger);
+            if (lastError() != null) {
+                log.info("config {} is valid again ({}), the same as the one serving: the failed edit is undone",
+                        current.file(), trigger);
+            } else {
+                log.info("config {} unchanged ({})", current.file(), trigger);
+            }
+            gateway.reloadUnchanged(next);
             return Result.UNCHANGED;
         }
         if (!next.listen().equals(current.listen()) || !next.admin().listen().equals(current.admin().listen())

@@ -163,6 +163,26 @@ class ReloadIntegrationTest {
     }
 
     @Test
+    void undoingABadEditIsRecordedCountedAndClearsTheError() throws Exception {
+        String good = config("5%");
+        edit(good.replace("shutdown-grace", "shutdown-grase"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> !failures.isEmpty());
+        assertThat(reloader.lastError()).contains("shutdown-grase");
+        double goodReloads = bed().counter("ramp_config_reloads_total", "result", "success");
+
+        edit(good); // the operator restores the file as it was: the config serving is unchanged
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(reloader.lastError()).isNull());
+        var newest = gateway.events().recent().get(0);
+        assertThat(newest).isInstanceOf(dev.ramp.gateway.events.ConfigReloaded.class);
+        assertThat(((dev.ramp.gateway.events.ConfigReloaded) newest).recovered()).isTrue();
+        assertThat(bed().counter("ramp_config_reloads_total", "result", "success")).isEqualTo(goodReloads + 1);
+    }
+
+    private dev.ramp.gateway.testing.PrometheusScrape bed() {
+        return dev.ramp.gateway.testing.PrometheusScrape.parse(gateway.metrics().scrape());
+    }
+
+    @Test
     void routesCanBeAddedAndRemoved() throws Exception {
         String withApi = config("5%", "," + TestConfigs.route("api", other.port, other.port, "0%",
                 "match { path-prefix = \"/api\" }"));

@@ -60,7 +60,8 @@ public final class EventJson {
         } else if (e instanceof LatchWriteFailed) {
             return new JsonObject();
         } else if (e instanceof ConfigReloaded c) {
-            return new JsonObject().put("file", String.valueOf(c.file()));
+            JsonObject data = new JsonObject().put("file", String.valueOf(c.file()));
+            return c.recovered() ? data.put("recovered", true) : data;
         } else if (e instanceof ConfigRejected c) {
             return new JsonObject().put("error", c.error());
         } else if (e instanceof RouteAdded a) {
