@@ -295,6 +295,28 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void aTlsClientOnThePlainListenerGetsAFast400NotTheIdleTimeout() throws Exception {
+        startOneRoute("50%", "");
+        javax.net.ssl.SSLEngine tls = javax.net.ssl.SSLContext.getDefault().createSSLEngine("localhost", 443);
+        tls.setUseClientMode(true);
+        tls.beginHandshake();
+        java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(tls.getSession().getPacketBufferSize());
+        tls.wrap(java.nio.ByteBuffer.allocate(0), hello);
+        hello.flip();
+        byte[] bytes = new byte[hello.remaining()];
+        hello.get(bytes);
+        assertThat(bytes[0]).as("a TLS handshake record").isEqualTo((byte) 0x16);
+        long start = System.nanoTime();
+        String answer = RawHttp.exchange(gateway.port(), new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1),
+                5000);
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("TLS handshake on a plain HTTP listener");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("closed, not left to time out")
+                .isLessThan(java.time.Duration.ofSeconds(4));
+        assertThat(RawHttp.exchange(gateway.port(), "\u0000\u0001binary", 5000)).startsWith("HTTP/1.1 400")
+                .contains("not HTTP");
+    }
+
+    @Test
     void testersInTheCanaryRingSeeTheCanaryAtZeroPercentAsTheReadmeSays() throws Exception {
         startOneRoute("0%", "override { canary-users = [\"tester\"] }");
         assertThat(new JsonObject(get("/x", "X-User-Id", "tester").body()).getString("name")).isEqualTo("canary");

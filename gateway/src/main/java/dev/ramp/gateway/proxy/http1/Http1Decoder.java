@@ -123,6 +123,21 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         // Anywhere else the message is cut short: nothing more is produced, and the channel's closing tells.
     }
 
+    /**
+     * Rejects at its first byte a request that cannot be HTTP (a method is a token), rather than wait for a line
+     * end that a TLS handshake or a binary protocol may never send: such clients get a fast 400, not the idle
+     * timeout.
+     */
+    private static void notHttp(byte first) {
+        if (Lines.TCHAR[first & 0xff]) {
+            return;
+        }
+        if (first == 0x16) {
+            throw new BadMessage("a TLS handshake on a plain HTTP listener (this port speaks HTTP/1.1 without TLS)");
+        }
+        throw new BadMessage(String.format("not HTTP: a request cannot start with byte 0x%02x", first & 0xff));
+    }
+
     /** The head failed: report it as Netty's decoder does, then drop the rest of the connection's bytes. */
     private void fail(ByteBuf in, List<Object> out, Exception cause) {
         boolean inHead = state == HEAD;
@@ -146,6 +161,9 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     private void readHead(ByteBuf in, List<Object> out) {
         if (scanned == 0) {
             Lines.skipEmptyLines(in); // RFC 9112 2.2: empty lines before a request line are ignored
+            if (requests && in.isReadable()) {
+                notHttp(in.getByte(in.readerIndex()));
+            }
         }
         int end = sectionEnd(in, MAX_LINE + MAX_HEADERS);
         if (end < 0) {

@@ -21,6 +21,11 @@ enum Difference {
      */
     REQUEST_LINE_WHITESPACE(Direction.RAMP_STRICTER, raw -> anyRequestLine(raw, l -> P.ODD_SPACE.matcher(l).find())
             || P.BLANK_LINE.matcher(raw).find()),
+    /**
+     * A request that starts with a byte no method can start with (a TLS handshake, a binary protocol) is
+     * rejected at that byte; Netty waits for the line to end, which such a client may never send.
+     */
+    NOT_HTTP(Direction.RAMP_STRICTER, raw -> P.NOT_HTTP_START.matcher(raw).find()),
     /** Only HTTP/1.0 and HTTP/1.1, spelled exactly; Netty takes any {@code name/x.y}, in any case. */
     HTTP_VERSION(Direction.RAMP_STRICTER, raw -> anyRequestLine(raw, l -> !P.VERSION.matcher(l).find())),
     /** A control byte in the request line is rejected; Netty passes it on inside the target. */
@@ -96,6 +101,9 @@ enum Difference {
     /** The patterns the predicates use (a holder: enum constants cannot see the enum's static fields). */
     private static final class P {
         static final Pattern VERSION = Pattern.compile(" HTTP/1\\.[01]$");
+        /** A message (the start, or after a head's blank line) whose first byte cannot begin a method. */
+        static final Pattern NOT_HTTP_START =
+                Pattern.compile("(?:\\A|\n\r?\n)(?:\r?\n)*[^!#$%&'*+.^_`|~0-9A-Za-z\r\n-]");
         static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0a-\\x1f\\x7f]");
         static final Pattern NON_ASCII = Pattern.compile("[\\x80-\\xff]");
         /** A line whose first word could be a method: no colon in it, and a space after it. */

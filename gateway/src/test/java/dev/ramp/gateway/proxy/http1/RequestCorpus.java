@@ -46,6 +46,10 @@ final class RequestCorpus {
         c.add(differs("a line of one space before the request", " \r\nGET / HTTP/1.1\r\n" + H + "\r\n",
                 Difference.REQUEST_LINE_WHITESPACE));
         c.add(same("no version", "GET /\r\n" + H + "\r\n"));
+        c.add(differs("TLS handshake record, no line end", "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u00fc\u0003\u0003",
+                Difference.NOT_HTTP));
+        c.add(differs("binary bytes after a request", "GET / HTTP/1.1\r\n" + H + "\r\n\u0000\u0001\u0002",
+                Difference.NOT_HTTP));
         c.add(differs("HTTP/1.2", "GET / HTTP/1.2\r\n" + H + "\r\n", Difference.HTTP_VERSION));
         c.add(differs("HTTP/2.0", "GET / HTTP/2.0\r\n" + H + "\r\n", Difference.HTTP_VERSION));
         c.add(differs("lower-case version", "GET / http/1.1\r\n" + H + "\r\n", Difference.HTTP_VERSION));
