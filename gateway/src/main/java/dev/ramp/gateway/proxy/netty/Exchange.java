@@ -7,6 +7,7 @@ import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.Failures;
 import dev.ramp.gateway.proxy.FallbackPolicy;
 import dev.ramp.gateway.proxy.LiveRoute;
+import dev.ramp.gateway.proxy.LogLimiter;
 import dev.ramp.gateway.proxy.http1.Headers;
 import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -42,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Exchange implements ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    /** A canary failing often falls back thousands of times a second: one WARN line per route per 10 s. */
+    private static final LogLimiter FALLBACK_LOG = new LogLimiter(Duration.ofSeconds(10));
     private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
 
     private final FrontHandler front;
@@ -349,8 +353,13 @@ final class Exchange implements ChannelFutureListener {
     }
 
     private void fallBack(String reason, Throwable cause) {
-        log.warn("route={} version=canary fell back to stable: {}{}", route.name(), reason,
-                cause == null ? "" : " (" + Failures.reason(cause) + ")");
+        long more = FALLBACK_LOG.admit(route.name(), loop.now());
+        if (more >= 0) {
+            log.warn("route={} version=canary fell back to stable: {}{}{}", route.name(), reason,
+                    cause == null ? "" : " (" + Failures.reason(cause) + ")", more == 0 ? ""
+                    : "; " + more + " more since the last such line (one line per route per 10 s;"
+                      + " ramp_fallbacks_total counts every one)");
+        }
         route.observer().onFallback(reason);
         mayFallBack = false;
         if (!bodyStarted) {
