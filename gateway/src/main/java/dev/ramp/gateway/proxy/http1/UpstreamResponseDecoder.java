@@ -35,4 +35,12 @@ public final class UpstreamResponseDecoder extends Http1Decoder {
     protected boolean answersHead() {
         return headPending.getAsBoolean();
     }
+
+    /**
+     * Whether bytes the upstream sent are held here, not yet part of any message: after a complete response
+     * that means the upstream sent more than it was asked for, and its connection must not be reused.
+     */
+    public boolean holdsBytes() {
+        return internalBuffer().isReadable();
+    }
 }

@@ -3,7 +3,6 @@ package dev.ramp.gateway.proxy.netty;
 import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.http1.ClientCodec;
-import dev.ramp.gateway.proxy.http1.UpstreamResponseDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -100,7 +99,7 @@ final class Loop {
 
     /** Takes back a connection whose last exchange ended cleanly. */
     void release(UpstreamConnection u) {
-        if (shuttingDown || !u.channel.isActive()) {
+        if (shuttingDown || !u.channel.isActive() || !u.clean()) {
             u.channel.close();
             return;
         }
@@ -119,7 +118,7 @@ final class Loop {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         UpstreamConnection u = new UpstreamConnection(Loop.this, key, ch);
-                        ch.pipeline().addLast("decoder", new UpstreamResponseDecoder(u::headPending))
+                        ch.pipeline().addLast("decoder", u.decoder)
                                 .addLast("encoder", new ClientCodec.RequestEncoder())
                                 .addLast("upstream", u);
                     }

@@ -1,6 +1,7 @@
 package dev.ramp.gateway.proxy.netty;
 
 import dev.ramp.gateway.proxy.http1.Headers;
+import dev.ramp.gateway.proxy.http1.UpstreamResponseDecoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,6 +21,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     final Channel channel;
     /** Relays the response of the exchange this connection serves to its client. */
     final Relay relay = new Relay(this);
+    /** This connection's response decoder, first in its pipeline. */
+    final UpstreamResponseDecoder decoder;
     /** The exchange this connection serves now, or null while pooled or draining. */
     private Exchange exchange;
     /** Reading the rest of a discarded response so the connection can be pooled again. */
@@ -37,6 +40,16 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         this.loop = loop;
         this.key = key;
         this.channel = channel;
+        this.decoder = new UpstreamResponseDecoder(this::headPending);
+    }
+
+    /**
+     * Whether the connection may serve another exchange: nothing the upstream sent is left unread. Bytes after
+     * a complete response (a body after a HEAD, 204 or 304 answer, or anything unasked) would otherwise be
+     * read as the next client's response.
+     */
+    boolean clean() {
+        return !decoder.holdsBytes();
     }
 
     /** Flushes {@code client} at the end of this read burst (the previous one now, if it was another). */
