@@ -97,7 +97,11 @@ class GuardJsonTest {
                 Evidence.untested(WindowSnapshot.EMPTY, WindowSnapshot.EMPTY));
         JsonObject json = GuardJson.status(new GuardView("breaching", null, verdict, 1, 3));
         assertThat(json.fieldNames()).containsExactly("state", "latch", "window", "guard");
-        assertThat(json.getJsonObject("guard").encode()).isEqualTo("{\"verdict\":\"breaching\",\"breaches\":"
+        JsonObject guard = json.getJsonObject("guard");
+        JsonObject evidence = guard.getJsonObject("evidence");
+        assertThat(evidence).isEqualTo(GuardJson.evidence(verdict.evidence()));
+        guard.remove("evidence");
+        assertThat(guard.encode()).isEqualTo("{\"verdict\":\"breaching\",\"breaches\":"
                 + "[{\"rule\":\"p99\",\"message\":\"p99 900 ms > 500 ms\"}],\"consecutiveBreaches\":1,\"breachesToRevert\":3}");
     }
 
