@@ -7,7 +7,7 @@
 #   split       SplitStickinessSimulation, full length: every user sticks to one version, canary share = weight +- 1.5 pp
 #   fallback    FallbackSimulation, full length: 0 failed GETs while the canary refuses, resets, answers 503
 #   revert      RevertSimulation, full length: the canary breaks mid-run; reverted (responses and /api/status) <= 2 s
-#   throughput  ThroughputSimulation: closed-model ramp through the gateway, then directly against stable; prints the ratio
+#   throughput  ThroughputSimulation: closed-model ramp through the gateway, then directly against stable; prints the ratio, fails below 0.2
 #   all         the four, full length
 #
 #   --config FILE   gateway config (default loadtests/ramp-loadtest.conf). To show that the smoke catches a
@@ -142,6 +142,9 @@ for run in "${RUNS[@]}"; do
   else
     echo "== $sim FAILED ($(( $(date +%s) - t0 )) s)"
     FAILED+=("$sim")
+  fi
+  if [[ $sim == RevertSimulation ]]; then
+    echo "   (its \"found 500\" errors are the canary's answers once its fault is on: expected; the two verdicts decide)"
   fi
 done
 

@@ -11,11 +11,14 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
+import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * requests/s and p50/p95/p99 for both and gateway/direct ratios.
  *
  * <p>Assertions: no failed request, and (a final {@link Verdict}) gateway throughput at least
- * {@code ramp.throughput.minRatio} of direct (default 0: report only; on 2 shared cores the load generator, the gateway and the upstream
- * compete for the same CPUs, so the ratio is a property of the box as much as of the gateway).
- * Passes against the current gateway.
+ * {@code ramp.throughput.minRatio} of direct, {@link #DEFAULT_MIN_RATIO} unless set. The floor catches a collapse
+ * (a lock or a per-request allocation storm on the data path), not a few percent: on 2 shared cores the load
+ * generator, the gateway and the upstream compete for the same CPUs, so the ratio is a property of the box as much
+ * as of the gateway. How the default was chosen: docs/benchmarks.md. {@code -Dramp.throughput.minRatio=0} runs
+ * no verdict and prints the ratio as a report, not a check.
  */
 public class ThroughputSimulation extends Simulation {
     private static final Logger log = LoggerFactory.getLogger(ThroughputSimulation.class);
@@ -47,7 +52,12 @@ public class ThroughputSimulation extends Simulation {
     private final Duration warmup = Ramp.duration("ramp.throughput.warmup", "5s");
     private final Duration ramp = Ramp.duration("ramp.throughput.ramp", "5s");
     private final Duration hold = Ramp.duration("ramp.throughput.hold", "15s");
-    private final double minRatio = Ramp.decimal("ramp.throughput.minRatio", 0.0);
+    /** The default floor on gateway req/s over direct req/s: about half the lowest ratio measured (docs/benchmarks.md). */
+    static final double DEFAULT_MIN_RATIO = 0.2;
+
+    private final double minRatio = Ramp.decimal("ramp.throughput.minRatio", DEFAULT_MIN_RATIO);
+    /** Whether the ratio is checked; with a floor of 0 it could not fail, so it is only reported. */
+    private final boolean ratioChecked = minRatio > 0;
     private final String path = Ramp.string("ramp.throughput.path", "/throughput");
 
     /** One measured target: latencies (µs) and the span between its first send and last response. */
@@ -137,26 +147,38 @@ public class ThroughputSimulation extends Simulation {
         log.info("throughput, {} concurrent users (closed model), latencies in ms:\n"
                  + "target     requests        req/s       p50       p95       p99       max\n{}\n{}\n{}",
                 users, row(gateway), row(direct), ratio);
+        if (!ratioChecked) {
+            log.info("throughput: gateway/direct ratio {}: report, not a check (ramp.throughput.minRatio = {})",
+                    String.format(Locale.ROOT, "%.2f", gateway.rps() / direct.rps()), minRatio);
+        }
     }
 
     {
-        log.info("throughput: warm-up {}, then ramp to {} concurrent users over {} and hold {}: through {}{}, then direct {}{}",
-                warmup, users, ramp, hold, Ramp.GATEWAY_URL, path, Ramp.STABLE_URL, path);
+        if (minRatio < 0) {
+            throw new IllegalArgumentException("ramp.throughput.minRatio: " + minRatio + " (expected: 0 for a report, or a floor above 0)");
+        }
+        log.info("throughput: warm-up {}, then ramp to {} concurrent users over {} and hold {}: through {}{}, then direct {}{}; {}",
+                warmup, users, ramp, hold, Ramp.GATEWAY_URL, path, Ramp.STABLE_URL, path,
+                ratioChecked ? "checks gateway/direct req/s >= " + minRatio : "the ratio is a report, not a check");
         ScenarioBuilder warmGateway = load("warm-up gateway", Ramp.GATEWAY_URL + path, null);
         ScenarioBuilder warmDirect = load("warm-up direct", Ramp.STABLE_URL + path, null);
         int warmUsers = Math.max(1, users / 2);
+        PopulationBuilder directPhase = closed(load("direct", Ramp.STABLE_URL + path, direct));
+        List<Assertion> assertions = new ArrayList<>(List.of(
+                global().failedRequests().count().is(0L),
+                details("gateway: GET").allRequests().count().gt(0L),
+                details("direct: GET").allRequests().count().gt(0L)));
+        if (ratioChecked) {
+            directPhase = directPhase.andThen(
+                    scenario("verdict").exec(ratio.request(this::ratioAtLeastMin)).injectOpen(atOnceUsers(1)));
+            assertions.addAll(ratio.assertions());
+        }
         setUp(warmGateway.injectClosed(constantConcurrentUsers(warmUsers).during(warmup))
                 .andThen(warmDirect.injectClosed(constantConcurrentUsers(warmUsers).during(warmup)))
                 .andThen(closed(load("gateway", Ramp.GATEWAY_URL + path, gateway)))
-                .andThen(closed(load("direct", Ramp.STABLE_URL + path, direct))
-                        .andThen(scenario("verdict").exec(ratio.request(this::ratioAtLeastMin)).injectOpen(atOnceUsers(1)))))
+                .andThen(directPhase))
                 .protocols(protocol)
                 .maxDuration(warmup.multipliedBy(2).plus(ramp.plus(hold).multipliedBy(2)).plus(Ramp.SLACK))
-                .assertions(
-                        global().failedRequests().count().is(0L),
-                        details("gateway: GET").allRequests().count().gt(0L),
-                        details("direct: GET").allRequests().count().gt(0L),
-                        ratio.assertions().get(0),
-                        ratio.assertions().get(1));
+                .assertions(assertions);
     }
 }
