@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,8 +69,11 @@ public final class LatchStore {
         Files.createDirectories(stateDir);
         final byte[] bytes = LatchJson.toJson(latch).encodePrettily().getBytes(StandardCharsets.UTF_8);
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                                                        StandardOpenOption.TRUNCATE_EXISTING)) {
+            // A new file, never an existing one: a link planted at the temporary name is removed (the link, not
+            // its target), and CREATE_NEW (O_EXCL) refuses to follow one planted again in between.
+            Files.deleteIfExists(tmp);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
+                                                        LinkOption.NOFOLLOW_LINKS)) {
                 final ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

@@ -242,4 +242,18 @@ class LatchStoreTest {
             return files.map(path -> path.getFileName().toString()).sorted().toList();
         }
     }
+
+    @Test
+    void aLinkPlantedAtTheTemporaryNameIsNeverFollowed(@TempDir Path outside) throws IOException {
+        Path victim = Files.writeString(outside.resolve("victim.txt"), "precious");
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.createSymbolicLink(state.resolve("shop.json.tmp"), victim);
+        LatchStore store = new LatchStore(state);
+
+        store.write(latch("shop", "manual"));
+
+        assertThat(Files.readString(victim)).as("the link's target is untouched").isEqualTo("precious");
+        assertThat(store.read("shop")).isInstanceOf(LatchRead.Present.class);
+        assertThat(Files.isSymbolicLink(state.resolve("shop.json"))).isFalse();
+    }
 }
