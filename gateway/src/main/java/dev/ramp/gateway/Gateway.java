@@ -106,6 +106,7 @@ public final class Gateway implements AutoCloseable {
             metrics.close();
             throw e;
         }
+        loopbackTrustWarning(config).ifPresent(log::warn);
         log.info("traffic listener on {}:{} ({} transport) with {} event loop(s), {} route(s)",
                 config.listen().host(), g.port, transport.tag(), loops, config.routes().size());
         log.info("admin API on {}:{} (token {})", config.admin().listen().host(), g.adminPort,
@@ -142,6 +143,29 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException(cannotListen("admin API",
                     config.admin().listen().host(), config.admin().listen().port(), e), e);
         }
+    }
+
+    /**
+     * A warning when {@code trusted-sources} trusts loopback while the traffic listener is not on loopback: a
+     * TLS terminator or sidecar on the same host then makes every client trusted, able to force the canary and
+     * to set X-Forwarded-For.
+     */
+    static java.util.Optional<String> loopbackTrustWarning(GatewayConfig config) {
+        String host = config.listen().host();
+        boolean onLoopback;
+        try {
+            onLoopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            onLoopback = false;
+        }
+        boolean trustsLoopback = config.trustedSources().stream()
+                .anyMatch(c -> c.contains("127.0.0.1") || c.contains("::1"));
+        if (onLoopback || !trustsLoopback) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("ramp.trusted-sources trusts loopback while the traffic listener is on " + host
+                + ": a proxy or TLS terminator on this host would make every client trusted (override header,"
+                + " X-Forwarded-For); list only the addresses of your load balancers");
     }
 
     /** "cannot listen for traffic on 127.0.0.1:8080: address already in use (ramp.listen)". */

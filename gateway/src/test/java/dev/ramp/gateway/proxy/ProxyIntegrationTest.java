@@ -158,9 +158,11 @@ class ProxyIntegrationTest {
     void anUntrustedPeersForwardedForIsReplacedAndItsOverrideIgnored() throws Exception {
         start(TestConfigs.route("shop", stable.port, canary.port, "0%", ""), "trusted-sources = []");
         HttpResponse<String> r = get("/headers", "X-Forwarded-For", "6.6.6.6", "X-Forwarded-Host", "evil.test",
-                "X-Ramp-Version", "canary");
+                "X-Ramp-Version", "canary", "Forwarded", "for=6.6.6.6", "X-Real-IP", "6.6.6.6",
+                "X-Forwarded-Port", "443", "X-Forwarded-Prefix", "/admin");
         JsonObject seen = new JsonObject(r.body());
         assertThat(seen.getString("x-forwarded-for")).isEqualTo("127.0.0.1");
+        assertThat(seen.fieldNames()).doesNotContain("forwarded", "x-real-ip", "x-forwarded-port", "x-forwarded-prefix");
         assertThat(seen.getString("x-forwarded-host")).startsWith("127.0.0.1:");
         assertThat(canary.received).isEmpty();
         assertThat(stable.count("/headers")).isEqualTo(1);

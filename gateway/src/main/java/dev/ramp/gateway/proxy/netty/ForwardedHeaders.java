@@ -24,6 +24,12 @@ final class ForwardedHeaders {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    /**
+     * Headers that also claim where a request came from: from an untrusted peer they are dropped, as its
+     * X-Forwarded-For is replaced, so an upstream never takes a client's word for its address or path.
+     */
+    private static final AsciiString[] CLAIMS = {AsciiString.cached("forwarded"), AsciiString.cached("x-real-ip"),
+        AsciiString.cached("x-forwarded-port"), AsciiString.cached("x-forwarded-prefix")};
 
     private ForwardedHeaders() {}
 
@@ -46,6 +52,11 @@ final class ForwardedHeaders {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         h.set(X_FORWARDED_FOR, trusted && xff != null ? xff + ", " + peer : peer);
+        if (!trusted) {
+            for (AsciiString claim : CLAIMS) {
+                h.remove(claim);
+            }
+        }
         h.set(X_FORWARDED_PROTO, trusted && proto != null ? proto : HTTP);
         if (!(trusted && fwdHost != null)) {
             if (hostHeader != null) {
