@@ -236,6 +236,11 @@ final class Exchange implements ChannelFutureListener {
     /** A piece of the client's request body. */
     void onRequestContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
+        if (last && !((LastHttpContent) c).trailingHeaders().isEmpty()) {
+            // Request trailers are dropped: a client could otherwise send X-Forwarded-For or Host after the body,
+            // past every rule the head went through.
+            ((LastHttpContent) c).trailingHeaders().clear();
+        }
         if (last) {
             requestDone = true;
         }
