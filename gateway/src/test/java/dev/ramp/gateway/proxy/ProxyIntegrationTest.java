@@ -319,6 +319,16 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void anHttp10RequestWithTransferEncodingIsRejectedAndNeverForwarded() throws Exception {
+        startOneRoute("50%", "");
+        String answer = RawHttp.exchange(gateway.port(),
+                "POST /x HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 5000);
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("HTTP/1.0 request with Transfer-Encoding");
+        assertThat(stable.received).isEmpty();
+        assertThat(canary.received).isEmpty();
+    }
+
+    @Test
     void testersInTheCanaryRingSeeTheCanaryAtZeroPercentAsTheReadmeSays() throws Exception {
         startOneRoute("0%", "override { canary-users = [\"tester\"] }");
         assertThat(new JsonObject(get("/x", "X-User-Id", "tester").body()).getString("name")).isEqualTo("canary");

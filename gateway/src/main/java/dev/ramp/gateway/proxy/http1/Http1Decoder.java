@@ -191,6 +191,10 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
             // Neither Content-Length nor Transfer-Encoding: no body, so the request is one whole message.
             boolean bare = !f.transferEncoding && f.length < 0;
             m = StartLines.request(h, lineEnd, headers, bare);
+            if (f.transferEncoding && m.protocolVersion() == HttpVersion.HTTP_1_0) {
+                // RFC 9112 6.1: faulty framing; an HTTP/1.0 hop behind us may read the body as the next request
+                throw new BadMessage("HTTP/1.0 request with Transfer-Encoding (RFC 9112 6.1: its framing is faulty)");
+            }
             f.check(true);
             noBody = !f.chunked && f.length <= 0;
         } else {

@@ -15,6 +15,12 @@ import java.util.regex.Pattern;
  */
 enum Difference {
     /**
+     * RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing and is rejected; Netty reads
+     * it as chunked.
+     */
+    HTTP10_TRANSFER_ENCODING(Direction.RAMP_STRICTER,
+            raw -> P.HTTP10.matcher(raw).find() && P.CODINGS.matcher(raw).find()),
+    /**
      * RFC 9112 3: the request line's parts are separated by single spaces, and only empty lines may come before
      * it (RFC 9112 2.2). Netty splits on any run of whitespace (tab, vertical tab, form feed, CR) and skips any
      * control characters and whitespace before the method.
@@ -101,6 +107,7 @@ enum Difference {
     /** The patterns the predicates use (a holder: enum constants cannot see the enum's static fields). */
     private static final class P {
         static final Pattern VERSION = Pattern.compile(" HTTP/1\\.[01]$");
+        static final Pattern HTTP10 = Pattern.compile("(?m) HTTP/1\\.0\r?$");
         /** A message (the start, or after a head's blank line) whose first byte cannot begin a method. */
         static final Pattern NOT_HTTP_START =
                 Pattern.compile("(?:\\A|\n\r?\n)(?:\r?\n)*[^!#$%&'*+.^_`|~0-9A-Za-z\r\n-]");

@@ -158,8 +158,8 @@ final class RequestCorpus {
                 + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", Difference.TE_WITH_CONTENT_LENGTH));
         c.add(differs("Transfer-Encoding and Content-Length", "POST / HTTP/1.1\r\n" + H
                 + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n5\r\nhello\r\n0\r\n\r\n", Difference.TE_WITH_CONTENT_LENGTH));
-        c.add(same("chunked on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5\r\nhello\r\n0\r\n\r\n"));
+        c.add(differs("chunked on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n", Difference.HTTP10_TRANSFER_ENCODING));
         c.add(same("Expect 100-continue", "POST / HTTP/1.1\r\n" + H
                 + "Expect: 100-continue\r\nContent-Length: 5\r\n\r\nhello"));
         return c;
