@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 public enum GatewayError {
     NO_ROUTE(404, "no_route"),
     BAD_REQUEST(400, "bad_request"),
+    METHOD_NOT_ALLOWED(405, "method_not_allowed"),
     URI_TOO_LONG(414, "uri_too_long"),
     PAYLOAD_TOO_LARGE(413, "payload_too_large"),
     HEADERS_TOO_LARGE(431, "headers_too_large"),

@@ -329,6 +329,16 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void connectIsRefusedWith405() throws Exception {
+        startOneRoute("50%", "");
+        String answer = RawHttp.exchange(gateway.port(),
+                "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nConnection: close\r\n\r\n", 5000);
+        assertThat(answer).startsWith("HTTP/1.1 405").contains("\"error\":\"method_not_allowed\"")
+                .contains("CONNECT is not supported");
+        assertThat(stable.received).isEmpty();
+    }
+
+    @Test
     void testersInTheCanaryRingSeeTheCanaryAtZeroPercentAsTheReadmeSays() throws Exception {
         startOneRoute("0%", "override { canary-users = [\"tester\"] }");
         assertThat(new JsonObject(get("/x", "X-User-Id", "tester").body()).getString("name")).isEqualTo("canary");

@@ -31,10 +31,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
- * One client connection: reads requests one at a time (HTTP/1.1 keep-alive; requests a client pipelines
- * wait their turn), routes each, decides its version ({@link RouteDecision}) and hands it to an
- * {@link Exchange}. Answers what the gateway answers itself (404, 400, malformed
- * requests) with the JSON of {@link GatewayError}. Confined to its event loop.
+ * One client connection: reads requests one at a time (pipelined ones wait their turn), routes each, decides
+ * its version ({@link RouteDecision}) and hands it to an {@link Exchange}. Answers what the gateway answers
+ * itself (404, 400, 405, malformed requests) with a {@link GatewayError}. Confined to its event loop.
  */
 final class FrontHandler extends ChannelInboundHandlerAdapter {
     /** Reasons to stop reading from the client, as bits: reading resumes when none is left. */
@@ -237,10 +236,14 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         String path = RequestTarget.path(req.uri());
         boolean keepAlive = Headers.keepAlive(req);
         boolean bodyFollows = !(req instanceof LastHttpContent);
+        if (req.method() == HttpMethod.CONNECT) {
+            gatewayAnswer(req, keepAlive, bodyFollows, snap, GatewayError.METHOD_NOT_ALLOWED,
+                    "CONNECT is not supported: Ramp is a reverse proxy, not a tunnel");
+            return;
+        }
         LiveRoute route = path == null ? null : snap.table().match(host, path);
         if (route == null) {
-            answer(req, keepAlive, bodyFollows, GatewayError.NO_ROUTE, null, Failures.noRouteMessage(host, path));
-            snap.unrouted().onClientResponse(null, GatewayError.NO_ROUTE.status());
+            gatewayAnswer(req, keepAlive, bodyFollows, snap, GatewayError.NO_ROUTE, Failures.noRouteMessage(host, path));
             return;
         }
         if (snap != trustedFor) {
@@ -355,6 +358,13 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     void writeError(GatewayError error, String route, String message, HttpVersion version, boolean close) {
         lastActivity = loop.now();
         ch.writeAndFlush(ErrorResponses.of(error, route, message, version, close), ch.voidPromise());
+    }
+
+    /** An answer to a request no route takes, counted as such. */
+    private void gatewayAnswer(HttpRequest req, boolean keepAlive, boolean bodyFollows, RoutingSnapshot snap,
+                               GatewayError error, String message) {
+        answer(req, keepAlive, bodyFollows, error, null, message);
+        snap.unrouted().onClientResponse(null, error.status());
     }
 
     private void answer(HttpRequest req, boolean keepAlive, boolean bodyFollows, GatewayError error, String route,
