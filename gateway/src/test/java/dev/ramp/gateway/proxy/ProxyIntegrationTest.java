@@ -329,6 +329,19 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void aMissingDoubledOrMalformedHostIsA400AndNeverForwarded() throws Exception {
+        startOneRoute("50%", "");
+        assertThat(RawHttp.exchange(gateway.port(), "GET /x HTTP/1.1\r\nX-A: b\r\n\r\n", 5000))
+                .startsWith("HTTP/1.1 400").contains("without a Host header");
+        assertThat(RawHttp.exchange(gateway.port(), "GET /x HTTP/1.1\r\nHost: a\r\nHost: evil\r\n\r\n", 5000))
+                .startsWith("HTTP/1.1 400").contains("more than one Host header");
+        assertThat(RawHttp.exchange(gateway.port(), "GET /x HTTP/1.1\r\nHost: a/b\r\n\r\n", 5000))
+                .startsWith("HTTP/1.1 400").contains("not a valid authority");
+        assertThat(stable.received).isEmpty();
+        assertThat(canary.received).isEmpty();
+    }
+
+    @Test
     void connectIsRefusedWith405() throws Exception {
         startOneRoute("50%", "");
         String answer = RawHttp.exchange(gateway.port(),

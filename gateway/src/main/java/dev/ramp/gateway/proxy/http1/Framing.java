@@ -12,6 +12,7 @@ final class Framing {
     static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
     static final AsciiString TRAILER = AsciiString.cached("trailer");
     static final AsciiString CHUNKED = AsciiString.cached("chunked");
+    static final AsciiString HOST = AsciiString.cached("host");
 
     /** The body length, or -1 when there was no Content-Length. */
     long length = -1;
@@ -24,6 +25,9 @@ final class Framing {
     boolean chunked;
     /** How many transfer codings the Transfer-Encoding headers list. */
     int codings;
+    /** How many Host headers (RFC 9112 3.2: exactly one on a request), and the first one that is not an authority. */
+    int hosts;
+    AsciiString badHost;
 
     void reset() {
         length = -1;
@@ -32,6 +36,8 @@ final class Framing {
         transferEncoding = false;
         chunked = false;
         codings = 0;
+        hosts = 0;
+        badHost = null;
     }
 
     static boolean is(AsciiString name, AsciiString lower) {
@@ -40,7 +46,12 @@ final class Framing {
 
     void note(AsciiString name, AsciiString value) {
         int n = name.length();
-        if (n == 14 && is(name, CONTENT_LENGTH)) {
+        if (n == 4 && is(name, HOST)) {
+            hosts++;
+            if (badHost == null && !authority(value)) {
+                badHost = value;
+            }
+        } else if (n == 14 && is(name, CONTENT_LENGTH)) {
             contentLength(value);
         } else if (n == 17 && is(name, TRANSFER_ENCODING)) {
             transferEncoding = true;
@@ -97,6 +108,19 @@ final class Framing {
         } while (true);
     }
 
+    /** RFC 9112 3.2: a request has one Host header (HTTP/1.1: exactly one), and it names an authority. */
+    void checkHost(boolean http11) {
+        if (hosts > 1) {
+            throw new BadMessage("more than one Host header (RFC 9112 3.2: exactly one)");
+        }
+        if (hosts == 0 && http11) {
+            throw new BadMessage("HTTP/1.1 request without a Host header (RFC 9112 3.2)");
+        }
+        if (badHost != null) {
+            throw new BadMessage("Host header \"" + badHost + "\" is not a valid authority");
+        }
+    }
+
     /** Applies the rules that need the whole section; {@code request}: whether it is a request's head. */
     void check(boolean request) {
         if (request && transferEncoding && (!chunked || codings != 1)) {
@@ -116,5 +140,43 @@ final class Framing {
     /** Whether a trailer field may be kept: never one that would change the framing of the message. */
     static boolean permittedTrailer(AsciiString name) {
         return !(is(name, CONTENT_LENGTH) || is(name, TRANSFER_ENCODING) || is(name, TRAILER));
+    }
+
+    /**
+     * Whether a Host value is an authority without userinfo (RFC 3986 3.2.2, 3.2.3): a registered name (letters,
+     * digits, {@code -._~!$&'()*+,;=} and %-escapes), an IPv4 address or a bracketed IPv6 literal, then an
+     * optional {@code :port} of digits. Empty is allowed (RFC 9112 3.2: a target without an authority).
+     */
+    static boolean authority(AsciiString v) {
+        int n = v.length();
+        int i = 0;
+        if (n > 0 && v.byteAt(0) == '[') {
+            for (i = 1; i < n && v.byteAt(i) != ']'; i++) {
+                byte b = v.byteAt(i);
+                if (b != ':' && b != '.' && Character.digit(b, 16) < 0) {
+                    return false;
+                }
+            }
+            if (i++ == n) {
+                return false;
+            }
+        } else {
+            for (; i < n && v.byteAt(i) != ':'; i++) {
+                byte b = v.byteAt(i);
+                if (!(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+                      || "-._~!$&'()*+,;=%".indexOf(b) >= 0)) {
+                    return false;
+                }
+            }
+        }
+        if (i < n && v.byteAt(i++) != ':') {
+            return false;
+        }
+        for (; i < n; i++) {
+            if (v.byteAt(i) < '0' || v.byteAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -196,6 +196,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
                 throw new BadMessage("HTTP/1.0 request with Transfer-Encoding (RFC 9112 6.1: its framing is faulty)");
             }
             f.check(true);
+            f.checkHost(m.protocolVersion() == HttpVersion.HTTP_1_1);
             noBody = !f.chunked && f.length <= 0;
         } else {
             HttpVersion version = StartLines.version(h, 0, Math.min(8, lineEnd));

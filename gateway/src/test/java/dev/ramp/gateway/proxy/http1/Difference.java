@@ -15,6 +15,13 @@ import java.util.regex.Pattern;
  */
 enum Difference {
     /**
+     * RFC 9112 3.2: an HTTP/1.1 request without Host, a request with two, or a Host that is not an authority is
+     * rejected; Netty passes them on.
+     */
+    HOST(Direction.RAMP_STRICTER, raw -> P.HOST_LINE.matcher(raw).results().count()
+            != P.ANY_REQUEST_LINE.matcher(raw).results().count()
+            || P.HOST_LINE.matcher(raw).results().anyMatch(m -> !P.AUTHORITY.matcher(m.group(1).strip()).matches())),
+    /**
      * RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing and is rejected; Netty reads
      * it as chunked.
      */
@@ -107,6 +114,10 @@ enum Difference {
     /** The patterns the predicates use (a holder: enum constants cannot see the enum's static fields). */
     private static final class P {
         static final Pattern VERSION = Pattern.compile(" HTTP/1\\.[01]$");
+        static final Pattern HOST_LINE = Pattern.compile("(?im)^host:([^\r\n]*)");
+        static final Pattern ANY_REQUEST_LINE = Pattern.compile("(?m)^[^\r\n]+ HTTP/1\\.[01]\r?$");
+        static final Pattern AUTHORITY = Pattern.compile(
+                "(\\[[0-9A-Fa-f:.]*]|[A-Za-z0-9\\-._~!$&'()*+,;=%]*)(:[0-9]*)?");
         static final Pattern HTTP10 = Pattern.compile("(?m) HTTP/1\\.0\r?$");
         /** A message (the start, or after a head's blank line) whose first byte cannot begin a method. */
         static final Pattern NOT_HTTP_START =

@@ -198,8 +198,8 @@ class Http1DecoderTest {
 
     @Test
     void contentLengthRepeatedWithTheSameValueIsKeptOnceAndChunkedInAnyCaseIsChunked() {
-        List<Object> msgs = feed(requests(), "POST / HTTP/1.1\r\nContent-Length: 3\r\ncontent-length: 3, 3\r\n\r\nabc"
-                + "POST / HTTP/1.1\r\nTransfer-Encoding:  Chunked \r\n\r\n1\r\nz\r\n0\r\n\r\n", 1000);
+        List<Object> msgs = feed(requests(), "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\ncontent-length: 3, 3\r\n\r\nabc"
+                + "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:  Chunked \r\n\r\n1\r\nz\r\n0\r\n\r\n", 1000);
         HttpRequest first = (HttpRequest) msgs.get(0);
         assertThat(first.headers().getAll("content-length")).containsExactly("3");
         assertThat(body(msgs)).isEqualTo("abcz");
@@ -227,8 +227,12 @@ class Http1DecoderTest {
         "two spaces                | GET  / HTTP/1.1\\r\\n\\r\\n                                | request line is not",
         "no version                | GET /\\r\\n\\r\\n                                          | request line is not",
         "bad method                | G(T / HTTP/1.1\\r\\n\\r\\n                                 | invalid character in method",
-        "bad chunk size            | POST / HTTP/1.1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n | invalid chunk size",
-        "chunk without its CRLF    | POST / HTTP/1.1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n1\\r\\nab\\r\\n | chunk data not followed by CRLF",
+        "no Host on HTTP/1.1       | GET / HTTP/1.1\\r\\nX-A: b\\r\\n\\r\\n                    | without a Host header",
+        "two Host headers          | GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n        | more than one Host header",
+        "Host not an authority     | GET / HTTP/1.1\\r\\nHost: a/b@c\\r\\n\\r\\n                | is not a valid authority",
+        "Host with a bad port      | GET / HTTP/1.1\\r\\nHost: a:8o\\r\\n\\r\\n                 | is not a valid authority",
+        "bad chunk size            | POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n | invalid chunk size",
+        "chunk without its CRLF    | POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n1\\r\\nab\\r\\n | chunk data not followed by CRLF",
     })
     void requestsAProxyMustNotRelayAreRejectedNamingTheProblem(String what, String raw, String expected) {
         String req = raw.strip().replace("\\r", "\r").replace("\\n", "\n").replace("\\0", "\0");

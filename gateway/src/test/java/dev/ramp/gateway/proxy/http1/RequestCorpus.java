@@ -50,6 +50,9 @@ final class RequestCorpus {
                 Difference.NOT_HTTP));
         c.add(differs("binary bytes after a request", "GET / HTTP/1.1\r\n" + H + "\r\n\u0000\u0001\u0002",
                 Difference.NOT_HTTP));
+        c.add(differs("HTTP/1.1 without Host", "GET / HTTP/1.1\r\nX-A: b\r\n\r\n", Difference.HOST));
+        c.add(differs("two Host headers", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", Difference.HOST));
+        c.add(differs("Host with userinfo", "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", Difference.HOST));
         c.add(differs("HTTP/1.2", "GET / HTTP/1.2\r\n" + H + "\r\n", Difference.HTTP_VERSION));
         c.add(differs("HTTP/2.0", "GET / HTTP/2.0\r\n" + H + "\r\n", Difference.HTTP_VERSION));
         c.add(differs("lower-case version", "GET / http/1.1\r\n" + H + "\r\n", Difference.HTTP_VERSION));
