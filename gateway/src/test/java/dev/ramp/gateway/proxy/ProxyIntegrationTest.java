@@ -342,6 +342,19 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void anAbsoluteFormTargetReachesTheUpstreamInOriginFormAndMustMatchHost() throws Exception {
+        startOneRoute("0%", "");
+        assertThat(RawHttp.exchange(gateway.port(),
+                "GET http://shop.test/abs?q=1 HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n", 5000))
+                .startsWith("HTTP/1.1 200");
+        assertThat(stable.received).singleElement().satisfies(r -> assertThat(r.path()).isEqualTo("/abs"));
+        assertThat(RawHttp.exchange(gateway.port(),
+                "GET http://evil.test/abs HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n", 5000))
+                .startsWith("HTTP/1.1 400").contains("differs from Host");
+        assertThat(stable.received).hasSize(1);
+    }
+
+    @Test
     void connectIsRefusedWith405() throws Exception {
         startOneRoute("50%", "");
         String answer = RawHttp.exchange(gateway.port(),

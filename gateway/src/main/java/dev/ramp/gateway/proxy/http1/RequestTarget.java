@@ -1,5 +1,8 @@
 package dev.ramp.gateway.proxy.http1;
 
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
+
 /**
  * The parts of a request's target that routing reads: the host of the Host header and the path of the
  * request target (origin form or absolute form, RFC 9112 section 3.2), without the query.
@@ -41,5 +44,33 @@ public final class RequestTarget {
             return start == 0 ? uri : uri.substring(start);
         }
         return uri.substring(start, q);
+    }
+
+    /**
+     * Rewrites an absolute-form target ({@code http://host/path?q}) to the origin form upstreams expect
+     * ({@code /path?q}), RFC 9112 3.2.2. Returns null when done (or nothing to do), or the 400 message when the
+     * target's authority is not the Host header's: routing and the upstream must not disagree about the host.
+     */
+    public static String toOriginForm(HttpRequest req, CharSequence hostHeader) {
+        String uri = req.uri();
+        if (uri.isEmpty() || uri.charAt(0) == '/') {
+            return null;
+        }
+        int scheme = uri.indexOf("://");
+        if (scheme < 0) {
+            return null;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < uri.length() && uri.charAt(end) != '/' && uri.charAt(end) != '?') {
+            end++;
+        }
+        String authority = uri.substring(start, end);
+        if (hostHeader != null && !AsciiString.contentEqualsIgnoreCase(authority, hostHeader)) {
+            return "request target authority \"" + authority + "\" differs from Host \"" + hostHeader + "\"";
+        }
+        String rest = uri.substring(end);
+        req.setUri(rest.isEmpty() ? "/" : rest.charAt(0) == '?' ? "/" + rest : rest);
+        return null;
     }
 }

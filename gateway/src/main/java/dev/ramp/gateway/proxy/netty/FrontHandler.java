@@ -241,6 +241,11 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                     "CONNECT is not supported: Ramp is a reverse proxy, not a tunnel");
             return;
         }
+        String mismatch = RequestTarget.toOriginForm(req, hostValue);
+        if (mismatch != null) {
+            gatewayAnswer(req, keepAlive, bodyFollows, snap, GatewayError.BAD_REQUEST, mismatch);
+            return;
+        }
         LiveRoute route = path == null ? null : snap.table().match(host, path);
         if (route == null) {
             gatewayAnswer(req, keepAlive, bodyFollows, snap, GatewayError.NO_ROUTE, Failures.noRouteMessage(host, path));

@@ -25,4 +25,22 @@ class RequestTargetTest {
         assertThat(RequestTarget.path("*")).isNull();
         assertThat(RequestTarget.path("")).isNull();
     }
+
+    private static String rewrite(String uri, String host) {
+        io.netty.handler.codec.http.HttpRequest req = new io.netty.handler.codec.http.DefaultHttpRequest(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, uri);
+        String problem = RequestTarget.toOriginForm(req, host);
+        return problem != null ? "400 " + problem : req.uri();
+    }
+
+    @Test
+    void anAbsoluteFormTargetIsForwardedInOriginFormAndMustNameTheHostHeadersAuthority() {
+        assertThat(rewrite("/a?b", "h")).isEqualTo("/a?b");
+        assertThat(rewrite("http://h:8080/a?b", "H:8080")).isEqualTo("/a?b");
+        assertThat(rewrite("http://h", "h")).isEqualTo("/");
+        assertThat(rewrite("http://h?x=1", "h")).isEqualTo("/?x=1");
+        assertThat(rewrite("http://h/a", null)).isEqualTo("/a");
+        assertThat(rewrite("http://evil.test/a", "shop.test")).isEqualTo(
+                "400 request target authority \"evil.test\" differs from Host \"shop.test\"");
+    }
 }
