@@ -73,4 +73,27 @@ public final class RequestTarget {
         req.setUri(rest.isEmpty() ? "/" : rest.charAt(0) == '?' ? "/" + rest : rest);
         return null;
     }
+
+    /**
+     * One connection's last Host header and its host part. A keep-alive client sends the same Host on every
+     * request, so the host is cut out once per connection rather than once per request.
+     */
+    public static final class HostCache {
+        private String value;
+        private String host;
+
+        /** {@link RequestTarget#host} of {@code hostValue}; null for null. */
+        public String host(CharSequence hostValue) {
+            if (hostValue == null) {
+                return null;
+            }
+            String raw = value;
+            if (raw != null && AsciiString.contentEquals(raw, hostValue)) {
+                return host;
+            }
+            raw = hostValue.toString();
+            value = raw;
+            return host = RequestTarget.host(raw);
+        }
+    }
 }

@@ -63,9 +63,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     /** Whether the request being answered is a HEAD: its response goes out without a body. */
     private boolean answeringHead;
     private long lastActivity;
-    /** The last request's Host header on this connection, and its host part. */
-    private String lastHostValue;
-    private String lastHost;
+    /** The last request's Host header on this connection and its host part: a keep-alive client repeats it. */
+    private final RequestTarget.HostCache hosts = new RequestTarget.HostCache();
 
     FrontHandler(Loop loop) {
         this.loop = loop;
@@ -232,7 +231,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         RoutingSnapshot snap = loop.snapshot.get();
         HttpHeaders h = req.headers();
         CharSequence hostValue = ((FlatHeaders) h).firstValue(HttpHeaderNames.HOST);
-        String host = host(hostValue);
+        String host = hosts.host(hostValue);
         String path = RequestTarget.path(req.uri());
         boolean keepAlive = Headers.keepAlive(req);
         boolean bodyFollows = !(req instanceof LastHttpContent);
@@ -391,22 +390,5 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         writeError(f.error(), null, f.message(), HttpVersion.HTTP_1_1, true);
         closing = true;
         closeAfterWrites();
-    }
-
-    /**
-     * The host of a request's Host header, without its port. A keep-alive client sends the same Host on every
-     * request, so the last one is kept and reused when it matches (two Strings less per request).
-     */
-    private String host(CharSequence hostValue) {
-        if (hostValue == null) {
-            return null;
-        }
-        String raw = lastHostValue;
-        if (raw != null && AsciiString.contentEquals(raw, hostValue)) {
-            return lastHost;
-        }
-        raw = hostValue.toString();
-        lastHostValue = raw;
-        return lastHost = RequestTarget.host(raw);
     }
 }

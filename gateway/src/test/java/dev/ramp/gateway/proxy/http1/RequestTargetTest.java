@@ -43,4 +43,14 @@ class RequestTargetTest {
         assertThat(rewrite("http://evil.test/a", "shop.test")).isEqualTo(
                 "400 request target authority \"evil.test\" differs from Host \"shop.test\"");
     }
+
+    @Test
+    void theHostCacheCutsARepeatedHostOnceAndFollowsAChange() {
+        RequestTarget.HostCache cache = new RequestTarget.HostCache();
+        String first = cache.host(new io.netty.util.AsciiString("shop.test:8080"));
+        assertThat(first).isEqualTo("shop.test");
+        assertThat(cache.host(new io.netty.util.AsciiString("shop.test:8080"))).isSameAs(first);
+        assertThat(cache.host("api.test")).isEqualTo("api.test");
+        assertThat(cache.host(null)).isNull();
+    }
 }
