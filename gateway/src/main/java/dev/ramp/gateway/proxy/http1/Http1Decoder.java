@@ -70,6 +70,8 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     private final boolean requests;
     private final Framing framing = new Framing();
     private int state = HEAD;
+    /** The last response head had both Transfer-Encoding and Content-Length, or Transfer-Encoding on HTTP/1.0. */
+    private boolean faultyFraming;
     /** Bytes of the head or trailer section being read that were already searched for its end. */
     private int scanned;
     /** Body bytes left in a FIXED body or in the current chunk. */
@@ -83,6 +85,14 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     Http1Decoder(boolean requests, AsciiString[][] commonNames) {
         this.requests = requests;
         this.commonNames = commonNames;
+    }
+
+    /**
+     * Whether the last response's framing was faulty (Transfer-Encoding with Content-Length, or on HTTP/1.0):
+     * it is read by Transfer-Encoding, but its connection must not carry another message.
+     */
+    public final boolean faultyFraming() {
+        return faultyFraming;
     }
 
     /** Whether the response being decoded has no body whatever its headers say (a response to HEAD). */
@@ -203,6 +213,8 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
             HttpResponseStatus status = StartLines.status(h, lineEnd);
             int code = status.code();
             f.check(false);
+            // RFC 9112 6.1, 6.3: framing a sender got wrong; the message is read, the connection never reused
+            faultyFraming = f.transferEncoding && (f.sawLength || version == HttpVersion.HTTP_1_0);
             noBody = code < 200 || code == 204 || code == 304 || answersHead() || !f.chunked && f.length == 0;
             if (!noBody && !f.chunked && f.length > 0 && f.length <= MAX_CHUNK && in.readableBytes() >= f.length
                     && !f.duplicateLength) {

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 
 /**
  * The answer half of an {@link Exchange}: relays the response arriving on one upstream connection to the
@@ -76,7 +77,14 @@ final class Relay {
             return;
         }
         int st = r.status().code();
-        if (st < 200 && st != 101) {
+        if (st == 101) {
+            // Upgrade is a hop-by-hop header the gateway never forwards: a 101 answers nothing that was asked.
+            ReferenceCountUtil.release(r);
+            exchange.failUpstream(new IOException("upstream answered 101 Switching Protocols to a request that"
+                    + " asked for no upgrade"));
+            return;
+        }
+        if (st < 200) {
             skipInformationalEnd = true; // 1xx: the final response follows
             ReferenceCountUtil.release(r);
             return;

@@ -44,12 +44,12 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Whether the connection may serve another exchange: nothing the upstream sent is left unread. Bytes after
-     * a complete response (a body after a HEAD, 204 or 304 answer, or anything unasked) would otherwise be
-     * read as the next client's response.
+     * Whether the connection may serve another exchange: nothing the upstream sent is left unread, and its last
+     * response was framed soundly. Bytes after a complete response (a body after a HEAD, 204 or 304 answer, or
+     * anything unasked) would otherwise be read as the next client's response.
      */
     boolean clean() {
-        return !decoder.holdsBytes();
+        return !decoder.holdsBytes() && !decoder.faultyFraming();
     }
 
     /** Flushes {@code client} at the end of this read burst (the previous one now, if it was another). */
