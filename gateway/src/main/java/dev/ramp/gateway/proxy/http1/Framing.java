@@ -20,6 +20,8 @@ final class Framing {
     boolean sawLength;
     /** Several Content-Length values (all equal): one is kept. */
     boolean duplicateLength;
+    /** A Content-Length written other than as its plain number (leading zeros): relayed as the number. */
+    boolean nonCanonicalLength;
     boolean transferEncoding;
     /** Whether the last transfer coding is chunked. */
     boolean chunked;
@@ -33,6 +35,7 @@ final class Framing {
         length = -1;
         sawLength = false;
         duplicateLength = false;
+        nonCanonicalLength = false;
         transferEncoding = false;
         chunked = false;
         codings = 0;
@@ -82,6 +85,7 @@ final class Framing {
             }
             long v = 0;
             int digits = 0;
+            int first = i;
             while (i < n && value.byteAt(i) >= '0' && value.byteAt(i) <= '9') {
                 if (++digits > 18) {
                     throw new BadMessage("Content-Length too large");
@@ -93,6 +97,9 @@ final class Framing {
             }
             if (digits == 0 || i < n && value.byteAt(i) != ',') {
                 throw new BadMessage("invalid Content-Length '" + value + "'");
+            }
+            if (digits > 1 && value.byteAt(first) == '0') {
+                nonCanonicalLength = true; // "035" goes on as "35": no hop may read it as octal or differently
             }
             if (length >= 0) {
                 if (v != length) {

@@ -217,7 +217,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
             faultyFraming = f.transferEncoding && (f.sawLength || version == HttpVersion.HTTP_1_0);
             noBody = code < 200 || code == 204 || code == 304 || answersHead() || !f.chunked && f.length == 0;
             if (!noBody && !f.chunked && f.length > 0 && f.length <= MAX_CHUNK && in.readableBytes() >= f.length
-                    && !f.duplicateLength) {
+                    && !f.duplicateLength && !f.nonCanonicalLength) {
                 // A fixed body already read with its head (a small response): one whole message, one pass
                 // through the pipeline, relayed as it is.
                 out.add(new DefaultFullHttpResponse(version, status, in.readRetainedSlice((int) f.length), headers,
@@ -228,7 +228,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         }
         if (f.transferEncoding && f.sawLength) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH); // RFC 9112 6.3: Transfer-Encoding overrides it
-        } else if (f.duplicateLength) {
+        } else if (f.duplicateLength || f.nonCanonicalLength) {
             headers.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(f.length));
         }
         if (!noBody && !f.chunked && f.length < 0) {

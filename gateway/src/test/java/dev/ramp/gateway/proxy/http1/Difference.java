@@ -21,6 +21,8 @@ enum Difference {
     HOST(Direction.RAMP_STRICTER, raw -> P.HOST_LINE.matcher(raw).results().count()
             != P.ANY_REQUEST_LINE.matcher(raw).results().count()
             || P.HOST_LINE.matcher(raw).results().anyMatch(m -> !P.AUTHORITY.matcher(m.group(1).strip()).matches())),
+    /** A Content-Length with leading zeros is relayed as its plain number; Netty relays it as written. */
+    CANONICAL_LENGTH(Direction.DIFFERENT_BYTES, raw -> P.ZERO_LENGTH.matcher(raw).find()),
     /**
      * RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing and is rejected; Netty reads
      * it as chunked.
@@ -118,6 +120,7 @@ enum Difference {
         static final Pattern ANY_REQUEST_LINE = Pattern.compile("(?m)^[^\r\n]+ HTTP/1\\.[01]\r?$");
         static final Pattern AUTHORITY = Pattern.compile(
                 "(\\[[0-9A-Fa-f:.]*]|[A-Za-z0-9\\-._~!$&'()*+,;=%]*)(:[0-9]*)?");
+        static final Pattern ZERO_LENGTH = Pattern.compile("(?im)^content-length:[ \t]*0[0-9]");
         static final Pattern HTTP10 = Pattern.compile("(?m) HTTP/1\\.0\r?$");
         /** A message (the start, or after a head's blank line) whose first byte cannot begin a method. */
         static final Pattern NOT_HTTP_START =

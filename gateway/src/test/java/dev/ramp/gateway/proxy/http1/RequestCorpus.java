@@ -50,6 +50,8 @@ final class RequestCorpus {
                 Difference.NOT_HTTP));
         c.add(differs("binary bytes after a request", "GET / HTTP/1.1\r\n" + H + "\r\n\u0000\u0001\u0002",
                 Difference.NOT_HTTP));
+        c.add(differs("leading zeros in a length", "POST / HTTP/1.1\r\n" + H + "Content-Length: 005\r\n\r\nhello",
+                Difference.CANONICAL_LENGTH));
         c.add(differs("HTTP/1.1 without Host", "GET / HTTP/1.1\r\nX-A: b\r\n\r\n", Difference.HOST));
         c.add(differs("two Host headers", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", Difference.HOST));
         c.add(differs("Host with userinfo", "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", Difference.HOST));
