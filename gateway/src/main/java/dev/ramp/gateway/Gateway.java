@@ -118,7 +118,8 @@ public final class Gateway implements AutoCloseable {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
         try {
-            netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, snapshot::get);
+            netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(),
+                    snapshot::get);
         } catch (Exception e) {
             throw new IllegalStateException(cannotListen("traffic", host, config.listen().port(), e), e);
         }

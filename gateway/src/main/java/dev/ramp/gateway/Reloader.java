@@ -91,9 +91,11 @@ public final class Reloader implements AutoCloseable {
             return Result.UNCHANGED;
         }
         if (!next.listen().equals(current.listen()) || !next.admin().listen().equals(current.admin().listen())
-            || next.eventLoops() != current.eventLoops()
+            || next.eventLoops() != current.eventLoops() || !next.limits().equals(current.limits())
+            || !next.clientIdleTimeout().equals(current.clientIdleTimeout())
             || next.transport() != current.transport() || !next.stateDir().equals(current.stateDir())) {
-            log.warn("config {}: ramp.listen, ramp.admin host/port or ramp.state-dir changed; they take effect on "
+            log.warn("config {}: ramp.listen (host, port, loops, transport, idle-timeout, limits), ramp.admin host/port or "
+                     + "ramp.state-dir changed; they take effect on "
                      + "restart (routes, weights and thresholds apply now)", current.file());
         }
         gateway.reload(next);

@@ -126,7 +126,9 @@ public final class ConfigLoader {
         Integer eventLoops = null;
         Transport transport = null;
         Duration clientIdle = null;
+        Limits limits = null;
         if (listenReader != null) {
+            limits = limits(listenReader.object("limits"));
             eventLoops = listenReader.integer("event-loops");
             transport = listenReader.choice("transport", Transport.values(), Transport::tag);
             clientIdle = listenReader.positiveDuration("idle-timeout");
@@ -198,9 +200,23 @@ public final class ConfigLoader {
         if (problems.any()) {
             return null;
         }
-        return new GatewayConfig(file, clock.instant(), listen, eventLoops, transport, clientIdle,
+        return new GatewayConfig(file, clock.instant(), listen, eventLoops, transport, clientIdle, limits,
                 new AdminConfig(adminListen, token),
                 Path.of(stateDir), trusted, grace, routes, Set.of(file.toAbsolutePath().normalize()));
+    }
+
+    private static Limits limits(ConfigReader r) {
+        if (r == null) {
+            return null;
+        }
+        Duration header = r.positiveDuration("header-timeout");
+        Duration body = r.positiveDuration("body-timeout");
+        Integer headers = r.integer("max-header-count");
+        if (headers != null && (headers < 1 || headers > 10_000)) {
+            r.problem("max-header-count", headers + " (expected: 1..10000)");
+            return null;
+        }
+        return header == null || body == null || headers == null ? null : new Limits(header, body, headers);
     }
 
     private static Endpoint endpoint(ConfigReader r) {

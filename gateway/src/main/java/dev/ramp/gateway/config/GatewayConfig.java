@@ -18,6 +18,7 @@ public record GatewayConfig(
         int eventLoops,
         Transport transport,
         Duration clientIdleTimeout,
+        Limits limits,
         AdminConfig admin,
         Path stateDir,
         List<Cidr> trustedSources,
@@ -33,7 +34,7 @@ public record GatewayConfig(
 
     /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
     public GatewayConfig withSources(Set<Path> files) {
-        return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, admin,
+        return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, admin,
                 stateDir, trustedSources, shutdownGrace, routes, files);
     }
 
@@ -41,7 +42,8 @@ public record GatewayConfig(
     public boolean sameSettings(GatewayConfig other) {
         return other != null && listen.equals(other.listen) && eventLoops == other.eventLoops
                && transport == other.transport
-               && clientIdleTimeout.equals(other.clientIdleTimeout) && admin.equals(other.admin)
+               && clientIdleTimeout.equals(other.clientIdleTimeout) && limits.equals(other.limits)
+               && admin.equals(other.admin)
                && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())
                && shutdownGrace.equals(other.shutdownGrace) && routes.equals(other.routes);
     }

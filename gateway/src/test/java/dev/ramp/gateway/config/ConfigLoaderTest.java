@@ -63,6 +63,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void listenerLimitsHaveDefaultsAndRefuseNonsense() throws Exception {
+        Limits defaults = ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).limits();
+        assertThat(defaults).isEqualTo(new Limits(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), 100));
+        assertThatThrownBy(() -> ConfigLoader.load(TestConfigs.write(dir, "b.conf", minimal("")
+                + "ramp.listen.limits { header-timeout = 0s, max-header-count = 0 }\n")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("ramp.listen.limits.header-timeout")
+                .hasMessageContaining("ramp.listen.limits.max-header-count: 0 (expected: 1..10000)");
+    }
+
+    @Test
     void theRemovedEngineKeyIsAnErrorThatSaysSoWithItsLine() throws Exception {
         Path file = TestConfigs.write(dir, "c.conf", minimal("") + "ramp.listen.engine = netty\n");
         assertThatThrownBy(() -> ConfigLoader.load(file))

@@ -38,7 +38,12 @@ public final class ClientCodec {
     /** Requests from clients, with the header names clients commonly send shared. */
     public static final class Decoder extends Http1Decoder {
         public Decoder() {
-            super(true, COMMON);
+            this(Integer.MAX_VALUE);
+        }
+
+        /** @param maxHeaderCount more header fields in a request head: 431 */
+        public Decoder(int maxHeaderCount) {
+            super(true, COMMON, maxHeaderCount);
         }
     }
 

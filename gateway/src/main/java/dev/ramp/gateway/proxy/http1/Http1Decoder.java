@@ -74,6 +74,8 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     private boolean faultyFraming;
     /** Bytes of the head or trailer section being read that were already searched for its end. */
     private int scanned;
+    private final int maxHeaderCount;
+    private long headSince;
     /** Body bytes left in a FIXED body or in the current chunk. */
     private long remaining;
 
@@ -83,8 +85,22 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
      *                    of viewed when a head spells them exactly so ({@link CommonNames#byLength})
      */
     Http1Decoder(boolean requests, AsciiString[][] commonNames) {
+        this(requests, commonNames, Integer.MAX_VALUE);
+    }
+
+    /** @param maxHeaderCount more header fields in a head: rejected (431) */
+    Http1Decoder(boolean requests, AsciiString[][] commonNames, int maxHeaderCount) {
         this.requests = requests;
         this.commonNames = commonNames;
+        this.maxHeaderCount = maxHeaderCount;
+    }
+
+    /**
+     * Since when (System.nanoTime) a head has been arriving without being complete; 0 while none is. A client
+     * that trickles a head is cut off by its connection's header timeout.
+     */
+    public final long headSince() {
+        return headSince;
     }
 
     /**
@@ -169,6 +185,9 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     // ---- heads
 
     private void readHead(ByteBuf in, List<Object> out) {
+        if (headSince == 0) {
+            headSince = System.nanoTime();
+        }
         if (scanned == 0) {
             Lines.skipEmptyLines(in); // RFC 9112 2.2: empty lines before a request line are ignored
             if (requests && in.isReadable()) {
@@ -184,6 +203,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         in.getBytes(start, h);
         in.readerIndex(end);
         scanned = 0;
+        headSince = 0;
         int lineEnd = lineEnd(h, 0);
         if (lineEnd > MAX_LINE) {
             throw new TooLongHttpLineException("An HTTP line is larger than " + MAX_LINE + " bytes.");
@@ -195,6 +215,9 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         Framing f = framing;
         f.reset();
         HeaderFields.parse(h, next(h, lineEnd), headers, f, false, requests, commonNames);
+        if (headers.size() > maxHeaderCount) {
+            throw new TooLongFrameException("more than " + maxHeaderCount + " header fields");
+        }
         HttpMessage m;
         boolean noBody;
         if (requests) {
@@ -352,6 +375,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         in.getBytes(start, h);
         in.readerIndex(end);
         scanned = 0;
+        headSince = 0;
         FlatHeaders trailers = new FlatHeaders();
         framing.reset();
         HeaderFields.parse(h, 0, trailers, framing, true, requests, commonNames);

@@ -6,6 +6,7 @@ import dev.ramp.gateway.proxy.GatewayError;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteDecision;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.proxy.http1.ClientCodec;
 import dev.ramp.gateway.proxy.http1.Cookies;
 import dev.ramp.gateway.proxy.http1.FlatHeaders;
 import dev.ramp.gateway.proxy.http1.Headers;
@@ -44,6 +45,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     private final Loop loop;
     private Channel ch;
+    private ClientCodec.Decoder decoder;
     private String peer;
     /** The peer address as bytes ready to encode (X-Forwarded-For), made once per connection. */
     private AsciiString peerHeader;
@@ -90,6 +92,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ch = ctx.channel();
+        decoder = ctx.pipeline().get(ClientCodec.Decoder.class);
         if (ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
             peer = a.getAddress().getHostAddress();
             peerHeader = new AsciiString(peer);
@@ -345,13 +348,23 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         int before = pauses;
         pauses &= ~reason;
         if (before != 0 && pauses == 0) {
+            lastActivity = loop.now(); // the pause was ours: the body timeout counts from here
             ch.config().setAutoRead(true);
         }
     }
 
     void sweep(long now) {
+        long head = decoder == null ? 0 : decoder.headSince();
+        if (head != 0 && now - head > loop.headerTimeoutNanos) {
+            ch.close(); // a head trickled in (slowloris): limits.header-timeout
+            return;
+        }
         Exchange e = current;
         if (e != null) {
+            if (!e.requestDone() && pauses == 0 && now - lastActivity > loop.bodyTimeoutNanos) {
+                ch.close(); // a body that stalls holds an upstream connection too: limits.body-timeout
+                return;
+            }
             e.sweep(now);
         } else if (loop.clientIdleNanos > 0 && now - lastActivity > loop.clientIdleNanos) {
             ch.close();

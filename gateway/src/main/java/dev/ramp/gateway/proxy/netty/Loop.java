@@ -1,5 +1,6 @@
 package dev.ramp.gateway.proxy.netty;
 
+import dev.ramp.gateway.config.Limits;
 import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.http1.ClientCodec;
@@ -35,6 +36,9 @@ final class Loop {
     final EventLoop loop;
     final Supplier<RoutingSnapshot> snapshot;
     final long clientIdleNanos;
+    /** The whole request head must arrive within this; a request body may pause no longer than this. */
+    final long headerTimeoutNanos;
+    final long bodyTimeoutNanos;
     private final Bootstrap upstreams;
     private final Map<String, ArrayDeque<UpstreamConnection>> pools = new HashMap<>();
     private final Set<FrontHandler> connections = new HashSet<>();
@@ -47,7 +51,10 @@ final class Loop {
      */
     private long clock = System.nanoTime();
 
-    Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, long clientIdleMillis) {
+    Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, long clientIdleMillis,
+         Limits limits) {
+        this.headerTimeoutNanos = limits.headerTimeout().toNanos();
+        this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
         this.loop = loop;
         this.upstreams = upstreams;
         this.snapshot = snapshot;

@@ -1,5 +1,6 @@
 package dev.ramp.gateway.proxy.netty;
 
+import dev.ramp.gateway.config.Limits;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.http1.ClientCodec;
 import io.netty.bootstrap.Bootstrap;
@@ -54,7 +55,7 @@ public final class ProxyServer {
      * until bound.
      */
     public static ProxyServer start(String host, int port, int threads, SocketTransport transport,
-                                    long clientIdleMillis, Supplier<RoutingSnapshot> snapshot)
+                                    long clientIdleMillis, Limits limits, Supplier<RoutingSnapshot> snapshot)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ramp-proxy"),
                 transport.ioHandler());
@@ -73,7 +74,7 @@ public final class ProxyServer {
         Map<EventExecutor, Loop> byLoop = new IdentityHashMap<>();
         List<Loop> loops = new ArrayList<>();
         for (EventExecutor e : group) {
-            Loop l = new Loop((EventLoop) e, upstreams, snapshot, clientIdleMillis);
+            Loop l = new Loop((EventLoop) e, upstreams, snapshot, clientIdleMillis, limits);
             byLoop.put(e, l);
             loops.add(l);
         }
@@ -93,7 +94,7 @@ public final class ProxyServer {
                             throw new IllegalStateException("channel on an unknown event loop " + ch.eventLoop());
                         }
                         FrontHandler front = new FrontHandler(l);
-                        ch.pipeline().addLast("decoder", new ClientCodec.Decoder())
+                        ch.pipeline().addLast("decoder", new ClientCodec.Decoder(limits.maxHeaderCount()))
                                 .addLast("encoder", new ClientCodec.Encoder(front::answeringHead))
                                 .addLast("proxy", front);
                     }
