@@ -119,7 +119,7 @@ public final class Gateway implements AutoCloseable {
         String host = config.listen().host();
         try {
             netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(),
-                    snapshot::get);
+                    snapshot::get, metrics::connectionRejected);
         } catch (Exception e) {
             throw new IllegalStateException(cannotListen("traffic", host, config.listen().port(), e), e);
         }

@@ -212,11 +212,23 @@ public final class ConfigLoader {
         Duration header = r.positiveDuration("header-timeout");
         Duration body = r.positiveDuration("body-timeout");
         Integer headers = r.integer("max-header-count");
+        Integer max = r.integer("max-connections");
+        Integer perIp = r.integer("max-connections-per-ip");
         if (headers != null && (headers < 1 || headers > 10_000)) {
             r.problem("max-header-count", headers + " (expected: 1..10000)");
             return null;
         }
-        return header == null || body == null || headers == null ? null : new Limits(header, body, headers);
+        if (max != null && max < 1) {
+            r.problem("max-connections", max + " (expected: 1 or more)");
+            return null;
+        }
+        if (perIp != null && (perIp < 1 || max != null && perIp > max)) {
+            r.problem("max-connections-per-ip", perIp + " (expected: 1.." + (max == null ? "" : max)
+                                                 + ", at most max-connections)");
+            return null;
+        }
+        return header == null || body == null || headers == null || max == null || perIp == null ? null
+                : new Limits(header, body, headers, max, perIp);
     }
 
     private static Endpoint endpoint(ConfigReader r) {

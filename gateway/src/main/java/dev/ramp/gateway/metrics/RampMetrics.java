@@ -46,6 +46,7 @@ public final class RampMetrics implements AutoCloseable {
     static final String CANARY_WEIGHT = "ramp.canary.weight.ratio"; // ramp_canary_weight_ratio
     static final String REVERTS = "ramp.reverts";                   // ramp_reverts_total
     static final String CONFIG_RELOADS = "ramp.config.reloads";     // ramp_config_reloads_total
+    static final String CONNECTIONS_REJECTED = "ramp.connections.rejected"; // ramp_connections_rejected_total
 
     /** The {@code route} tag of requests no route matched. Route names cannot contain parentheses. */
     public static final String NO_ROUTE = "(none)";
@@ -61,6 +62,8 @@ public final class RampMetrics implements AutoCloseable {
     private final RouteObserver unrouted;
     private final Counter reloadSuccess;
     private final Counter reloadFailure;
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> rejectedConnections =
+            new java.util.concurrent.ConcurrentHashMap<>();
     // Replaced as a whole under the lock, read without it.
     private volatile Map<String, RouteMetrics> routes = Map.of();
     private Map<VersionKey, VersionMeters> versions = Map.of(); // guarded by this
@@ -161,6 +164,14 @@ public final class RampMetrics implements AutoCloseable {
     /** The observer of requests no route matches: counted under the route {@value #NO_ROUTE}. */
     public RouteObserver unrouted() {
         return unrouted;
+    }
+
+    /** Counts a client connection closed at accept: {@code reason} is max_connections or max_connections_per_ip. */
+    public void connectionRejected(String reason) {
+        rejectedConnections.computeIfAbsent(reason, r -> Counter.builder(CONNECTIONS_REJECTED)
+                .description("Client connections closed at accept by a listener limit, by which limit")
+                .tag("reason", r)
+                .register(registry)).increment();
     }
 
     /** Counts a revert of a configured route ({@code reason}: manual, error_rate, latency, ...). */

@@ -65,7 +65,8 @@ class ConfigLoaderTest {
     @Test
     void listenerLimitsHaveDefaultsAndRefuseNonsense() throws Exception {
         Limits defaults = ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).limits();
-        assertThat(defaults).isEqualTo(new Limits(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), 100));
+        assertThat(defaults).isEqualTo(new Limits(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), 100,
+                20000, 1000));
         assertThatThrownBy(() -> ConfigLoader.load(TestConfigs.write(dir, "b.conf", minimal("")
                 + "ramp.listen.limits { header-timeout = 0s, max-header-count = 0 }\n")))
                 .isInstanceOf(InvalidConfigException.class)

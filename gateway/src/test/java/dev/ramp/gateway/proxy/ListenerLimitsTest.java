@@ -78,4 +78,52 @@ class ListenerLimitsTest {
         assertThat(RawHttp.exchange(gateway.port(), "GET / HTTP/1.1\r\nHost: shop\r\n" + "X-Many: v\r\n".repeat(18)
                 + "Connection: close\r\n\r\n", 5000)).as("20 fields are fine").startsWith("HTTP/1.1 200");
     }
+
+    private Gateway withConnectionLimits(String limits) throws Exception {
+        gateway.shutdown(Duration.ofSeconds(1));
+        return Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir,
+                TestConfigs.route("shop", stable.port, stable.port, "0%", "guard { enabled = false }"),
+                "listen.limits { " + limits + " }")));
+    }
+
+    private static boolean closedAtOnce(Socket s) throws Exception {
+        s.setSoTimeout(2000);
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException e) {
+            return false; // still open
+        } catch (java.net.SocketException e) {
+            return true; // reset
+        }
+    }
+
+    @Test
+    void connectionsOverThePerAddressLimitAreClosedAtAcceptAndCounted() throws Exception {
+        gateway = withConnectionLimits("max-connections-per-ip = 2");
+        try (Socket a = new Socket("127.0.0.1", gateway.port()); Socket b = new Socket("127.0.0.1", gateway.port())) {
+            Thread.sleep(200); // both accepted and counted
+            try (Socket c = new Socket("127.0.0.1", gateway.port())) {
+                assertThat(closedAtOnce(c)).as("the third from one address").isTrue();
+            }
+            assertThat(closedAtOnce(a)).as("the admitted stay open").isFalse();
+        }
+        Thread.sleep(200); // a and b closed: their slots are free again
+        assertThat(RawHttp.exchange(gateway.port(), "GET /ok HTTP/1.1\r\nHost: shop\r\nConnection: close\r\n\r\n",
+                5000)).startsWith("HTTP/1.1 200");
+        assertThat(dev.ramp.gateway.testing.PrometheusScrape.parse(gateway.metrics().scrape())
+                .counter("ramp_connections_rejected_total", "reason", "max_connections_per_ip")).isEqualTo(1);
+    }
+
+    @Test
+    void connectionsOverTheListenerLimitAreClosedAtAccept() throws Exception {
+        gateway = withConnectionLimits("max-connections = 1, max-connections-per-ip = 1");
+        try (Socket a = new Socket("127.0.0.1", gateway.port())) {
+            Thread.sleep(200);
+            try (Socket b = new Socket("127.0.0.1", gateway.port())) {
+                assertThat(closedAtOnce(b)).isTrue();
+            }
+        }
+        assertThat(dev.ramp.gateway.testing.PrometheusScrape.parse(gateway.metrics().scrape())
+                .counter("ramp_connections_rejected_total", "reason", "max_connections")).isEqualTo(1);
+    }
 }

@@ -46,6 +46,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private final Loop loop;
     private Channel ch;
     private ClientCodec.Decoder decoder;
+    /** Whether the connection limits admitted this connection (and must be told when it closes). */
+    private boolean admitted;
     private String peer;
     /** The peer address as bytes ready to encode (X-Forwarded-For), made once per connection. */
     private AsciiString peerHeader;
@@ -97,6 +99,10 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             peer = a.getAddress().getHostAddress();
             peerHeader = new AsciiString(peer);
         }
+        if (!(admitted = loop.connectionLimits.admit(peer))) {
+            ch.close(); // over ramp.listen.limits.max-connections(-per-ip): closed at accept, counted
+            return;
+        }
         lastActivity = System.nanoTime();
         loop.opened(this);
         if (loop.shuttingDown()) {
@@ -107,6 +113,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (admitted) {
+            loop.connectionLimits.release(peer);
+        }
         loop.closed(this);
         Exchange e = current;
         if (e != null) {

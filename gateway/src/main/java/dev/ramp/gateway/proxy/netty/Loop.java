@@ -39,6 +39,8 @@ final class Loop {
     /** The whole request head must arrive within this; a request body may pause no longer than this. */
     final long headerTimeoutNanos;
     final long bodyTimeoutNanos;
+    /** The listener's connection limits, shared by every loop. */
+    final ConnectionLimits connectionLimits;
     private final Bootstrap upstreams;
     private final Map<String, ArrayDeque<UpstreamConnection>> pools = new HashMap<>();
     private final Set<FrontHandler> connections = new HashSet<>();
@@ -52,7 +54,8 @@ final class Loop {
     private long clock = System.nanoTime();
 
     Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, long clientIdleMillis,
-         Limits limits) {
+         Limits limits, ConnectionLimits connectionLimits) {
+        this.connectionLimits = connectionLimits;
         this.headerTimeoutNanos = limits.headerTimeout().toNanos();
         this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
         this.loop = loop;

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,8 @@ public final class ProxyServer {
      * until bound.
      */
     public static ProxyServer start(String host, int port, int threads, SocketTransport transport,
-                                    long clientIdleMillis, Limits limits, Supplier<RoutingSnapshot> snapshot)
+                                    long clientIdleMillis, Limits limits, Supplier<RoutingSnapshot> snapshot,
+                                    Consumer<String> rejected)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ramp-proxy"),
                 transport.ioHandler());
@@ -71,10 +73,12 @@ public final class ProxyServer {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks);
+        ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerIp(),
+                rejected);
         Map<EventExecutor, Loop> byLoop = new IdentityHashMap<>();
         List<Loop> loops = new ArrayList<>();
         for (EventExecutor e : group) {
-            Loop l = new Loop((EventLoop) e, upstreams, snapshot, clientIdleMillis, limits);
+            Loop l = new Loop((EventLoop) e, upstreams, snapshot, clientIdleMillis, limits, connections);
             byLoop.put(e, l);
             loops.add(l);
         }
