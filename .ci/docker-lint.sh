@@ -8,8 +8,8 @@
 #      RAMP_TRUSTED_SOURCE shown to reach ramp.trusted-sources;
 #   4. `docker compose config` (or Debian's `docker-compose config`) with a token, and without one (it must stop
 #      naming RAMP_ADMIN_TOKEN); skipped, saying so, when neither command is installed.
-# promtool as in .ci/promtool-check.sh: on PATH, or $PROMTOOL, or Debian's `prometheus` package downloaded and
-# unpacked (not installed). Needs python3 and the built jar (step 3, built when missing). Exits non-zero on any problem.
+# promtool from .ci/promtool.sh: $PROMTOOL, on PATH, or Debian's `prometheus` package unpacked (not installed).
+# Needs python3 and the built jar (step 3, built when missing). Exits non-zero on any problem.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,17 +19,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "docker-lint: $*" >&2; exit 1; }
 
-PROMTOOL=${PROMTOOL:-$(command -v promtool || true)}
-if [ -z "$PROMTOOL" ]; then
-  echo "promtool not found: fetching Debian's prometheus package"
-  if [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  fi
-  (cd "$tmp" && apt-get download prometheus >/dev/null) || fail "apt-get download prometheus failed"
-  dpkg -x "$tmp"/prometheus_*.deb "$tmp/pkg"
-  PROMTOOL="$tmp/pkg/usr/bin/promtool"
-  [ -x "$PROMTOOL" ] || fail "the prometheus package has no usr/bin/promtool"
-fi
+. .ci/promtool.sh
+PROMTOOL=$(find_promtool "$tmp") || fail "no promtool (above)"
 "$PROMTOOL" --version 2>&1 | head -1
 
 echo "== promtool check config docker/prometheus.yml"

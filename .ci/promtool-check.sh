@@ -4,9 +4,7 @@
 # canary failures and a gateway-made 400, scrape the admin /metrics and lint it with Prometheus's promtool.
 # Exits non-zero on any problem: no promtool, demo not ready, wrong content type, missing series, lint.
 #
-# promtool comes from Debian's `prometheus` package. When it is not on PATH, the package is downloaded
-# and unpacked into a temp dir (apt-get download + dpkg -x), not installed: installing it would run its
-# maintainer scripts, which start a Prometheus server on :9090 on machines with an init system.
+# promtool as .ci/promtool.sh finds it: $PROMTOOL, on PATH, or Debian's `prometheus` package unpacked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,17 +26,8 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "promtool-check: $*" >&2; [ -f "$tmp/demo.out" ] && { echo "--- demo output:" >&2; tail -n 40 "$tmp/demo.out" >&2; }; exit 1; }
 
-PROMTOOL=$(command -v promtool || true)
-if [ -z "$PROMTOOL" ]; then
-  echo "promtool not found: fetching Debian's prometheus package"
-  if [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  fi
-  (cd "$tmp" && apt-get download prometheus >/dev/null) || fail "apt-get download prometheus failed"
-  dpkg -x "$tmp"/prometheus_*.deb "$tmp/pkg"
-  PROMTOOL="$tmp/pkg/usr/bin/promtool"
-  [ -x "$PROMTOOL" ] || fail "the prometheus package has no usr/bin/promtool"
-fi
+. .ci/promtool.sh
+PROMTOOL=$(find_promtool "$tmp") || fail "no promtool (above)"
 "$PROMTOOL" --version 2>&1 | head -1
 
 if [ ! -f "$JAR" ]; then
