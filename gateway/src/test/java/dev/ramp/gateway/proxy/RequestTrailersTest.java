@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ramp.gateway.Gateway;
 import dev.ramp.gateway.testing.RawHttp;
+import dev.ramp.gateway.testing.RawUpstream;
 import dev.ramp.gateway.testing.TestConfigs;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,30 +22,24 @@ class RequestTrailersTest {
 
     @Test
     void trailersOfAChunkedRequestAreDropped() throws Exception {
-        try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = upstream.accept()) {
-                    InputStream in = s.getInputStream();
-                    ByteArrayOutputStream b = new ByteArrayOutputStream();
-                    int c;
-                    while ((c = in.read()) != -1) {
-                        b.write(c);
-                        String text = b.toString(StandardCharsets.ISO_8859_1);
-                        int body = text.indexOf("\r\n\r\n");
-                        if (body > 0 && text.indexOf("\r\n0\r\n", body) > 0 && text.endsWith("\r\n\r\n")
-                            && text.lastIndexOf("\r\n\r\n") > body) {
-                            break;
-                        }
-                    }
-                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                            .getBytes(StandardCharsets.ISO_8859_1));
-                    s.getOutputStream().flush();
-                    return b.toString(StandardCharsets.ISO_8859_1);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
+        CompletableFuture<String> received = new CompletableFuture<>();
+        try (RawUpstream upstream = RawUpstream.start(s -> {
+            // The head, then the chunked body through its last chunk and whatever trailer section follows it.
+            String head = RawUpstream.readHead(s.getInputStream());
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            int c;
+            while ((c = s.getInputStream().read()) != -1) {
+                b.write(c);
+                String body = b.toString(StandardCharsets.ISO_8859_1);
+                if (body.contains("0\r\n") && body.endsWith("\r\n\r\n")) {
+                    break;
                 }
-            });
-            int port = upstream.getLocalPort();
+            }
+            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            received.complete(head + b.toString(StandardCharsets.ISO_8859_1));
+        })) {
+            int port = upstream.port();
             Gateway gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir, TestConfigs.route("shop",
                     port, port, "0%", "circuit-breaker { enabled = false }\nguard { enabled = false }"), "")));
             try {

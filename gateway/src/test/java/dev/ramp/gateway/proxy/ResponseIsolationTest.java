@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ramp.gateway.Gateway;
 import dev.ramp.gateway.testing.RawHttp;
+import dev.ramp.gateway.testing.RawUpstream;
 import dev.ramp.gateway.testing.TestConfigs;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +25,7 @@ class ResponseIsolationTest {
 
     @TempDir
     Path dir;
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private ServerSocket upstream;
+    private RawUpstream upstream;
     private Gateway gateway;
 
     @AfterEach
@@ -40,58 +34,31 @@ class ResponseIsolationTest {
             gateway.shutdown(Duration.ofSeconds(1));
         }
         upstream.close();
-        threads.shutdownNow();
     }
 
-    /** Answers each request on each connection; a HEAD gets a head, 20 bytes of another response, the rest later. */
-    private void serve() {
-        threads.submit(() -> {
-            while (!upstream.isClosed()) {
-                Socket s = upstream.accept();
-                threads.submit(() -> connection(s));
-            }
-            return null;
-        });
-    }
-
-    private Void connection(Socket s) throws Exception {
-        try (s) {
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            String head;
-            while ((head = readHead(in)) != null) {
-                if (head.startsWith("HEAD ")) {
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + INJECTED.length() + "\r\n\r\n"
-                               + INJECTED.substring(0, 20)).getBytes(StandardCharsets.ISO_8859_1));
-                    out.flush();
-                    Thread.sleep(1000);
-                    out.write(INJECTED.substring(20).getBytes(StandardCharsets.ISO_8859_1));
-                } else {
-                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
-                }
+    /** Answers each request; a HEAD gets a head, 20 bytes of another response, and the rest a second later. */
+    private static void connection(Socket s) throws Exception {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        String head;
+        while ((head = RawUpstream.readHead(in)) != null) {
+            if (head.startsWith("HEAD ")) {
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + INJECTED.length() + "\r\n\r\n"
+                           + INJECTED.substring(0, 20)).getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
+                Thread.sleep(1000);
+                out.write(INJECTED.substring(20).getBytes(StandardCharsets.ISO_8859_1));
+            } else {
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
             }
+            out.flush();
         }
-        return null;
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != -1) {
-            b.write(c);
-            if (b.size() >= 4 && b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                return b.toString(StandardCharsets.ISO_8859_1);
-            }
-        }
-        return null;
     }
 
     @Test
     void bytesAfterAHeadAnswerNeverReachAnotherClient() throws Exception {
-        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        serve();
-        int port = upstream.getLocalPort();
+        upstream = RawUpstream.start(ResponseIsolationTest::connection);
+        int port = upstream.port();
         String conf = TestConfigs.gateway(dir, TestConfigs.route("shop", port, port, "0%",
                 "circuit-breaker { enabled = false }\nguard { enabled = false }"), "")
                 .replace("event-loops = 2", "event-loops = 1"); // one loop, one pool: the victim would reuse it

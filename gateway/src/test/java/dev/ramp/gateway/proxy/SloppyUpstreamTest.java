@@ -4,19 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ramp.gateway.Gateway;
 import dev.ramp.gateway.testing.RawHttp;
+import dev.ramp.gateway.testing.RawUpstream;
 import dev.ramp.gateway.testing.TestConfigs;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,9 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SloppyUpstreamTest {
     @TempDir
     Path dir;
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final AtomicInteger connections = new AtomicInteger();
-    private ServerSocket upstream;
+    private RawUpstream upstream;
     private Gateway gateway;
 
     @AfterEach
@@ -36,44 +26,15 @@ class SloppyUpstreamTest {
             gateway.shutdown(Duration.ofSeconds(1));
         }
         upstream.close();
-        threads.shutdownNow();
     }
 
     /** Starts an upstream that answers every request with {@code answer}, and a gateway in front of it. */
     private void start(String answer) throws Exception {
-        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        threads.submit(() -> {
-            while (!upstream.isClosed()) {
-                Socket s = upstream.accept();
-                connections.incrementAndGet();
-                threads.submit(() -> {
-                    try (s) {
-                        while (readHead(s.getInputStream())) {
-                            s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
-                            s.getOutputStream().flush();
-                        }
-                    }
-                    return null;
-                });
-            }
-            return null;
-        });
-        int port = upstream.getLocalPort();
+        upstream = RawUpstream.answering(answer);
+        int port = upstream.port();
         gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir, TestConfigs.route("shop", port, port,
                 "0%", "circuit-breaker { enabled = false }\nguard { enabled = false }"), "")
                 .replace("event-loops = 2", "event-loops = 1")));
-    }
-
-    private static boolean readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != -1) {
-            b.write(c);
-            if (b.size() >= 4 && b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private String get(String path) throws IOException {
@@ -86,7 +47,7 @@ class SloppyUpstreamTest {
         start("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
         assertThat(get("/a")).startsWith("HTTP/1.1 200").endsWith("hello\r\n0\r\n\r\n").doesNotContain("Content-Length");
         assertThat(get("/b")).startsWith("HTTP/1.1 200").contains("hello");
-        assertThat(connections.get()).as("each request on a fresh upstream connection").isEqualTo(2);
+        assertThat(upstream.connections()).as("each request on a fresh upstream connection").isEqualTo(2);
     }
 
     @Test
@@ -94,7 +55,7 @@ class SloppyUpstreamTest {
         start("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         assertThat(get("/a")).endsWith("ok");
         assertThat(get("/b")).endsWith("ok");
-        assertThat(connections.get()).as("the pool works, so the test above can fail").isEqualTo(1);
+        assertThat(upstream.connections()).as("the pool works, so the test above can fail").isEqualTo(1);
     }
 
     @Test
