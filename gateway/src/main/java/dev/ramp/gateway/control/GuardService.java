@@ -51,7 +51,7 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
         });
         e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() need not wait for the next tick
         this.executor = e;
-        this.reverts = new Reverts(latches, metrics, events, nanoClock, clock, e, guards);
+        this.reverts = new Reverts(latches, metrics, events, nanoClock, clock, e, guards, () -> current);
         this.timer = new GuardTimer(e, () -> current, nanoClock, guards::get);
     }
 

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +56,13 @@ final class Reverts {
     private final Clock clock;
     private final Executor fileIo;
     private final Map<String, LatchHold> holds = new ConcurrentHashMap<>();
-    /** Each route's config in the current snapshot. */
-    private final Map<String, RouteConfig> configs = new ConcurrentHashMap<>();
+    /** The snapshot being served: a revert reports the route's config in it. */
+    private final Supplier<RoutingSnapshot> current;
     private final GuardSlots guards;
 
     Reverts(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock,
-            Executor fileIo, GuardSlots guards) {
+            Executor fileIo, GuardSlots guards, Supplier<RoutingSnapshot> current) {
+        this.current = current;
         this.guards = guards;
         this.latches = latches;
         this.metrics = metrics;
@@ -83,11 +85,9 @@ final class Reverts {
      * @param previous the routes of the snapshot being replaced, by name (empty at start-up)
      */
     synchronized void sync(RoutingSnapshot next, Map<String, LiveRoute> previous) {
-        configs.keySet().removeIf(n -> next.route(n) == null);
         for (LiveRoute route : next.routes()) {
             String name = route.name();
             RouteConfig rc = route.config();
-            configs.put(name, rc);
             RouteState state = route.state();
             LiveRoute old = previous.get(name);
             boolean canaryChanged = old != null && !old.config().canary().equals(rc.canary());
@@ -112,7 +112,7 @@ final class Reverts {
                 // The route's config of the moment it trips, not of when its guard was made: a weight-only
                 // edit keeps the guard, and the revert must report the weight in force.
                 RouteGuard fresh = new RouteGuard(name, thresholds, nanoClock,
-                        (reason, evidence) -> reverted(state, configs.getOrDefault(name, rc), reason, evidence));
+                        (reason, evidence) -> reverted(state, configNow(name, rc), reason, evidence));
                 if (state.reverted()) {
                     fresh.markReverted(reasonOf(holds.get(name)));
                 }
@@ -165,6 +165,13 @@ final class Reverts {
         return new GuardThresholds(g.evaluateEvery(), g.window(), g.minRequests(), g.maxErrorRate().ratio(),
                 g.maxErrorRateIncrease().ratio(), g.maxP99(), g.maxLatencyIncrease(), g.breachesToRevert(),
                 g.consecutiveFailuresToRevert(), GuardThresholds.DEFAULT_SIGNIFICANCE);
+    }
+
+    /** Route {@code name}'s config in the snapshot being served; {@code fallback} before there is one. */
+    private RouteConfig configNow(String name, RouteConfig fallback) {
+        RoutingSnapshot snap = current.get();
+        LiveRoute route = snap == null ? null : snap.route(name);
+        return route == null ? fallback : route.config();
     }
 
     /** The guard tripped (or {@link #revert} was called): out of traffic now, latch on disk next. */
