@@ -18,10 +18,14 @@ import dev.ramp.gateway.proxy.netty.SocketTransport;
 import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -151,20 +155,20 @@ public final class Gateway implements AutoCloseable {
      * TLS terminator or sidecar on the same host then makes every client trusted, able to force the canary and
      * to set X-Forwarded-For.
      */
-    static java.util.Optional<String> loopbackTrustWarning(GatewayConfig config) {
+    static Optional<String> loopbackTrustWarning(GatewayConfig config) {
         String host = config.listen().host();
         boolean onLoopback;
         try {
-            onLoopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+            onLoopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
             onLoopback = false;
         }
         boolean trustsLoopback = config.trustedSources().stream()
                 .anyMatch(c -> c.contains("127.0.0.1") || c.contains("::1"));
         if (onLoopback || !trustsLoopback) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of("ramp.trusted-sources trusts loopback while the traffic listener is on " + host
+        return Optional.of("ramp.trusted-sources trusts loopback while the traffic listener is on " + host
                 + ": a proxy or TLS terminator on this host would make every client trusted (override header,"
                 + " X-Forwarded-For); list only the addresses of your load balancers");
     }
@@ -172,7 +176,7 @@ public final class Gateway implements AutoCloseable {
     /** "cannot listen for traffic on 127.0.0.1:8080: address already in use (ramp.listen)". */
     static String cannotListen(String what, String host, int port, Exception e) {
         String reason = String.valueOf(e.getMessage());
-        if (reason.contains("Address already in use") || e instanceof java.net.BindException) {
+        if (reason.contains("Address already in use") || e instanceof BindException) {
             reason = "address already in use (another process listens there)";
         }
         String key = what.equals("traffic") ? "ramp.listen" : "ramp.admin";

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +63,7 @@ public final class RampMetrics implements AutoCloseable {
     private final RouteObserver unrouted;
     private final Counter reloadSuccess;
     private final Counter reloadFailure;
-    private final java.util.concurrent.ConcurrentHashMap<String, Counter> rejectedConnections =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> rejectedConnections = new ConcurrentHashMap<>();
     // Replaced as a whole under the lock, read without it.
     private volatile Map<String, RouteMetrics> routes = Map.of();
     private Map<VersionKey, VersionMeters> versions = Map.of(); // guarded by this
