@@ -75,7 +75,12 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     /** Bytes of the head or trailer section being read that were already searched for its end. */
     private int scanned;
     private final int maxHeaderCount;
-    private long headSince;
+    /** A head has started arriving and is not complete; how many heads were complete so far. */
+    private boolean headPending;
+    private int headsRead;
+    /** When the periodic check first saw the pending head (its clock), and how many heads were read then. */
+    private long pendingSeen;
+    private int headsAtSeen;
     /** Body bytes left in a FIXED body or in the current chunk. */
     private long remaining;
 
@@ -96,11 +101,22 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Since when (System.nanoTime) a head has been arriving without being complete; 0 while none is. A client
-     * that trickles a head is cut off by its connection's header timeout.
+     * Whether a head has been arriving for longer than {@code timeoutNanos}, for a check run periodically on
+     * the channel's event loop with its clock {@code now}: the time counts from the first check that saw the
+     * head pending, so the data path reads no clock per request; it fires up to two check periods late,
+     * never early. A client that trickles a head (slowloris) is cut off this way.
      */
-    public final long headSince() {
-        return headSince;
+    public final boolean headTimedOut(long now, long timeoutNanos) {
+        if (!headPending) {
+            pendingSeen = 0;
+            return false;
+        }
+        if (pendingSeen == 0 || headsAtSeen != headsRead) {
+            pendingSeen = now;
+            headsAtSeen = headsRead;
+            return false;
+        }
+        return now - pendingSeen > timeoutNanos;
     }
 
     /**
@@ -185,9 +201,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     // ---- heads
 
     private void readHead(ByteBuf in, List<Object> out) {
-        if (headSince == 0) {
-            headSince = System.nanoTime();
-        }
+        headPending = true;
         if (scanned == 0) {
             Lines.skipEmptyLines(in); // RFC 9112 2.2: empty lines before a request line are ignored
             if (requests && in.isReadable()) {
@@ -203,7 +217,8 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         in.getBytes(start, h);
         in.readerIndex(end);
         scanned = 0;
-        headSince = 0;
+        headPending = false;
+        headsRead++;
         int lineEnd = lineEnd(h, 0);
         if (lineEnd > MAX_LINE) {
             throw new TooLongHttpLineException("An HTTP line is larger than " + MAX_LINE + " bytes.");
@@ -375,7 +390,6 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         in.getBytes(start, h);
         in.readerIndex(end);
         scanned = 0;
-        headSince = 0;
         FlatHeaders trailers = new FlatHeaders();
         framing.reset();
         HeaderFields.parse(h, 0, trailers, framing, true, requests, commonNames);

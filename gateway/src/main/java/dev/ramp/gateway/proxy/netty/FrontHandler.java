@@ -363,8 +363,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     void sweep(long now) {
-        long head = decoder == null ? 0 : decoder.headSince();
-        if (head != 0 && now - head > loop.headerTimeoutNanos) {
+        if (decoder != null && decoder.headTimedOut(now, loop.headerTimeoutNanos)) {
             ch.close(); // a head trickled in (slowloris): limits.header-timeout
             return;
         }
