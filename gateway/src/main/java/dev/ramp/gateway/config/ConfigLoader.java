@@ -214,21 +214,30 @@ public final class ConfigLoader {
         Integer headers = r.integer("max-header-count");
         Integer max = r.integer("max-connections");
         Integer perIp = r.integer("max-connections-per-ip");
+        Integer upstream = r.integer("max-upstream-connections");
+        Duration wait = r.positiveDuration("upstream-wait");
+        // Every problem is reported, not only the first.
+        boolean ok = true;
         if (headers != null && (headers < 1 || headers > 10_000)) {
             r.problem("max-header-count", headers + " (expected: 1..10000)");
-            return null;
+            ok = false;
         }
         if (max != null && max < 1) {
             r.problem("max-connections", max + " (expected: 1 or more)");
-            return null;
+            ok = false;
         }
         if (perIp != null && (perIp < 1 || max != null && perIp > max)) {
             r.problem("max-connections-per-ip", perIp + " (expected: 1.." + (max == null ? "" : max)
                                                  + ", at most max-connections)");
-            return null;
+            ok = false;
         }
-        return header == null || body == null || headers == null || max == null || perIp == null ? null
-                : new Limits(header, body, headers, max, perIp);
+        if (upstream != null && upstream < 1) {
+            r.problem("max-upstream-connections", upstream + " (expected: 1 or more)");
+            ok = false;
+        }
+        return !ok || header == null || body == null || headers == null || max == null || perIp == null
+               || upstream == null || wait == null ? null
+                : new Limits(header, body, headers, max, perIp, upstream, wait);
     }
 
     private static Endpoint endpoint(ConfigReader r) {

@@ -59,6 +59,11 @@ public final class Failures {
                     + (responseTimedOut ? rc.timeouts().response().toMillis() + " ms"
                                         : "the idle timeout of " + rc.timeouts().idle().toMillis() + " ms"));
         }
+        if (cause instanceof NoFreeConnection busy) {
+            return new Failure(GatewayError.UPSTREAM_TIMEOUT, "no connection to " + version.tag() + " upstream "
+                    + upstream.authority() + " came free within " + busy.waitedMillis + " ms (" + busy.open
+                    + " open from this event loop, its limit: ramp.listen.limits.max-upstream-connections)");
+        }
         if (outcome == Outcome.CONNECT_ERROR && isTimeout(cause)) {
             return new Failure(GatewayError.UPSTREAM_TIMEOUT, "connecting to " + version.tag() + " upstream "
                     + upstream.authority() + " timed out after " + rc.timeouts().connect().toMillis() + " ms");
@@ -103,6 +108,22 @@ public final class Failures {
 
     public     ResponseTimeout(long ms) {
             super("no response head within " + ms + " ms", null, false, false);
+        }
+    }
+
+    /**
+     * An attempt waited {@code ramp.listen.limits.upstream-wait} for a connection to its origin and none came
+     * free: the event loop already had its most open to it.
+     */
+    public static final class NoFreeConnection extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int open;
+        final long waitedMillis;
+
+        public NoFreeConnection(int open, long waitedMillis) {
+            super("no upstream connection came free within " + waitedMillis + " ms", null, false, false);
+            this.open = open;
+            this.waitedMillis = waitedMillis;
         }
     }
 }

@@ -66,11 +66,14 @@ class ConfigLoaderTest {
     void listenerLimitsHaveDefaultsAndRefuseNonsense() throws Exception {
         Limits defaults = ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).limits();
         assertThat(defaults).isEqualTo(new Limits(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), 100,
-                20000, 1000));
+                20000, 1000, 1024, java.time.Duration.ofSeconds(5)));
         assertThatThrownBy(() -> ConfigLoader.load(TestConfigs.write(dir, "b.conf", minimal("")
-                + "ramp.listen.limits { header-timeout = 0s, max-header-count = 0 }\n")))
+                + "ramp.listen.limits { header-timeout = 0s, max-header-count = 0, max-upstream-connections = 0,"
+                + " upstream-wait = 0s }\n")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("ramp.listen.limits.header-timeout")
+                .hasMessageContaining("ramp.listen.limits.upstream-wait")
+                .hasMessageContaining("ramp.listen.limits.max-upstream-connections: 0 (expected: 1 or more)")
                 .hasMessageContaining("ramp.listen.limits.max-header-count: 0 (expected: 1..10000)");
     }
 

@@ -12,8 +12,6 @@ import dev.ramp.gateway.proxy.http1.Headers;
 import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * are deadlines checked by the loop's sweep, not timers. Runs entirely on the event loop of its client
  * connection, which is also the loop of its upstream connection.
  */
-final class Exchange implements ChannelFutureListener {
+final class Exchange {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     /** A canary failing often falls back thousands of times a second: one WARN line per route per 10 s. */
     private static final LogLimiter FALLBACK_LOG = new LogLimiter(Duration.ofSeconds(10));
@@ -65,7 +63,8 @@ final class Exchange implements ChannelFutureListener {
     private Version version;
     private long attemptStart;
     private UpstreamConnection up;
-    private ChannelFuture connecting;
+    /** Getting the current attempt a connection, when none was idle; null once it has one. */
+    private Connector connector;
     /** The client's request body ended (its LastHttpContent arrived). */
     private boolean requestDone;
     /** The request's end was written to the current attempt's upstream. */
@@ -168,22 +167,22 @@ final class Exchange implements ChannelFutureListener {
         if (!requestDone) {
             front.pause(FrontHandler.PAUSE_CONNECT);
         }
-        ChannelFuture f = loop.connect(upstream, key, (int) route.config().timeouts().connect().toMillis());
-        connecting = f;
-        f.addListener(this);
+        connector = new Connector(this, loop, upstream, key, (int) route.config().timeouts().connect().toMillis());
+        connector.start();
     }
 
-    /** The connect of an attempt completed. */
-    @Override
-    public void operationComplete(ChannelFuture f) {
-        UpstreamConnection fresh = f.isSuccess() ? (UpstreamConnection) f.channel().pipeline().get("upstream") : null;
-        if (f != connecting) {
+    /**
+     * The attempt's {@link Connector} has its result: a connection, or the failure to get one ({@code cause};
+     * the attempt was never sent).
+     */
+    void connected(Connector c, UpstreamConnection fresh, Throwable cause) {
+        if (c != connector) {
             if (fresh != null) {
                 loop.release(fresh); // a stale attempt's connection is still a good one
             }
             return;
         }
-        connecting = null;
+        connector = null;
         front.resume(FrontHandler.PAUSE_CONNECT);
         if (done) {
             if (fresh != null) {
@@ -192,7 +191,7 @@ final class Exchange implements ChannelFutureListener {
             return;
         }
         if (fresh == null) {
-            attemptFailed(Outcome.CONNECT_ERROR, f.cause(), true);
+            attemptFailed(Outcome.CONNECT_ERROR, cause, true);
             return;
         }
         attach(fresh);
@@ -416,6 +415,9 @@ final class Exchange implements ChannelFutureListener {
     void clientGone() {
         if (!done) {
             done = true;
+            if (connector != null) {
+                connector.cancel();
+            }
             dropConnection();
             if (breakerPermit) {
                 breakerPermit = false;
@@ -428,6 +430,10 @@ final class Exchange implements ChannelFutureListener {
 
     /** Called by the loop's sweep: enforces the response timeout and the upstream idle timeout. */
     void sweep(long now) {
+        Connector c = connector;
+        if (c != null && !done && c.expireWait(now)) {
+            return;
+        }
         UpstreamConnection u = up;
         if (done || u == null) {
             return;

@@ -11,11 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -42,7 +38,9 @@ final class Loop {
     /** The listener's connection limits, shared by every loop. */
     final ConnectionLimits connectionLimits;
     private final Bootstrap upstreams;
-    private final Map<String, ArrayDeque<UpstreamConnection>> pools = new HashMap<>();
+    private final OriginPools pools;
+    /** How long an attempt waits for a connection when the loop has its most open to that origin. */
+    final long upstreamWaitNanos;
     private final Set<FrontHandler> connections = new HashSet<>();
     private FrontHandler[] sweepScratch = new FrontHandler[64];
     private volatile int open;
@@ -56,6 +54,8 @@ final class Loop {
     Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, long clientIdleMillis,
          Limits limits, ConnectionLimits connectionLimits) {
         this.connectionLimits = connectionLimits;
+        this.pools = new OriginPools(limits.maxUpstreamConnections());
+        this.upstreamWaitNanos = limits.upstreamWait().toNanos();
         this.headerTimeoutNanos = limits.headerTimeout().toNanos();
         this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
         this.loop = loop;
@@ -92,36 +92,47 @@ final class Loop {
         open = connections.size();
     }
 
-    /** An idle pooled connection to {@code upstream}'s origin, or null. */
+    /** An idle pooled connection to the origin {@code key}, or null. */
     UpstreamConnection acquire(String key) {
-        ArrayDeque<UpstreamConnection> pool = pools.get(key);
-        if (pool == null) {
-            return null;
-        }
-        UpstreamConnection u;
-        while ((u = pool.pollLast()) != null) {
-            if (u.channel.isActive()) {
-                return u;
-            }
-        }
-        return null;
+        return pools.acquire(key);
     }
 
-    /** Takes back a connection whose last exchange ended cleanly. */
+    /** Takes back a connection whose last exchange ended cleanly: to an exchange waiting for one, or pooled. */
     void release(UpstreamConnection u) {
         if (shuttingDown || !u.channel.isActive() || !u.clean()) {
             u.channel.close();
             return;
         }
-        u.pooled(clock);
         if (!u.channel.config().isAutoRead()) {
             u.channel.config().setAutoRead(true);
         }
-        pools.computeIfAbsent(u.key, k -> new ArrayDeque<>()).offerLast(u);
+        pools.release(u, clock);
     }
 
-    /** Opens a new connection to {@code upstream} on this loop. */
+    /** Queues {@code c} for the next connection to {@code key} that comes free. */
+    void await(String key, Connector c) {
+        pools.await(key, c);
+    }
+
+    /** {@code c} waits no more (timed out, or its client left). */
+    void stopWaiting(String key, Connector c) {
+        pools.stopWaiting(key, c);
+    }
+
+    /** How many connections to {@code key} this loop has open, connecting ones included. */
+    int openTo(String key) {
+        return pools.open(key);
+    }
+
+    /**
+     * Opens a new connection to {@code upstream} on this loop, or returns null when the loop already has
+     * {@code max-upstream-connections} to that origin: then the caller waits ({@link #await}).
+     */
     ChannelFuture connect(Upstream upstream, String key, int connectTimeoutMillis) {
+        OriginPools.Origin origin = pools.tryOpen(key);
+        if (origin == null) {
+            return null;
+        }
         Bootstrap b = upstreams.clone(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -133,18 +144,15 @@ final class Loop {
                                 .addLast("upstream", u);
                     }
                 });
-        return b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
+        ChannelFuture f = b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
+        // A failed connect closes the channel too: every counted connection is counted out exactly once.
+        f.channel().closeFuture().addListener(closed -> pools.closed(origin));
+        return f;
     }
 
     /** Drops pools of origins no longer configured. */
     void retain(Set<String> keys) {
-        pools.entrySet().removeIf(e -> {
-            if (keys.contains(e.getKey())) {
-                return false;
-            }
-            e.getValue().forEach(u -> u.channel.close());
-            return true;
-        });
+        pools.retain(keys);
     }
 
     /** Stops keep-alive: idle client connections close now, busy ones after their response. */
@@ -155,8 +163,7 @@ final class Loop {
                 c.closeWhenIdle();
             }
         }
-        pools.values().forEach(p -> p.forEach(u -> u.channel.close()));
-        pools.clear();
+        pools.closeIdle();
     }
 
     /** Closes whatever is still open after the grace. */
@@ -189,14 +196,6 @@ final class Loop {
             a[i].sweep(now);
             a[i] = null;
         }
-        for (ArrayDeque<UpstreamConnection> pool : pools.values()) {
-            for (Iterator<UpstreamConnection> it = pool.iterator(); it.hasNext(); ) {
-                UpstreamConnection u = it.next();
-                if (!u.channel.isActive() || now - u.idleSince() > POOL_IDLE_NANOS) {
-                    it.remove();
-                    u.channel.close();
-                }
-            }
-        }
+        pools.expire(now, POOL_IDLE_NANOS);
     }
 }
