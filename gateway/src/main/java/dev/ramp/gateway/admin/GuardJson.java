@@ -3,6 +3,7 @@ package dev.ramp.gateway.admin;
 import dev.ramp.gateway.guard.Breach;
 import dev.ramp.gateway.guard.Evidence;
 import dev.ramp.gateway.guard.RevertReason;
+import dev.ramp.gateway.guard.RuleCheck;
 import dev.ramp.gateway.guard.Verdict;
 import dev.ramp.gateway.guard.WindowSnapshot;
 import dev.ramp.gateway.state.LatchHold;
@@ -43,20 +44,33 @@ public final class GuardJson {
     }
 
     /**
-     * {@code {"stable": {...}, "canary": {...}, "compared", "pValues": {"error_rate", "error_rate_increase",
-     * "p99", "latency_increase"}}}; each version as in {@link #window(WindowSnapshot)} plus its
-     * {@code errors} count; a p-value that was not computed is {@code null}.
+     * {@code {"stable": {...}, "canary": {...}, "compared", "testLevel", "pValues": {"error_rate",
+     * "error_rate_increase", "p99", "latency_increase"}, "rules": [{"rule", "value", "limit", "shareOfLimit",
+     * "pValue", "breached"}]}}; each version as in {@link #window(WindowSnapshot)} plus its {@code errors}
+     * count; a p-value that was not computed, or a figure that was not judged, is {@code null}.
      */
     public static JsonObject evidence(Evidence e) {
+        JsonArray rules = new JsonArray();
+        for (RuleCheck c : e.checks()) {
+            rules.add(new JsonObject()
+                    .put("rule", c.rule())
+                    .put("value", figure(c.value()))
+                    .put("limit", figure(c.limit()))
+                    .put("shareOfLimit", figure(c.shareOfLimit()))
+                    .put("pValue", pValue(c.pValue()))
+                    .put("breached", c.breached()));
+        }
         return new JsonObject()
                 .put("stable", window(e.stable()).put("errors", e.stable().errors()))
                 .put("canary", window(e.canary()).put("errors", e.canary().errors()))
                 .put("compared", e.compared())
+                .put("testLevel", pValue(e.testLevel()))
                 .put("pValues", new JsonObject()
                         .put(RevertReason.ERROR_RATE.tag(), pValue(e.errorRatePValue()))
                         .put(RevertReason.ERROR_RATE_INCREASE.tag(), pValue(e.errorRateIncreasePValue()))
                         .put(RevertReason.P99.tag(), pValue(e.p99PValue()))
-                        .put(RevertReason.LATENCY_INCREASE.tag(), pValue(e.latencyPValue())));
+                        .put(RevertReason.LATENCY_INCREASE.tag(), pValue(e.latencyPValue())))
+                .put("rules", rules);
     }
 
     /** {@code {"rule", "message"}}. */
@@ -118,6 +132,11 @@ public final class GuardJson {
 
     private static double round(double value, double scale) {
         return Math.round(value * scale) / scale;
+    }
+
+    /** A rule's figure (a ratio or milliseconds), rounded to 6 decimals; null when not judged. */
+    private static Double figure(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : round(v, 1e6);
     }
 
     private static Double pValue(double p) {

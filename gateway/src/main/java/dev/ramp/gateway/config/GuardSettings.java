@@ -13,4 +13,8 @@ public record GuardSettings(
         Duration maxP99,
         double maxLatencyIncrease,
         int breachesToRevert,
-        int consecutiveFailuresToRevert) {}
+        int consecutiveFailuresToRevert,
+        int minFailures,
+        Duration minLatencyDifference,
+        Percent falseRevertBudget,
+        Duration budgetHorizon) {}

@@ -159,6 +159,10 @@ final class RouteReader {
         Double latencyIncrease = g.ratioPercent("max-latency-increase");
         Integer breaches = g.integer("breaches-to-revert");
         Integer failures = g.integer("consecutive-failures-to-revert");
+        Integer minFailures = g.integer("min-failures");
+        Duration minDifference = g.duration("min-latency-difference");
+        Percent budget = g.percent("false-revert-budget");
+        Duration horizon = g.positiveDuration("budget-horizon");
         if (every != null && every.toMillis() < 100) {
             g.problem("evaluate-every", every + " (expected: 100ms or more)");
         }
@@ -180,12 +184,25 @@ final class RouteReader {
         if (failures != null && (failures < 1 || failures > 100_000)) {
             g.problem("consecutive-failures-to-revert", failures + " (expected: 1..100000)");
         }
+        if (minFailures != null && (minFailures < 1 || minFailures > 100_000)) {
+            g.problem("min-failures", minFailures + " (expected: 1..100000)");
+        }
+        if (minDifference != null && (minDifference.isNegative() || minDifference.toSeconds() > 60)) {
+            g.problem("min-latency-difference", minDifference + " (expected: 0ms to 60s)");
+        }
+        if (budget != null && (budget.basisPoints() == 0 || budget.ratio() >= 1)) {
+            g.problem("false-revert-budget", budget + " (expected: above 0% and below 100%, e.g. \"0.1%\")");
+        }
+        if (horizon != null && every != null && horizon.compareTo(every) < 0) {
+            g.problem("budget-horizon", horizon + " is shorter than evaluate-every " + every);
+        }
         if (enabled == null || every == null || window == null || minRequests == null || maxErrorRate == null
-            || maxIncrease == null || maxP99 == null || latencyIncrease == null || breaches == null || failures == null) {
+            || maxIncrease == null || maxP99 == null || latencyIncrease == null || breaches == null || failures == null
+            || minFailures == null || minDifference == null || budget == null || horizon == null) {
             return null;
         }
         return new GuardSettings(enabled, every, window, minRequests, maxErrorRate, maxIncrease, maxP99,
-                latencyIncrease, breaches, failures);
+                latencyIncrease, breaches, failures, minFailures, minDifference, budget, horizon);
     }
 
     private static Upstream upstream(ConfigReader u) {

@@ -164,7 +164,8 @@ final class Reverts {
     static GuardThresholds thresholds(GuardSettings g) {
         return new GuardThresholds(g.evaluateEvery(), g.window(), g.minRequests(), g.maxErrorRate().ratio(),
                 g.maxErrorRateIncrease().ratio(), g.maxP99(), g.maxLatencyIncrease(), g.breachesToRevert(),
-                g.consecutiveFailuresToRevert(), GuardThresholds.DEFAULT_SIGNIFICANCE);
+                g.consecutiveFailuresToRevert(), g.minFailures(), g.minLatencyDifference(),
+                g.falseRevertBudget().ratio(), g.budgetHorizon());
     }
 
     /** Route {@code name}'s config in the snapshot being served; {@code fallback} before there is one. */

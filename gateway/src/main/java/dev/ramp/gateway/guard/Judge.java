@@ -8,27 +8,27 @@ import java.util.Locale;
 
 import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.HypergeometricDistribution;
-import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
-import org.apache.commons.math3.stat.ranking.NaNStrategy;
-import org.apache.commons.math3.stat.ranking.NaturalRanking;
-import org.apache.commons.math3.stat.ranking.TiesStrategy;
 
 /**
  * Judges a canary against stable: a pure function of two window snapshots and the thresholds.
  *
  * <h2>Rules</h2>
- * Every rule has two parts, and breaches only when both hold:
+ * Every rule has three parts, and breaches only when all hold:
  * <ol>
  *   <li>the <em>threshold</em>, what the operator configured as "too bad", crossed by the observed
- *       values; and</li>
- *   <li>a one-sided <em>significance test</em> at {@code significance} saying the crossing is not noise.
- *       The guard judges overlapping windows every second for as long as a rollout lasts, so a rule that
- *       fires on a raw threshold fires on noise sooner or later, most of all at low traffic, where one
- *       error among 30 requests is already above 2 %.</li>
+ *       values;</li>
+ *   <li><em>practical significance</em>: an error rule needs at least {@code minFailures} canary failures in
+ *       the window, the latency rule a canary p95 at least {@code minLatencyDifference} above stable's. A
+ *       relative limit alone on sub-millisecond figures would call a canary whose colder connection answers
+ *       in 0.9 ms instead of 0.7 ms "50 % slower"; and</li>
+ *   <li>a one-sided <em>significance test</em> at {@link GuardThresholds#testLevel()} saying the crossing is
+ *       not noise. That level is the false-revert budget spread over every look of a horizon, so the chance of
+ *       reverting a healthy canary stays bounded however long the rollout judges and however often it looks
+ *       (docs/architecture.md, "Guard").</li>
  * </ol>
  * <table>
  *   <caption>rules</caption>
- *   <tr><th>rule</th><th>threshold</th><th>test (H0 rejected when p &lt; significance)</th></tr>
+ *   <tr><th>rule</th><th>threshold</th><th>test (H0 rejected when p &lt; testLevel)</th></tr>
  *   <tr><td>{@code error_rate}</td><td>canary error rate &gt; {@code maxErrorRate}</td>
  *       <td>exact binomial: H0 the canary's true error rate is at most {@code maxErrorRate}</td></tr>
  *   <tr><td>{@code error_rate_increase}</td><td>canary minus stable error rate &gt;
@@ -37,18 +37,21 @@ import org.apache.commons.math3.stat.ranking.TiesStrategy;
  *   <tr><td>{@code p99}</td><td>canary p99 &gt; {@code maxP99}</td>
  *       <td>exact binomial: H0 at most 1 % of canary requests are slower than {@code maxP99}</td></tr>
  *   <tr><td>{@code latency_increase}</td><td>canary p95 &gt; stable p95 &times;
- *       (1 + {@code maxLatencyIncrease})</td>
- *       <td>Mann-Whitney U: H0 canary latencies are not stochastically larger than stable's</td></tr>
+ *       (1 + {@code maxLatencyIncrease}) and &gt; stable p95 + {@code minLatencyDifference}</td>
+ *       <td>Fisher's exact test on the requests slower than the pooled p95, and on those slower than the
+ *       pooled median, of both versions, each at half the level: H0 the canary has no larger share of them
+ *       than stable</td></tr>
  * </table>
- * Tests run only when their threshold is crossed, which keeps a healthy evaluation cheap.
- *
- * <p>{@code significance} is the level of each evaluation's test. Consecutive evaluations see mostly the
- * same requests, so requiring {@code breachesToRevert} of them in a row adds little independent evidence,
- * and over a long rollout the chance of a false breach accumulates. Where the threshold sits far outside
- * the noise (the defaults at tens of requests per second) that chance is negligible; at a few requests per
- * second a threshold such as +2 points or +50 % p95 is within the noise, the test alone separates signal
- * from noise, and a healthy canary can be reverted after hours. Raise {@code minRequests} or lower
- * {@code significance} for such routes.
+ * The latency rule judges the tail, as its threshold does: a canary that makes one request in ten slow is
+ * slower at p95 even if its median is faster. Its tests need no shape for the latencies: a pooled
+ * percentile does not depend on which version a request went to, so under H0 (both versions alike) the
+ * canary's count of slower requests is hypergeometric and each test is exact. The median threshold is there
+ * for a canary slower across the board, whose requests may all lie above the pooled p95. A rank test such
+ * as Mann-Whitney asks about the whole distribution instead, and lost a regression in the newest seconds of
+ * a window among its older, healthy requests for ten seconds and more.
+ * Tests run only when their threshold is crossed, which keeps a healthy evaluation cheap. Every rule's
+ * figure, limit and p-value go into the {@link Evidence} ({@link RuleCheck}), so the status shows how far
+ * each rule is from breaching.
  *
  * <h2>Data requirements</h2>
  * A canary with fewer than {@code minRequests} requests in the window is {@code INSUFFICIENT_DATA}: no
@@ -72,57 +75,83 @@ public final class Judge {
             return new Verdict(Verdict.State.INSUFFICIENT_DATA, List.of(), Evidence.untested(stable, canary));
         }
         final boolean compared = stable.requests() >= t.minRequests();
-        final double alpha = t.significance();
+        final double alpha = t.testLevel();
+        final boolean enoughFailures = canary.errors() >= t.minFailures();
         final List<Breach> breaches = new ArrayList<>(4);
+        final List<RuleCheck> checks = new ArrayList<>(4);
 
-        double errorRateP = Double.NaN;
-        if (canary.errorRate() > t.maxErrorRate()) {
-            errorRateP = binomialUpperTail(canary.errors(), canary.requests(), t.maxErrorRate());
-            if (errorRateP < alpha) {
+        double p = Double.NaN;
+        if (enoughFailures && canary.errorRate() > t.maxErrorRate()) {
+            p = binomialUpperTail(canary.errors(), canary.requests(), t.maxErrorRate());
+            if (p < alpha) {
                 breaches.add(new Breach(RevertReason.ERROR_RATE.tag(), format(
-                        "canary error rate %.2f%% (%d of %d) above %.2f%% (binomial p=%.2g)",
+                        "canary error rate %.2f%% (%d of %d) above %.2f%% (binomial p=%.2g < %.2g)",
                         100 * canary.errorRate(), canary.errors(), canary.requests(),
-                        100 * t.maxErrorRate(), errorRateP)));
+                        100 * t.maxErrorRate(), p, alpha)));
             }
         }
+        checks.add(new RuleCheck(RevertReason.ERROR_RATE.tag(), canary.errorRate(), t.maxErrorRate(), p, p < alpha));
 
-        double increaseP = Double.NaN;
         final double increase = canary.errorRate() - stable.errorRate();
-        if (compared && increase > t.maxErrorRateIncrease()) {
-            increaseP = fisherCanaryWorse(stable, canary);
-            if (increaseP < alpha) {
-                breaches.add(new Breach(RevertReason.ERROR_RATE_INCREASE.tag(), format(
-                        "canary error rate %.2f%% is %.2f points above stable %.2f%%, limit %.2f points "
-                        + "(Fisher exact p=%.2g)",
-                        100 * canary.errorRate(), 100 * increase, 100 * stable.errorRate(),
-                        100 * t.maxErrorRateIncrease(), increaseP)));
+        if (compared) {
+            p = Double.NaN;
+            if (enoughFailures && increase > t.maxErrorRateIncrease()) {
+                p = fisherCanaryWorse(stable.errors(), stable.requests(), canary.errors(), canary.requests());
+                if (p < alpha) {
+                    breaches.add(new Breach(RevertReason.ERROR_RATE_INCREASE.tag(), format(
+                            "canary error rate %.2f%% is %.2f points above stable %.2f%%, limit %.2f points "
+                            + "(Fisher exact p=%.2g < %.2g)",
+                            100 * canary.errorRate(), 100 * increase, 100 * stable.errorRate(),
+                            100 * t.maxErrorRateIncrease(), p, alpha)));
+                }
             }
+            checks.add(new RuleCheck(RevertReason.ERROR_RATE_INCREASE.tag(), increase, t.maxErrorRateIncrease(), p,
+                                     p < alpha));
+        } else {
+            checks.add(RuleCheck.skipped(RevertReason.ERROR_RATE_INCREASE, t.maxErrorRateIncrease()));
         }
 
-        double p99P = Double.NaN;
+        p = Double.NaN;
         final double maxP99Ms = t.maxP99().toNanos() / 1e6;
         if (canary.p99Ms() > maxP99Ms) {
             final long slow = canary.countSlowerThan(t.maxP99());
-            p99P = binomialUpperTail(slow, canary.requests(), P99_TAIL);
-            if (p99P < alpha) {
+            p = binomialUpperTail(slow, canary.requests(), P99_TAIL);
+            if (p < alpha) {
                 breaches.add(new Breach(RevertReason.P99.tag(), format(
-                        "canary p99 %.1f ms above %.1f ms (%d of %d requests slower; binomial p=%.2g)",
-                        canary.p99Ms(), maxP99Ms, slow, canary.requests(), p99P)));
+                        "canary p99 %.1f ms above %.1f ms (%d of %d requests slower; binomial p=%.2g < %.2g)",
+                        canary.p99Ms(), maxP99Ms, slow, canary.requests(), p, alpha)));
             }
         }
+        checks.add(new RuleCheck(RevertReason.P99.tag(), canary.p99Ms(), maxP99Ms, p, p < alpha));
 
-        double latencyP = Double.NaN;
-        final double maxP95Ms = stable.p95Ms() * (1 + t.maxLatencyIncrease());
-        if (compared && canary.p95Ms() > maxP95Ms) {
-            latencyP = mannWhitneyCanarySlower(stable.latencySamplesMs(), canary.latencySamplesMs());
-            if (latencyP < alpha) {
-                breaches.add(new Breach(RevertReason.LATENCY_INCREASE.tag(), format(
-                        "canary p95 %.1f ms above stable p95 %.1f ms + %.0f%% = %.1f ms (Mann-Whitney p=%.2g)",
-                        canary.p95Ms(), stable.p95Ms(), 100 * t.maxLatencyIncrease(), maxP95Ms, latencyP)));
+        final double minDifferenceMs = t.minLatencyDifference().toNanos() / 1e6;
+        final double allowedMs = Math.max(stable.p95Ms() * t.maxLatencyIncrease(), minDifferenceMs);
+        if (compared) {
+            p = Double.NaN;
+            final double slowerMs = canary.p95Ms() - stable.p95Ms();
+            if (slowerMs > allowedMs) {
+                // Two thresholds, each test at half the level: the pooled p95 catches a slower tail, the pooled
+                // median a slower whole (whose requests may all sit above the pooled p95, leaving none below).
+                final SlowShare tail = SlowShare.above(stable, canary, 95);
+                final SlowShare body = SlowShare.above(stable, canary, 50);
+                final SlowShare stronger = tail.pValue() <= body.pValue() ? tail : body;
+                p = Math.min(1, 2 * stronger.pValue());
+                if (p < alpha) {
+                    breaches.add(new Breach(RevertReason.LATENCY_INCREASE.tag(), format(
+                            "canary p95 %.1f ms is %.1f ms above stable p95 %.1f ms, limit +%.1f ms (+%.0f%%, at "
+                            + "least %.1f ms); %.1f%% of canary requests slower than the pooled p%d %.1f ms, "
+                            + "%.1f%% of stable's (Fisher exact, doubled for two thresholds, p=%.2g < %.2g)",
+                            canary.p95Ms(), slowerMs, stable.p95Ms(), allowedMs, 100 * t.maxLatencyIncrease(),
+                            minDifferenceMs, 100 * stronger.canaryShare(), stronger.percentile(),
+                            stronger.thresholdMs(), 100 * stronger.stableShare(), p, alpha)));
+                }
             }
+            checks.add(new RuleCheck(RevertReason.LATENCY_INCREASE.tag(), slowerMs, allowedMs, p, p < alpha));
+        } else {
+            checks.add(RuleCheck.skipped(RevertReason.LATENCY_INCREASE, allowedMs));
         }
 
-        final Evidence evidence = new Evidence(stable, canary, compared, errorRateP, increaseP, p99P, latencyP);
+        final Evidence evidence = new Evidence(stable, canary, compared, alpha, checks);
         return new Verdict(breaches.isEmpty() ? Verdict.State.HEALTHY : Verdict.State.BREACHING,
                            breaches, evidence);
     }
@@ -139,46 +168,34 @@ public final class Judge {
     }
 
     /**
-     * One-sided Fisher exact test: the probability, if errors struck both versions at the same rate, that
-     * the canary would get at least as many of all the errors as it did. Exact at any count, unlike a
-     * normal-approximation z-test, which is anti-conservative for the handful of errors a young window
-     * holds.
+     * One-sided Fisher exact test: the probability, if hits (errors, or slow requests) struck both versions at
+     * the same rate, that the canary would get at least as many of all the hits as it did. Exact at any count,
+     * unlike a normal-approximation z-test, which is anti-conservative for the handful of errors a young
+     * window holds; that exactness is what lets the tiny test level of repeated looks mean what it says.
      */
-    static double fisherCanaryWorse(WindowSnapshot stable, WindowSnapshot canary) {
-        final int population = toInt(stable.requests() + canary.requests());
-        final int errors = toInt(stable.errors() + canary.errors());
-        final HypergeometricDistribution canaryErrors =
-                new HypergeometricDistribution(null, population, errors, toInt(canary.requests()));
-        return canaryErrors.upperCumulativeProbability(toInt(canary.errors()));
+    static double fisherCanaryWorse(long stableHits, long stableRequests, long canaryHits, long canaryRequests) {
+        final int population = toInt(stableRequests + canaryRequests);
+        final int hits = toInt(stableHits + canaryHits);
+        final HypergeometricDistribution canaryShare =
+                new HypergeometricDistribution(null, population, hits, toInt(canaryRequests));
+        return canaryShare.upperCumulativeProbability(toInt(canaryHits));
     }
 
     /**
-     * One-sided Mann-Whitney U test that canary latencies are stochastically larger than stable's.
-     *
-     * <p>commons-math3 only offers the two-sided test (normal approximation, no tie correction, which
-     * overestimates the variance with the many ties of bucketed samples and so errs on the side of "not
-     * significant"). The U statistic is symmetric around {@code n1 * n2 / 2} under H0, so the one-sided
-     * p-value in the direction the data lean is half the two-sided one, and in the other direction it is
-     * {@code 1 - p / 2}. The direction comes from the canary's U statistic, computed from the same average
-     * ranks the test uses: {@code U = R - n (n + 1) / 2} above {@code n1 * n2 / 2} means canary latencies
-     * rank higher. The p95 threshold alone does not establish the direction: a canary with a heavier tail
-     * but a faster median has a higher p95 while ranking lower.
+     * The requests of each version slower than a percentile of both versions' latencies pooled, and the
+     * one-sided Fisher exact p-value that the canary has the larger share of them.
      */
-    static double mannWhitneyCanarySlower(double[] stableMs, double[] canaryMs) {
-        final double twoSided = new MannWhitneyUTest(NaNStrategy.FAILED, TiesStrategy.AVERAGE)
-                .mannWhitneyUTest(canaryMs, stableMs);
-        final double[] all = new double[canaryMs.length + stableMs.length];
-        System.arraycopy(canaryMs, 0, all, 0, canaryMs.length);
-        System.arraycopy(stableMs, 0, all, canaryMs.length, stableMs.length);
-        final double[] ranks = new NaturalRanking(NaNStrategy.FAILED, TiesStrategy.AVERAGE).rank(all);
-        double canaryRankSum = 0;
-        for (int i = 0; i < canaryMs.length; i++) {
-            canaryRankSum += ranks[i];
+    private record SlowShare(int percentile, double thresholdMs, double stableShare, double canaryShare,
+                             double pValue) {
+
+        static SlowShare above(WindowSnapshot stable, WindowSnapshot canary, int percentile) {
+            final long micros = stable.pooledPercentileMicros(canary, percentile);
+            final long stableSlow = stable.countSlowerThanMicros(micros);
+            final long canarySlow = canary.countSlowerThanMicros(micros);
+            return new SlowShare(percentile, micros / 1000.0, (double) stableSlow / stable.requests(),
+                                 (double) canarySlow / canary.requests(),
+                                 fisherCanaryWorse(stableSlow, stable.requests(), canarySlow, canary.requests()));
         }
-        final double n = canaryMs.length;
-        final double canaryU = canaryRankSum - n * (n + 1) / 2;
-        final boolean canaryRanksHigher = canaryU > n * stableMs.length / 2;
-        return canaryRanksHigher ? twoSided / 2 : 1 - twoSided / 2;
     }
 
     private static int toInt(long count) {

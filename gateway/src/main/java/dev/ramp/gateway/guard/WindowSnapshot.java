@@ -5,13 +5,12 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 import org.HdrHistogram.AbstractHistogram;
-import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * What one version did within the sliding window, as of one instant: attempt and error counts, the
- * error rate and latency percentiles, plus the merged latency distribution that the {@link Judge}'s rank
- * test needs. It is the single source of truth for both the guard's decisions and the status API,
+ * error rate and latency percentiles, plus the merged latency distribution that the {@link Judge}'s tail
+ * test counts in. It is the single source of truth for both the guard's decisions and the status API,
  * which renders it as it is.
  *
  * <p>Invariants: {@code 0 <= errors <= requests}; {@code errorRate == errors / requests} (0 when there
@@ -40,13 +39,6 @@ public record WindowSnapshot(long requests, long errors, double errorRate,
     static final long HIGHEST_MICROS = 60_000_000L;
     /** Relative precision of 0.1 %: percentiles are within 1 % of the exact value with a wide margin. */
     static final int SIGNIFICANT_DIGITS = 3;
-
-    /**
-     * How many latency samples {@link #latencySamplesMs()} reconstructs at most. Enough for the rank test
-     * to detect any difference that matters (its power at 5 000 per side is far beyond what the +50 %
-     * threshold needs) while keeping the rank test to a fraction of a millisecond.
-     */
-    public static final int MAX_LATENCY_SAMPLES = 5_000;
 
     /** A window with no attempts. */
     public static final WindowSnapshot EMPTY = of(0, 0, newHistogram());
@@ -99,61 +91,23 @@ public record WindowSnapshot(long requests, long errors, double errorRate,
 
     /** How many attempts took longer than {@code threshold} (at the histogram's 0.1 % resolution). */
     public long countSlowerThan(Duration threshold) {
-        final long micros = Math.min(Math.max(threshold.toNanos() / 1000, LOWEST_MICROS), HIGHEST_MICROS);
+        return countSlowerThanMicros(Math.min(Math.max(threshold.toNanos() / 1000, LOWEST_MICROS), HIGHEST_MICROS));
+    }
+
+    /** How many attempts took longer than {@code micros} (at the histogram's 0.1 % resolution). */
+    long countSlowerThanMicros(long micros) {
         final long total = latenciesMicros.getTotalCount();
         return total == 0 ? 0 : total - latenciesMicros.getCountBetweenValues(0, micros);
     }
 
     /**
-     * Latency samples in milliseconds, reconstructed from the distribution, at most
-     * {@link #MAX_LATENCY_SAMPLES}, in ascending order.
-     *
-     * @see #latencySamplesMs(int)
+     * The {@code percentile} of this window's and {@code other}'s latencies together, in microseconds (0 when
+     * both are empty): the same whichever of the two is which.
      */
-    public double[] latencySamplesMs() {
-        return latencySamplesMs(MAX_LATENCY_SAMPLES);
-    }
-
-    /**
-     * Latency samples in milliseconds, reconstructed from the distribution's buckets (each sample is its
-     * bucket's highest equivalent value, as percentiles are), in ascending order.
-     *
-     * <p>With at most {@code max} recorded values every one is returned. Beyond that the samples are a
-     * deterministic, evenly spaced selection by rank: sample {@code k} is the value of rank
-     * {@code floor((k + 0.5) * total / max)}, so the samples are the distribution's quantiles and keep its
-     * shape exactly; no randomness enters the guard's decisions.
-     */
-    public double[] latencySamplesMs(int max) {
-        if (max <= 0) {
-            throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
-        }
-        final long total = latenciesMicros.getTotalCount();
-        final int size = (int) Math.min(total, max);
-        final double[] samples = new double[size];
-        if (size == 0) {
-            return samples;
-        }
-        int next = 0;
-        long cumulative = 0;
-        for (HistogramIterationValue value : latenciesMicros.recordedValues()) {
-            cumulative += value.getCountAtValueIteratedTo();
-            final double ms = value.getValueIteratedTo() / 1000.0;
-            // Emit every sample whose target rank falls within this bucket.
-            while (next < size && targetRank(next, total, size) < cumulative) {
-                samples[next++] = ms;
-            }
-            if (next == size) {
-                break;
-            }
-        }
-        return samples;
-    }
-
-    private static long targetRank(int k, long total, int size) {
-        if (total == size) {
-            return k;
-        }
-        return ((2L * k + 1) * total) / (2L * size);
+    long pooledPercentileMicros(WindowSnapshot other, double percentile) {
+        final AbstractHistogram pooled = latenciesMicros.copy();
+        pooled.add(other.latenciesMicros);
+        return pooled.getTotalCount() == 0 ? 0 : pooled.getValueAtPercentile(percentile);
     }
 
     @Override

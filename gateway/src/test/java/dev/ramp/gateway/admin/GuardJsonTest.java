@@ -62,7 +62,20 @@ class GuardJsonTest {
         assertThat(json.getString("state")).isEqualTo("breaching");
         assertThat(json.getJsonArray("breaches").getJsonObject(0).getString("rule")).isEqualTo("latency_increase");
         JsonObject evidence = json.getJsonObject("evidence");
-        assertThat(evidence.fieldNames()).containsExactly("stable", "canary", "compared", "pValues");
+        assertThat(evidence.fieldNames())
+                .containsExactly("stable", "canary", "compared", "testLevel", "pValues", "rules");
+        assertThat(evidence.getDouble("testLevel")).isEqualTo(GuardThresholds.defaults().testLevel());
+        JsonObject latency = evidence.getJsonArray("rules").getJsonObject(3);
+        assertThat(latency.getString("rule")).isEqualTo("latency_increase");
+        assertThat(latency.getDouble("value")).as("canary p95 minus stable p95").isCloseTo(100, within(0.5));
+        assertThat(latency.getDouble("limit")).as("+50 %% of stable's 20 ms").isCloseTo(10, within(0.1));
+        assertThat(latency.getDouble("shareOfLimit")).isCloseTo(10, within(0.1));
+        assertThat(latency.getBoolean("breached")).isTrue();
+        JsonObject errors = evidence.getJsonArray("rules").getJsonObject(0);
+        assertThat(errors.getString("rule")).isEqualTo("error_rate");
+        assertThat(errors.getDouble("value")).isZero();
+        assertThat(errors.getValue("pValue")).as("not tested below its limit").isNull();
+        assertThat(errors.getBoolean("breached")).isFalse();
         assertThat(evidence.getJsonObject("stable").fieldNames())
                 .containsExactly("requests", "errorRate", "p50Ms", "p95Ms", "p99Ms", "errors");
         assertThat(evidence.getJsonObject("canary").getDouble("p95Ms")).isCloseTo(120, within(0.2));
@@ -79,8 +92,8 @@ class GuardJsonTest {
         assertThat(GuardJson.evidence(Evidence.untested(WindowSnapshot.EMPTY, WindowSnapshot.EMPTY)).encode())
                 .isEqualTo("{\"stable\":{\"requests\":0,\"errorRate\":0.0,\"p50Ms\":0.0,\"p95Ms\":0.0,\"p99Ms\":0.0,"
                         + "\"errors\":0},\"canary\":{\"requests\":0,\"errorRate\":0.0,\"p50Ms\":0.0,\"p95Ms\":0.0,"
-                        + "\"p99Ms\":0.0,\"errors\":0},\"compared\":false,\"pValues\":{\"error_rate\":null,"
-                        + "\"error_rate_increase\":null,\"p99\":null,\"latency_increase\":null}}");
+                        + "\"p99Ms\":0.0,\"errors\":0},\"compared\":false,\"testLevel\":null,\"pValues\":{\"error_rate\":null,"
+                        + "\"error_rate_increase\":null,\"p99\":null,\"latency_increase\":null},\"rules\":[]}");
     }
 
     @Test

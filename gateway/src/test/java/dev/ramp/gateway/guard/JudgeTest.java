@@ -49,7 +49,7 @@ class JudgeTest {
     void tooFewStableRequestsJudgeOnlyTheAbsoluteRules() {
         final WindowSnapshot stable = window(5, 0, i -> 10);
         // Far slower and far more failing than stable, but only the absolute rules may say so.
-        final WindowSnapshot canary = window(200, 100, i -> i < 10 ? 3_000 : 100);
+        final WindowSnapshot canary = window(400, 200, i -> i < 30 ? 3_000 : 100);
 
         final Verdict verdict = Judge.evaluate(stable, canary, DEFAULTS);
 
@@ -70,7 +70,7 @@ class JudgeTest {
 
         assertThat(verdict.breaches()).extracting(Breach::rule).containsExactly("error_rate");
         assertThat(verdict.breaches().get(0).message()).contains("10.00%", "100 of 1000", "5.00%");
-        assertThat(verdict.evidence().errorRatePValue()).isLessThan(DEFAULTS.significance());
+        assertThat(verdict.evidence().errorRatePValue()).isLessThan(DEFAULTS.testLevel());
     }
 
     @Test
@@ -88,15 +88,15 @@ class JudgeTest {
 
     @Test
     void p99BreachesAlone() {
-        // Both have 3 % of requests at 3 s (so p95 is equal and the comparison has nothing to say), but the
+        // Both have 4 % of requests at 3 s (so p95 is equal and the comparison has nothing to say), but the
         // canary's p99 is above the absolute 2 s.
-        final WindowSnapshot stable = window(1_000, 0, i -> i < 30 ? 3_000 : 20);
-        final WindowSnapshot canary = window(1_000, 0, i -> i < 30 ? 3_000 : 20);
+        final WindowSnapshot stable = window(1_000, 0, i -> i < 40 ? 3_000 : 20);
+        final WindowSnapshot canary = window(1_000, 0, i -> i < 40 ? 3_000 : 20);
 
         final Verdict verdict = Judge.evaluate(stable, canary, DEFAULTS);
 
         assertThat(verdict.breaches()).extracting(Breach::rule).containsExactly("p99");
-        assertThat(verdict.breaches().get(0).message()).contains("30 of 1000");
+        assertThat(verdict.breaches().get(0).message()).contains("40 of 1000");
     }
 
     @Test
@@ -157,40 +157,63 @@ class JudgeTest {
         final Verdict verdict = Judge.evaluate(stable, canary, fewRequests);
 
         assertThat(verdict.state()).isEqualTo(Verdict.State.HEALTHY);
-        assertThat(verdict.evidence().latencyPValue()).isBetween(fewRequests.significance(), 1.0);
+        assertThat(verdict.evidence().latencyPValue()).isBetween(fewRequests.testLevel(), 1.0);
     }
 
     @Test
-    void latencyRuleNeedsTheCanaryToRankSlowerNotJustToHaveAWiderTail() {
-        // The canary's p95 is 4x stable's, but 90 % of its requests are 5x faster: it is not slower.
+    void latencyRuleJudgesTheTailAsItsThresholdDoes() {
+        // The canary's p95 is 4x stable's: one request in ten takes 200 ms, although the rest are 5x faster.
         final WindowSnapshot stable = window(1_000, 0, i -> 50);
         final WindowSnapshot canary = window(1_000, 0, i -> i < 900 ? 10 : 200);
         assertThat(canary.p95Ms()).isGreaterThan(stable.p95Ms() * 1.5);
 
         final Verdict verdict = Judge.evaluate(stable, canary, DEFAULTS);
 
-        assertThat(verdict.state()).isEqualTo(Verdict.State.HEALTHY);
-        assertThat(verdict.evidence().latencyPValue()).isGreaterThan(0.5);
+        assertThat(verdict.breaches()).extracting(Breach::rule).containsExactly("latency_increase");
+        assertThat(verdict.breaches().get(0).message()).contains("10.0% of canary requests slower than the pooled p95",
+                                                                 "0.0% of stable's");
     }
 
     @Test
-    void oneSidedMannWhitneyPValuesOfBothDirectionsAddUpToOne() {
-        final Random random = new Random(11);
-        for (int round = 0; round < 20; round++) {
-            final double shift = random.nextDouble();
-            final double[] a = random.doubles(200).map(x -> x + shift).sorted().toArray();
-            final double[] b = random.doubles(150).sorted().toArray();
-            final double aSlower = Judge.mannWhitneyCanarySlower(b, a);
-            final double bSlower = Judge.mannWhitneyCanarySlower(a, b);
-            assertThat(aSlower + bSlower).isCloseTo(1.0, within(1e-9));
-            assertThat(aSlower).isLessThanOrEqualTo(bSlower);
-        }
+    void aCanaryFasterAtP95ButWithASlowerMedianIsNotALatencyBreach() {
+        final WindowSnapshot stable = window(1_000, 0, i -> i < 900 ? 10 : 200);
+        final WindowSnapshot canary = window(1_000, 0, i -> 50);
+
+        final Verdict verdict = Judge.evaluate(stable, canary, DEFAULTS);
+
+        assertThat(verdict.state()).isEqualTo(Verdict.State.HEALTHY);
+        assertThat(verdict.evidence().latencyPValue()).as("its threshold is not crossed: no test").isNaN();
+    }
+
+    @Test
+    void aSubMillisecondDifferenceIsNeverALatencyBreachHoweverCertain() {
+        // 0.7 ms against 0.9 ms on 10 000 requests each: +29 %, certain, and irrelevant.
+        final WindowSnapshot stable = window(10_000, 0, i -> 0.7);
+        final WindowSnapshot canary = window(10_000, 0, i -> 0.9 + (i % 10) * 0.01);
+
+        final Verdict verdict = Judge.evaluate(stable, canary, DEFAULTS);
+
+        assertThat(verdict.state()).isEqualTo(Verdict.State.HEALTHY);
+        final RuleCheck latency = verdict.evidence().check(RevertReason.LATENCY_INCREASE);
+        assertThat(latency.value()).isCloseTo(0.29, within(0.01));
+        assertThat(latency.limit()).as("min-latency-difference").isEqualTo(5.0);
+        assertThat(latency.pValue()).isNaN();
+    }
+
+    @Test
+    void errorRulesNeedMinFailuresHoweverFewRequests() {
+        // 4 errors in 20: 20 %, far above both limits, but fewer failures than min-failures (5).
+        final Verdict fewFailures = Judge.evaluate(window(20, 0, i -> 20), window(20, 4, i -> 20), DEFAULTS);
+        assertThat(fewFailures.state()).isEqualTo(Verdict.State.HEALTHY);
+        assertThat(fewFailures.evidence().errorRatePValue()).isNaN();
+        assertThat(fewFailures.evidence().errorRateIncreasePValue()).isNaN();
+        assertThat(fewFailures.evidence().check(RevertReason.ERROR_RATE).value()).isEqualTo(0.2);
     }
 
     @Test
     void fisherTestIsExactForSmallCounts() {
         // 3 errors in total, all on the canary, 10 requests each: P = C(10,3) / C(20,3) = 120 / 1140.
-        final double p = Judge.fisherCanaryWorse(window(10, 0, i -> 1), window(10, 3, i -> 1));
+        final double p = Judge.fisherCanaryWorse(0, 10, 3, 10);
         assertThat(p).isCloseTo(120.0 / 1140, within(1e-12));
     }
 
@@ -225,6 +248,7 @@ class JudgeTest {
         final GuardThresholds d = GuardThresholds.defaults();
         return new GuardThresholds(d.evaluateEvery(), d.window(), minRequests, d.maxErrorRate(),
                                    d.maxErrorRateIncrease(), d.maxP99(), d.maxLatencyIncrease(),
-                                   d.breachesToRevert(), d.consecutiveFailuresToRevert(), d.significance());
+                                   d.breachesToRevert(), d.consecutiveFailuresToRevert(), d.minFailures(),
+                                   d.minLatencyDifference(), d.falseRevertBudget(), d.budgetHorizon());
     }
 }

@@ -96,9 +96,11 @@ class RouteGuardTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void fiveMorePointsOfErrorsThanStableRevertWithin15Seconds(long seed) {
-        final Result result = TrafficSimulation.run(
-                DEFAULTS, Duration.ofSeconds(15), 75,
-                Version.of(0.01, apiLatency(15, 5)), Version.of(0.06, apiLatency(15, 5)), seed, true);
+        // The canary at 100 req/s and 20 % of the route's traffic; bad from its start.
+        final List<Evaluation> evaluations = new ArrayList<>();
+        final Result result = new Result(TrafficSimulation.run(DEFAULTS, Duration.ofSeconds(15), 100, 4,
+                Version.of(0.01, apiLatency(15, 5)), Version.of(0.06, apiLatency(15, 5)), seed, true,
+                evaluations::add), evaluations);
 
         assertThat(result.reverts()).singleElement().satisfies(revert -> {
             // The canary's 6 % is also above the absolute 5 %, so that rule may come first in the verdict;
@@ -153,7 +155,7 @@ class RouteGuardTest {
     @Test
     void aNonBreachingEvaluationEndsARunOfBreaches() {
         final GuardThresholds shortWindow = new GuardThresholds(
-                Duration.ofSeconds(1), Duration.ofSeconds(3), 20, 0.05, 0.02, Duration.ofSeconds(2), 0.5, 3, 10, 0.01);
+                Duration.ofSeconds(1), Duration.ofSeconds(3), 20, 0.05, 0.02, Duration.ofSeconds(2), 0.5, 3, 10, 5, Duration.ofMillis(5), 0.001, Duration.ofHours(24));
         final RouteGuard guard = TrafficSimulation.guard(shortWindow, clock, reverts);
 
         for (int second = 0; second < 2; second++) {

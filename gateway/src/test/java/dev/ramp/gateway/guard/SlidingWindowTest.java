@@ -115,33 +115,6 @@ class SlidingWindowTest {
     }
 
     @Test
-    void latencySamplesKeepTheDistributionAndAreCapped() {
-        final Random random = new Random(3);
-        for (int i = 0; i < 50_000; i++) {
-            window.record(Outcome.SUCCESS_2XX, Math.round((5 + 100 * random.nextDouble()) * 1e6));
-        }
-        final WindowSnapshot snapshot = window.snapshot();
-
-        final double[] samples = snapshot.latencySamplesMs();
-        assertThat(samples).hasSize(WindowSnapshot.MAX_LATENCY_SAMPLES).isSorted();
-        assertThat(samples).isEqualTo(snapshot.latencySamplesMs());
-        assertThat(nearestRank(samples, 50)).isCloseTo(snapshot.p50Ms(), withPercentage(1));
-        assertThat(nearestRank(samples, 95)).isCloseTo(snapshot.p95Ms(), withPercentage(1));
-        assertThat(nearestRank(samples, 99)).isCloseTo(snapshot.p99Ms(), withPercentage(1));
-    }
-
-    @Test
-    void latencySamplesBelowTheCapAreAllReturned() {
-        window.record(Outcome.SUCCESS_2XX, ms(30));
-        window.record(Outcome.SUCCESS_2XX, ms(10));
-        window.record(Outcome.SERVER_5XX, ms(20));
-
-        assertThat(window.snapshot().latencySamplesMs())
-                .hasSize(3)
-                .containsExactly(new double[] {10, 20, 30}, within(0.05));
-    }
-
-    @Test
     void latenciesOutsideTheTrackedRangeAreClampedNotRejected() {
         window.record(Outcome.SUCCESS_2XX, 0);
         window.record(Outcome.TIMEOUT, Duration.ofMinutes(5).toNanos());
@@ -291,7 +264,6 @@ class SlidingWindowTest {
     @Test
     void emptySnapshotReportsZeros() {
         assertThat(window.snapshot()).isEqualTo(WindowSnapshot.EMPTY);
-        assertThat(WindowSnapshot.EMPTY.latencySamplesMs()).isEmpty();
     }
 
     @Test
