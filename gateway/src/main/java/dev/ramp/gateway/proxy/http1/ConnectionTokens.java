@@ -79,18 +79,9 @@ final class ConnectionTokens {
     private static Builder addElements(CharSequence list, Builder b) {
         int n = list.length();
         for (int i = 0; i <= n; ) {
-            int end = i;
-            while (end < n && list.charAt(end) != ',') {
-                end++;
-            }
-            int s = i;
-            int e = end;
-            while (s < e && (list.charAt(s) == ' ' || list.charAt(s) == '\t')) {
-                s++;
-            }
-            while (e > s && (list.charAt(e - 1) == ' ' || list.charAt(e - 1) == '\t')) {
-                e--;
-            }
+            int end = HeaderValues.elementEnd(list, i);
+            int s = HeaderValues.trimStart(list, i, end);
+            int e = HeaderValues.trimEnd(list, s, end);
             if (e > s && !isOption(list, s, e)) {
                 if (b == null) {
                     b = new Builder();

@@ -34,23 +34,40 @@ final class HeaderValues {
         int n = list.length();
         int want = element.length();
         for (int i = 0; i <= n; ) {
-            int end = i;
-            while (end < n && list.charAt(end) != ',') {
-                end++;
-            }
-            int s = i;
-            int e = end;
-            while (s < e && (list.charAt(s) == ' ' || list.charAt(s) == '\t')) {
-                s++;
-            }
-            while (e > s && (list.charAt(e - 1) == ' ' || list.charAt(e - 1) == '\t')) {
-                e--;
-            }
+            int end = elementEnd(list, i);
+            int s = trimStart(list, i, end);
+            int e = trimEnd(list, s, end);
             if (e - s == want && AsciiString.regionMatches(list, ignoreCase, s, element, 0, want)) {
                 return true;
             }
             i = end + 1;
         }
         return false;
+    }
+
+    /** Where the element of a comma-separated {@code list} that starts at {@code from} ends: its comma, or the end. */
+    static int elementEnd(CharSequence list, int from) {
+        int end = from;
+        int n = list.length();
+        while (end < n && list.charAt(end) != ',') {
+            end++;
+        }
+        return end;
+    }
+
+    /** The first index in {@code [from, to)} that is not a space or tab ({@code to} if none). */
+    static int trimStart(CharSequence s, int from, int to) {
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    /** The end of {@code [from, to)} without its trailing spaces and tabs. */
+    static int trimEnd(CharSequence s, int from, int to) {
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return to;
     }
 }
