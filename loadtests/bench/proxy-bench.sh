@@ -108,7 +108,10 @@ http {
 CONF
 cat > "$work/ramp.conf" <<CONF
 ramp {
-  listen { host = "127.0.0.1", port = $RAMP, event-loops = 1, transport = "$TRANSPORT" }
+  # Every bench client comes from 127.0.0.1: the per-address limit (default 1000) would refuse the idle
+  # connections beyond it, and the memory figure would not be of IDLE connections.
+  listen { host = "127.0.0.1", port = $RAMP, event-loops = 1, transport = "$TRANSPORT"
+           limits { max-connections = $((IDLE + CONNS + 100)), max-connections-per-ip = $((IDLE + CONNS + 100)) } }
   admin { host = "127.0.0.1", port = $ADMIN }
   state-dir = "$work/state"
   routes = [ {
@@ -311,6 +314,8 @@ for _ in $(seq 1 900); do [ -s "$work/idle.out" ] && break; sleep 0.1; done
 rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
 wait "$ip" || true
 
-echo "ramp RSS: $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $(cat "$work/idle.out" | awk '{print $1}') idle keep-alive connections"
+held=$(awk '{print $1}' "$work/idle.out")
+echo "ramp RSS: $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $held idle keep-alive connections"
+[ "$held" = "$IDLE" ] || echo "WARNING: only $held of $IDLE idle connections were answered: the RSS is not of $IDLE" >&2
 echo "ramp start to ready: ${ready} ms (best of ${ready_ms[*]})"
 echo "jvm: $JAVA $JVM_OPTS"
