@@ -319,7 +319,8 @@ def cases(run, name):
     yield "8a max-connections-per-ip 4: 5 conns from one address, GET held 1.5 s", run.many(len(per_ip), per_ip)[0]
     conns, pool = run.many(len(total), total)
     yield "8b max-connections 20: 21 conns (4 per address), GET held 1.5 s", conns
-    yield "8c upstream conns per origin under load (Ramp: no bound exists; nginx: max_conns unset)", pool
+    yield ("8c upstream conns per origin under load (limits above 20: Ramp now max-upstream-connections 1024 "
+           "per loop, UpstreamConnectionLimitTest shows the bound and the wait; nginx max_conns unset)"), pool
     yield "8d head trickled 1 byte / 0.1 s (83 bytes; header-timeout 2 s)", run.head_trickle()
     yield "8e body trickled 1 byte / 2 s (body-timeout 1 s)", run.body_trickle()
     yield "8f 4000 header fields (`a:` x 3999 + Host, 16 KB)", run.one(
