@@ -109,9 +109,9 @@ public final class GuardSimulationReport {
         final String rates = System.getProperty("rates", "1:60,10:60,100:10,1000:2");
         System.out.printf("%n### Healthy canary (identical to stable: 1 %% errors, API-like latency), %d h per "
                           + "rollout, evaluated every second; test level %s%n%n", hours, level());
-        System.out.println("| canary req/s | rollouts | reverted | breaching looks | smallest p (error_rate, "
-                           + "error_rate_increase, p99, latency_increase) | wall time |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| canary req/s | rollouts | reverted | median time to a revert | breaching looks | "
+                           + "smallest p (error_rate, error_rate_increase, p99, latency_increase) | wall time |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (String spec : rates.split(",")) {
             final String[] rs = spec.split(":");
             final double rate = Double.parseDouble(rs[0]);
@@ -207,8 +207,11 @@ public final class GuardSimulationReport {
                 minP[i] = Math.min(minP[i], r.minP()[i]);
             }
         }
-        System.out.printf(Locale.ROOT, "| %.0f | %d | %d | %d | %.1e, %.1e, %.1e, %.1e | %.0f s |%n", rate,
-                          runs.size(), runs.stream().filter(Run::reverted).count(), breaching,
+        final double[] times = runs.stream().filter(Run::reverted).mapToDouble(Run::revertedAfterSeconds).sorted()
+                .toArray();
+        final String median = times.length == 0 ? "-" : fmt(quantile(times, 0.5) / 60) + " min";
+        System.out.printf(Locale.ROOT, "| %.0f | %d | %d | %s | %d | %.1e, %.1e, %.1e, %.1e | %.0f s |%n", rate,
+                          runs.size(), runs.stream().filter(Run::reverted).count(), median, breaching,
                           minP[0], minP[1], minP[2], minP[3], (System.nanoTime() - start) / 1e9);
     }
 
