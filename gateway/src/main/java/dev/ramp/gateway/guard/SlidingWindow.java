@@ -44,7 +44,8 @@ public final class SlidingWindow {
 
     // The closed slots within the window as of the last snapshot, summed. Guarded by this.
     private final Closed[] closed;
-    private final IntCountsHistogram closedLatencies = WindowSnapshot.newHistogram();
+    /** Made on the first closed slot with attempts: an idle route's windows hold no histogram (~8 KB each). */
+    private IntCountsHistogram closedLatencies;
     private long closedRequests;
     private long closedErrors;
     /** The last epoch whose slot has been added to the sum (if it had any attempts). */
@@ -134,7 +135,7 @@ public final class SlidingWindow {
             closedRequests -= c.requests;
             closedErrors -= c.errors;
             if (c.requests > 0) {
-                closedLatencies.subtract(c.latencies);
+                closedLatencies.subtract(c.latencies); // non-null: c was added to it
             }
             c.epoch = Long.MIN_VALUE;
             if (!expired) {
@@ -145,19 +146,26 @@ public final class SlidingWindow {
             addClosed(epoch);
         }
         closedThrough = Math.max(closedThrough, now - 1);
+        if (closedRequests == 0) {
+            closedLatencies = null; // everything has left the window: the route is idle again
+        }
         // And the current slot, still filling.
         long requests = closedRequests;
         long errors = closedErrors;
-        final IntCountsHistogram merged = closedLatencies.copy();
         final Slot current = slots[index(now)];
+        IntCountsHistogram merged = null;
         synchronized (current) {
             if (current.epoch == now && current.requests > 0) {
                 requests += current.requests;
                 errors += current.errors;
+                merged = closedRequests > 0 ? closedLatencies.copy() : WindowSnapshot.newHistogram();
                 merged.add(current.latencies);
             }
         }
-        return WindowSnapshot.of(requests, errors, merged);
+        if (requests == 0) {
+            return WindowSnapshot.EMPTY; // an idle window costs no copy
+        }
+        return WindowSnapshot.of(requests, errors, merged != null ? merged : closedLatencies.copy());
     }
 
     /**
@@ -186,6 +194,9 @@ public final class SlidingWindow {
         }
         closedRequests += c.requests;
         closedErrors += c.errors;
+        if (closedLatencies == null) {
+            closedLatencies = WindowSnapshot.newHistogram();
+        }
         closedLatencies.add(c.latencies);
     }
 
@@ -193,7 +204,7 @@ public final class SlidingWindow {
         for (Closed c : closed) {
             c.epoch = Long.MIN_VALUE;
         }
-        closedLatencies.reset();
+        closedLatencies = null; // a cleared window is idle again: no histogram
         closedRequests = 0;
         closedErrors = 0;
         closedThrough = Long.MIN_VALUE;
