@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A WebSocket upstream on Vert.x, port 0, loopback:
  * <ul>
- *   <li>{@code /ws/refuse...}: the handshake is refused with 403;</li>
+ *   <li>{@code /ws/refuse}: the handshake is refused with 403, {@code /ws/refuse-NNN} with NNN;</li>
  *   <li>{@code /ws/pipe...}: everything received is sent back as it came, with back-pressure ({@code pipeTo});</li>
  *   <li>any other path: each text message {@code m} is answered {@code <version>:m}; the message
  *       {@code close} makes it close the WebSocket.</li>
@@ -27,7 +27,7 @@ public final class WsUpstream {
         this.server = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(1 << 20))
                 .webSocketHandshakeHandler(h -> {
                     if (h.path().startsWith("/ws/refuse")) {
-                        h.reject(403);
+                        h.reject(h.path().startsWith("/ws/refuse-") ? Integer.parseInt(h.path().substring(11)) : 403);
                     } else {
                         h.accept();
                     }

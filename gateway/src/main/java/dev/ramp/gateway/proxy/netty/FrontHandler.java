@@ -327,6 +327,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         pauses = 0;
         tunnel = Tunnel.open(this, decoder, up, answer, route, version, timeouts);
         decoder = null;
+        if (closeWhenIdle || loop.shuttingDown()) {
+            tunnel.close("the gateway is draining"); // as a tunnel open when the drain began
+        }
     }
 
     /** The request's body ended after its response did. */

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +51,9 @@ final class Tunnel {
         this.upstream = upstream;
         this.route = route;
         this.version = version;
-        this.idleNanos = t.tunnelIdle().toNanos();
-        this.maxNanos = t.tunnelMax().toNanos();
+        // The loop's coarse clock may lag by one sweep period: added, so the timeouts never fire early.
+        this.idleNanos = t.tunnelIdle().toNanos() + Loop.SWEEP_NANOS;
+        this.maxNanos = t.tunnelMax().toNanos() + Loop.SWEEP_NANOS;
         this.opened = loop.now();
         this.lastActivity = opened;
     }
@@ -100,9 +100,9 @@ final class Tunnel {
             return;
         }
         if (now - lastActivity > idleNanos) {
-            close("idle for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms (timeouts.tunnel-idle)");
+            close("no bytes either way for timeouts.tunnel-idle");
         } else if (now - opened > maxNanos) {
-            close("open for " + TimeUnit.NANOSECONDS.toMillis(maxNanos) + " ms (timeouts.tunnel-max)");
+            close("open for timeouts.tunnel-max");
         }
     }
 
