@@ -107,6 +107,27 @@ class WebSocketTunnelTest {
         assertThat(echo(WsClient.open(ws("/ws/a"), false))).isEqualTo("v1:ping");
     }
 
+    @Test
+    void aRevertClosesTheCanarysOpenTunnelsButNotStablesOrOnesTheOverridePinnedThere() throws Exception {
+        start("", route("all", "/ws/", "100%", ""));
+        WsClient onCanary = WsClient.open(ws("/ws/a"), false);
+        WsClient onStable = WsClient.open(ws("/ws/a"), false, "X-Ramp-Version", "stable");
+        onCanary.send("before");
+        assertThat(onCanary.next()).isEqualTo("v2:before");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort()
+                + "/api/routes/all/revert")).header("Authorization", "Bearer test-token")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+        WsClient pinned = WsClient.open(ws("/ws/a"), false, "X-Ramp-Version", "canary");
+        assertThat(onCanary.ended.get(5, TimeUnit.SECONDS)).isNotNull(); // its user is on stable now: reconnects
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !onStable.ended.isDone() && !pinned.ended.isDone());
+        onStable.send("after");
+        assertThat(onStable.next()).isEqualTo("v1:after");
+        pinned.send("after");
+        assertThat(pinned.next()).isEqualTo("v2:after");
+    }
+
     private static String echo(WsClient c) throws Exception {
         c.send("ping");
         String m = c.next();

@@ -348,7 +348,7 @@ final class Exchange {
         String protocol = r.headers().get(HttpHeaderNames.UPGRADE);
         rewriteResponseHead(r, 101);
         Tunnel.keepUpgrade(r, protocol != null ? protocol : request.headers().get(HttpHeaderNames.UPGRADE));
-        front.tunnel(this, u, r, route.name(), version, route.config().timeouts());
+        front.tunnel(this, u, r, route, version);
     }
 
     /** The current attempt's connection failed or must be abandoned. */

@@ -1,7 +1,6 @@
 package dev.ramp.gateway.proxy.netty;
 
 import dev.ramp.gateway.config.RouteConfig;
-import dev.ramp.gateway.config.Timeouts;
 import dev.ramp.gateway.proxy.Failures;
 import dev.ramp.gateway.proxy.GatewayError;
 import dev.ramp.gateway.proxy.LiveRoute;
@@ -318,14 +317,13 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
      * The upstream answered {@code e}'s upgrade request with 101 ({@code answer}, rewritten for the client): the
      * connection becomes a {@link Tunnel} to {@code up}, and reading is the tunnel's business from here on.
      */
-    void tunnel(Exchange e, UpstreamConnection up, HttpResponse answer, String route, Version version,
-                Timeouts timeouts) {
+    void tunnel(Exchange e, UpstreamConnection up, HttpResponse answer, LiveRoute route, Version version) {
         if (current != e) {
             return;
         }
         current = null;
         pauses = 0;
-        tunnel = Tunnel.open(this, decoder, up, answer, route, version, timeouts);
+        tunnel = Tunnel.open(this, decoder, up, answer, route, version);
         decoder = null;
         if (closeWhenIdle || loop.shuttingDown()) {
             tunnel.close("the gateway is draining"); // as a tunnel open when the drain began

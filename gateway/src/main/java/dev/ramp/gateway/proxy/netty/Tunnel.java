@@ -1,6 +1,7 @@
 package dev.ramp.gateway.proxy.netty;
 
 import dev.ramp.gateway.config.Timeouts;
+import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.http1.ClientCodec;
 import dev.ramp.gateway.routing.Version;
 import io.netty.buffer.ByteBuf;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * client's) or the 101 (the upstream's), and hands them on as it is removed, so they arrive first and in order.
  * Back-pressure as elsewhere on the data path: a side that cannot take more stops the other side's reads until
  * it drains. The loop's sweep closes a tunnel with no bytes either way for {@code timeouts.tunnel-idle}, or
- * older than {@code timeouts.tunnel-max}. The upstream connection was opened for this request alone and is
- * never pooled. Confined to the event loop.
+ * older than {@code timeouts.tunnel-max}, and a canary tunnel when its route is reverted (so its client
+ * reconnects, to stable). The upstream connection was opened for this request alone and is never pooled.
+ * Confined to the event loop.
  */
 final class Tunnel {
     private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
@@ -37,20 +39,25 @@ final class Tunnel {
     private final Loop loop;
     private final Channel client;
     private final Channel upstream;
-    private final String route;
+    private final LiveRoute route;
     private final Version version;
+    /** A canary tunnel opened on a route not reverted then: a revert closes it (its user's version changed). */
+    private final boolean closeOnRevert;
     private final long idleNanos;
     private final long maxNanos;
     private final long opened;
     private long lastActivity;
     private boolean closing;
 
-    private Tunnel(Loop loop, Channel client, Channel upstream, String route, Version version, Timeouts t) {
+    private Tunnel(Loop loop, Channel client, Channel upstream, LiveRoute route, Version version) {
+        Timeouts t = route.config().timeouts();
         this.loop = loop;
         this.client = client;
         this.upstream = upstream;
         this.route = route;
         this.version = version;
+        // Not one opened on a reverted route (a trusted override asked for the canary): it would reconnect to it.
+        this.closeOnRevert = version == Version.CANARY && !route.reverted();
         // The loop's coarse clock may lag by one sweep period: added, so the timeouts never fire early.
         this.idleNanos = t.tunnelIdle().toNanos() + Loop.SWEEP_NANOS;
         this.maxNanos = t.tunnelMax().toNanos() + Loop.SWEEP_NANOS;
@@ -77,10 +84,10 @@ final class Tunnel {
      * decoder those after the 101.
      */
     static Tunnel open(FrontHandler front, ChannelHandler clientDecoder, UpstreamConnection up,
-                       HttpResponse answer, String route, Version version, Timeouts timeouts) {
+                       HttpResponse answer, LiveRoute route, Version version) {
         Channel client = front.channel();
         Channel upstream = up.channel;
-        Tunnel t = new Tunnel(front.loop(), client, upstream, route, version, timeouts);
+        Tunnel t = new Tunnel(front.loop(), client, upstream, route, version);
         client.writeAndFlush(answer, client.voidPromise());
         // The encoders go first: from here on only bytes are written, and they must not be framed as HTTP.
         client.pipeline().remove(ClientCodec.Encoder.class);
@@ -90,7 +97,7 @@ final class Tunnel {
         client.pipeline().replace(clientDecoder, "tunnel", t.new Side(client, upstream));
         client.config().setAutoRead(upstream.isWritable());
         upstream.config().setAutoRead(client.isWritable());
-        log.debug("route={} version={} tunnel opened", route, version.tag());
+        log.debug("route={} version={} tunnel opened", route.name(), version.tag());
         return t;
     }
 
@@ -103,6 +110,8 @@ final class Tunnel {
             close("no bytes either way for timeouts.tunnel-idle");
         } else if (now - opened > maxNanos) {
             close("open for timeouts.tunnel-max");
+        } else if (closeOnRevert && route.reverted()) {
+            close("the route was reverted; the client reconnects to stable");
         }
     }
 
@@ -110,7 +119,7 @@ final class Tunnel {
     void close(String why) {
         if (!closing) {
             closing = true;
-            log.debug("route={} version={} tunnel closed: {}", route, version.tag(), why);
+            log.debug("route={} version={} tunnel closed: {}", route.name(), version.tag(), why);
         }
         client.close();
         upstream.close();
@@ -160,7 +169,7 @@ final class Tunnel {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (!closing) {
                 closing = true;
-                log.debug("route={} version={} tunnel closed by the {}", route, version.tag(),
+                log.debug("route={} version={} tunnel closed by the {}", route.name(), version.tag(),
                         self == client ? "client" : "upstream");
             }
             if (other.isActive()) {
