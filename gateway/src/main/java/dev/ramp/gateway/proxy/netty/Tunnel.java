@@ -101,16 +101,17 @@ final class Tunnel {
         return t;
     }
 
-    /** Called by the loop's sweep: closes the tunnel when it was idle or has lived too long. */
+    /**
+     * Called by the loop's sweep: closes the tunnel when it was idle or has lived too long, or its canary was
+     * reverted. The timeouts also end a side left waiting to flush to a peer that stopped reading after the
+     * other side closed.
+     */
     void sweep(long now) {
-        if (closing) {
-            return;
-        }
         if (now - lastActivity > idleNanos) {
             close("no bytes either way for timeouts.tunnel-idle");
         } else if (now - opened > maxNanos) {
             close("open for timeouts.tunnel-max");
-        } else if (closeOnRevert && route.reverted()) {
+        } else if (!closing && closeOnRevert && route.reverted()) {
             close("the route was reverted; the client reconnects to stable");
         }
     }
