@@ -85,7 +85,7 @@ final class RouteReader {
         ConfigReader t = r.object("timeouts");
         if (t != null) {
             timeouts = new Timeouts(t.positiveDuration("connect"), t.positiveDuration("response"),
-                    t.positiveDuration("idle"));
+                    t.positiveDuration("idle"), t.positiveDuration("tunnel-idle"), t.positiveDuration("tunnel-max"));
         }
         Fallback fallback = null;
         ConfigReader f = r.object("fallback");

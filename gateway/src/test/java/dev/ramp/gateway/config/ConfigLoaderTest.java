@@ -51,6 +51,8 @@ class ConfigLoaderTest {
         assertThat(r.sticky().cookie()).isEqualTo("ramp_uid");
         assertThat(r.sticky().cookieMaxAge()).isEqualTo(Duration.ofDays(30));
         assertThat(r.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(r.timeouts().tunnelIdle()).isEqualTo(Duration.ofHours(1));
+        assertThat(r.timeouts().tunnelMax()).isEqualTo(Duration.ofHours(24));
         assertThat(r.fallback().onStatus()).containsExactlyInAnyOrder(502, 503, 504);
         assertThat(r.fallback().maxReplayBody()).isEqualTo(64 * 1024);
         assertThat(r.guard().minRequests()).isEqualTo(20);
@@ -223,6 +225,9 @@ class ConfigLoaderTest {
                 .anySatisfy(m -> assertThat(m).contains("expected: a path starting with \"/\""));
         assertThat(problems(minimal("timeouts { connect = -1s }"))).extracting(ConfigProblem::path)
                 .contains("ramp.routes[0].timeouts.connect");
+        assertThat(problems(minimal("timeouts { tunnel-idle = 0s, tunnel-max = forever }")))
+                .extracting(ConfigProblem::path)
+                .contains("ramp.routes[0].timeouts.tunnel-idle", "ramp.routes[0].timeouts.tunnel-max");
         assertThat(problems(minimal("guard { evaluate-every = 1m, window = 30s }"))).extracting(ConfigProblem::path)
                 .contains("ramp.routes[0].guard.evaluate-every");
         assertThat(problems(minimal("fallback { on-status = [200] }"))).extracting(ConfigProblem::path)

@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -65,6 +67,12 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
     private static final int TRAILERS = 5;
     private static final int UNTIL_CLOSE = 6;
     private static final int BAD = 7;
+    /**
+     * After a WebSocket upgrade request, or a 101 response: the bytes that follow may not be HTTP, so they are
+     * held, not decoded, until the handler either removes the decoder (then they are passed on as they are,
+     * {@code ByteToMessageDecoder#handlerRemoved}) or the connection closes.
+     */
+    private static final int HELD = 8;
 
     private final AsciiString[][] commonNames;
     private final boolean requests;
@@ -148,6 +156,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
                         out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
                     }
                 }
+                case HELD -> { }
                 default -> in.skipBytes(in.readableBytes());
             }
         } catch (BadMessage | TooLongFrameException e) {
@@ -275,6 +284,10 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
             return;
         }
         out.add(m);
+        if (requests ? Upgrades.webSocket((HttpRequest) m)
+                     : ((HttpResponse) m).status().code() == 101) {
+            state = HELD;
+        }
         if (noBody) {
             if (!(m instanceof LastHttpContent)) {
                 out.add(LastHttpContent.EMPTY_LAST_CONTENT);

@@ -19,11 +19,15 @@ final class Connector implements ChannelFutureListener {
     private final Upstream upstream;
     private final String key;
     private final int connectTimeoutMillis;
+    /** A connection of its own, outside the pool and its limit (an upgrade request's). */
+    private final boolean dedicated;
     private boolean waiting;
     private long waitDeadline;
     private boolean cancelled;
 
-    Connector(Exchange exchange, Loop loop, Upstream upstream, String key, int connectTimeoutMillis) {
+    Connector(Exchange exchange, Loop loop, Upstream upstream, String key, int connectTimeoutMillis,
+              boolean dedicated) {
+        this.dedicated = dedicated;
         this.exchange = exchange;
         this.loop = loop;
         this.upstream = upstream;
@@ -33,7 +37,8 @@ final class Connector implements ChannelFutureListener {
 
     /** Opens a connection, or joins the line for one. */
     void start() {
-        ChannelFuture f = loop.connect(upstream, key, connectTimeoutMillis);
+        ChannelFuture f = dedicated ? loop.connectDedicated(upstream, key, connectTimeoutMillis)
+                : loop.connect(upstream, key, connectTimeoutMillis);
         if (f == null) {
             waiting = true;
             waitDeadline = loop.now() + Loop.SWEEP_NANOS + loop.upstreamWaitNanos;

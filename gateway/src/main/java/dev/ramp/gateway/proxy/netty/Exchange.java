@@ -5,10 +5,10 @@ import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.guard.Outcome;
 import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.Failures;
+import dev.ramp.gateway.proxy.FallbackLog;
 import dev.ramp.gateway.proxy.FallbackPolicy;
 import dev.ramp.gateway.proxy.LiveRoute;
-import dev.ramp.gateway.proxy.LogLimiter;
-import dev.ramp.gateway.proxy.http1.Headers;
+import dev.ramp.gateway.proxy.http1.Upgrades;
 import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.Channel;
@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -39,11 +38,13 @@ import org.slf4j.LoggerFactory;
  * headers rewritten in place ({@link ForwardedHeaders}); body buffers pass through without copies. Timeouts
  * are deadlines checked by the loop's sweep, not timers. Runs entirely on the event loop of its client
  * connection, which is also the loop of its upstream connection.
+ *
+ * <p>A WebSocket upgrade request ({@link Upgrades}) is one attempt like any other, on a connection of its own
+ * that is never pooled; a 101 answer turns both connections into a {@link Tunnel}, any other answer is relayed
+ * and closes the client connection. It falls back to stable only when nothing was sent.
  */
 final class Exchange {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
-    /** A canary failing often falls back thousands of times a second: one WARN line per route per 10 s. */
-    private static final LogLimiter FALLBACK_LOG = new LogLimiter(Duration.ofSeconds(10));
     private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
 
     private final FrontHandler front;
@@ -59,6 +60,8 @@ final class Exchange {
      * {@link FullHttpRequest}: it goes upstream as it is, encoded into one buffer.
      */
     private final boolean noBody;
+    /** A WebSocket upgrade request ({@link Upgrades}): kept whole to the 101, then tunnelled. */
+    private final boolean upgrade;
 
     private Version version;
     private long attemptStart;
@@ -91,7 +94,9 @@ final class Exchange {
         this.request = request;
         this.route = route;
         this.setCookieIdentity = setCookieIdentity;
-        this.clientKeepAlive = clientKeepAlive;
+        this.upgrade = Upgrades.webSocket(request);
+        // A refused upgrade closes: the client may already have sent bytes of the protocol it asked for.
+        this.clientKeepAlive = clientKeepAlive && !upgrade;
         this.clientVersion = request.protocolVersion();
         this.head = request.method() == HttpMethod.HEAD;
         this.noBody = request instanceof FullHttpRequest;
@@ -108,7 +113,7 @@ final class Exchange {
             CircuitBreaker breaker = route.canaryBreaker();
             if (breaker != null && !breaker.tryAcquirePermission()) {
                 // The canary is known to be down: do not make this user wait on it.
-                ForwardedHeaders.request(request, trusted, peer, hostHeader);
+                forward(trusted, peer, hostHeader);
                 route.observer().onFallback("circuit_open");
                 attempt(Version.STABLE);
                 return;
@@ -117,12 +122,27 @@ final class Exchange {
             Fallback f = route.config().fallback();
             mayFallBack = f.enabled();
             if (mayFallBack) {
-                replayable = FallbackPolicy.replayableHead(f, request.method().name(), h.contains(IDEMPOTENCY_KEY),
+                // An upgrade is never replayed once sent: only a connection that could not be made falls back.
+                replayable = !upgrade && FallbackPolicy.replayableHead(f, request.method().name(), h.contains(IDEMPOTENCY_KEY),
                         h.get(HttpHeaderNames.CONTENT_LENGTH));
             }
         }
-        ForwardedHeaders.request(request, trusted, peer, hostHeader);
+        forward(trusted, peer, hostHeader);
         attempt(v);
+    }
+
+    /** The request head every attempt sends ({@link ForwardedHeaders}); an upgrade keeps what asks for it. */
+    private void forward(boolean trusted, AsciiString peer, CharSequence hostHeader) {
+        String protocol = upgrade ? request.headers().get(HttpHeaderNames.UPGRADE) : null;
+        ForwardedHeaders.request(request, trusted, peer, hostHeader);
+        if (upgrade) {
+            Tunnel.keepUpgrade(request, protocol);
+        }
+    }
+
+    /** Whether the request asks for a WebSocket upgrade. */
+    boolean upgrade() {
+        return upgrade;
     }
 
     /** Whether the request is a HEAD (its response has no body). */
@@ -159,7 +179,7 @@ final class Exchange {
         responseDeadline = 0;
         request.headers().set(HttpHeaderNames.HOST, route.authority(v));
         String key = route.poolKey(v);
-        UpstreamConnection pooled = loop.acquire(key);
+        UpstreamConnection pooled = upgrade ? null : loop.acquire(key);
         if (pooled != null) {
             attach(pooled);
             return;
@@ -167,7 +187,8 @@ final class Exchange {
         if (!requestDone) {
             front.pause(FrontHandler.PAUSE_CONNECT);
         }
-        connector = new Connector(this, loop, upstream, key, (int) route.config().timeouts().connect().toMillis());
+        connector = new Connector(this, loop, upstream, key, (int) route.config().timeouts().connect().toMillis(),
+                upgrade);
         connector.start();
     }
 
@@ -315,6 +336,21 @@ final class Exchange {
         front.exchangeFinished(this, u.relay.closesClient());
     }
 
+    /** The upstream switched protocols ({@code r}: its 101): one successful attempt, then a {@link Tunnel}. */
+    void upgraded(UpstreamConnection u, HttpResponse r) {
+        done = true;
+        responded = true;
+        responseDeadline = 0;
+        up = null;
+        u.tunnelled();
+        attemptEnded(Outcome.ofStatus(101));
+        route.observer().onClientResponse(version, 101);
+        String protocol = r.headers().get(HttpHeaderNames.UPGRADE);
+        rewriteResponseHead(r, 101);
+        Tunnel.keepUpgrade(r, protocol != null ? protocol : request.headers().get(HttpHeaderNames.UPGRADE));
+        front.tunnel(this, u, r, route, version);
+    }
+
     /** The current attempt's connection failed or must be abandoned. */
     void failUpstream(Throwable cause) {
         UpstreamConnection u = up;
@@ -357,13 +393,7 @@ final class Exchange {
     }
 
     private void fallBack(String reason, Throwable cause) {
-        long more = FALLBACK_LOG.admit(route.name(), loop.now());
-        if (more >= 0) {
-            log.warn("route={} version=canary fell back to stable: {}{}{}", route.name(), reason,
-                    cause == null ? "" : " (" + Failures.reason(cause) + ")", more == 0 ? ""
-                    : "; " + more + " more since the last such line (one line per route per 10 s;"
-                      + " ramp_fallbacks_total counts every one)");
-        }
+        FallbackLog.warn(route.name(), reason, cause, loop.now());
         route.observer().onFallback(reason);
         mayFallBack = false;
         if (!bodyStarted) {

@@ -11,6 +11,7 @@ import dev.ramp.gateway.proxy.http1.Cookies;
 import dev.ramp.gateway.proxy.http1.FlatHeaders;
 import dev.ramp.gateway.proxy.http1.Headers;
 import dev.ramp.gateway.proxy.http1.RequestTarget;
+import dev.ramp.gateway.routing.Version;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -23,6 +24,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -34,13 +36,16 @@ import java.util.ArrayDeque;
 /**
  * One client connection: reads requests one at a time (pipelined ones wait their turn), routes each, decides
  * its version ({@link RouteDecision}) and hands it to an {@link Exchange}. Answers what the gateway answers
- * itself (404, 400, 405, malformed requests) with a {@link GatewayError}. Confined to its event loop.
+ * itself (404, 400, 405, malformed requests) with a {@link GatewayError}. After a WebSocket upgrade it only
+ * counts the connection: a {@link Tunnel} moves its bytes. Confined to its event loop.
  */
 final class FrontHandler extends ChannelInboundHandlerAdapter {
     /** Reasons to stop reading from the client, as bits: reading resumes when none is left. */
     static final int PAUSE_UPSTREAM = 1;
     static final int PAUSE_CONNECT = 2;
     static final int PAUSE_PIPELINE = 4;
+    /** An upgrade request waits for its answer: what the client sends meanwhile is held, so little is read. */
+    static final int PAUSE_UPGRADE = 8;
     private static final int MAX_PIPELINED = 64;
 
     private final Loop loop;
@@ -55,6 +60,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private boolean trusted;
     /** The exchange of the request being served, until both its request and its response are complete. */
     private Exchange current;
+    /** The connection was upgraded (101): from then on its bytes go through this tunnel. */
+    private Tunnel tunnel;
     /** The body of a request the gateway answered itself, read and dropped until its end. */
     private boolean discarding;
     /** A malformed request was answered: everything else is dropped until the connection closes. */
@@ -283,6 +290,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         }
         Exchange e = new Exchange(this, req, route, decision.newIdentity(), keepAlive);
         current = e;
+        if (e.upgrade()) {
+            pause(PAUSE_UPGRADE);
+        }
         e.start(decision.version(), trusted, peerHeader, hostValue);
     }
 
@@ -300,6 +310,23 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         if (e.requestDone()) {
             current = null;
             next();
+        }
+    }
+
+    /**
+     * The upstream answered {@code e}'s upgrade request with 101 ({@code answer}, rewritten for the client): the
+     * connection becomes a {@link Tunnel} to {@code up}, and reading is the tunnel's business from here on.
+     */
+    void tunnel(Exchange e, UpstreamConnection up, HttpResponse answer, LiveRoute route, Version version) {
+        if (current != e) {
+            return;
+        }
+        current = null;
+        pauses = 0;
+        tunnel = Tunnel.open(this, decoder, up, answer, route, version);
+        decoder = null;
+        if (closeWhenIdle || loop.shuttingDown()) {
+            tunnel.close("the gateway is draining"); // as a tunnel open when the drain began
         }
     }
 
@@ -363,6 +390,10 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     void sweep(long now) {
+        if (tunnel != null) {
+            tunnel.sweep(now); // neither the client idle timeout nor the request timeouts apply to a tunnel
+            return;
+        }
         if (decoder != null && decoder.headTimedOut(now, loop.headerTimeoutNanos)) {
             ch.close(); // a head trickled in (slowloris): limits.header-timeout
             return;

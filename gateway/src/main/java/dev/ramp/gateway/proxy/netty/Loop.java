@@ -99,7 +99,7 @@ final class Loop {
 
     /** Takes back a connection whose last exchange ended cleanly: to an exchange waiting for one, or pooled. */
     void release(UpstreamConnection u) {
-        if (shuttingDown || !u.channel.isActive() || !u.clean()) {
+        if (u.dedicated || shuttingDown || !u.channel.isActive() || !u.clean()) {
             u.channel.close();
             return;
         }
@@ -133,21 +133,35 @@ final class Loop {
         if (origin == null) {
             return null;
         }
+        ChannelFuture f = open(upstream, key, connectTimeoutMillis, false);
+        // A failed connect closes the channel too: every counted connection is counted out exactly once.
+        f.channel().closeFuture().addListener(closed -> pools.closed(origin));
+        return f;
+    }
+
+    /**
+     * Opens a connection to {@code upstream} for one upgrade request (a WebSocket), outside the pool and its
+     * limit: it becomes a tunnel that may live for hours, or closes after a refusal, and is never pooled.
+     * Counting it against {@code max-upstream-connections} would let long-lived tunnels starve the
+     * origin's ordinary requests, which would wait for a slot that no tunnel gives back.
+     */
+    ChannelFuture connectDedicated(Upstream upstream, String key, int connectTimeoutMillis) {
+        return open(upstream, key, connectTimeoutMillis, true);
+    }
+
+    private ChannelFuture open(Upstream upstream, String key, int connectTimeoutMillis, boolean dedicated) {
         Bootstrap b = upstreams.clone(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        UpstreamConnection u = new UpstreamConnection(Loop.this, key, ch);
+                        UpstreamConnection u = new UpstreamConnection(Loop.this, key, ch, dedicated);
                         ch.pipeline().addLast("decoder", u.decoder)
                                 .addLast("encoder", new ClientCodec.RequestEncoder())
                                 .addLast("upstream", u);
                     }
                 });
-        ChannelFuture f = b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
-        // A failed connect closes the channel too: every counted connection is counted out exactly once.
-        f.channel().closeFuture().addListener(closed -> pools.closed(origin));
-        return f;
+        return b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
     }
 
     /** Drops pools of origins no longer configured. */

@@ -77,8 +77,12 @@ final class Relay {
             return;
         }
         int st = r.status().code();
+        if (st == 101 && exchange.upgrade()) {
+            exchange.upgraded(upstream, r);
+            return;
+        }
         if (st == 101) {
-            // Upgrade is a hop-by-hop header the gateway never forwards: a 101 answers nothing that was asked.
+            // Upgrade is a hop-by-hop header forwarded only on an upgrade request: this 101 answers nothing asked.
             ReferenceCountUtil.release(r);
             exchange.failUpstream(new IOException("upstream answered 101 Switching Protocols to a request that"
                     + " asked for no upgrade"));

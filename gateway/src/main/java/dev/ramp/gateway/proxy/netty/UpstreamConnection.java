@@ -19,6 +19,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     final Loop loop;
     final String key;
     final Channel channel;
+    /** Opened for one upgrade request, outside the pool's limit: never pooled ({@link Loop#connectDedicated}). */
+    final boolean dedicated;
     /** Relays the response of the exchange this connection serves to its client. */
     final Relay relay = new Relay(this);
     /** This connection's response decoder, first in its pipeline. */
@@ -36,10 +38,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** A client channel written to in this read burst, flushed at its end. */
     private Channel pendingClientFlush;
 
-    UpstreamConnection(Loop loop, String key, Channel channel) {
+    UpstreamConnection(Loop loop, String key, Channel channel, boolean dedicated) {
         this.loop = loop;
         this.key = key;
         this.channel = channel;
+        this.dedicated = dedicated;
         this.decoder = new UpstreamResponseDecoder(this::headPending);
     }
 
@@ -159,6 +162,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         }
         exchange = null;
         channel.close();
+    }
+
+    /** The exchange turned this connection into a {@link Tunnel}: it serves no exchange any more. */
+    void tunnelled() {
+        exchange = null;
     }
 
     /** Whether the upstream keeps the connection open after the current response. */
