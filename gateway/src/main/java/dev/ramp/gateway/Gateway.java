@@ -1,11 +1,15 @@
 package dev.ramp.gateway;
 
 import dev.ramp.gateway.admin.AdminServer;
+import dev.ramp.gateway.config.CertifiedKey;
 import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.config.TlsSettings;
 import dev.ramp.gateway.control.ConfigChanges;
 import dev.ramp.gateway.control.GuardService;
+import dev.ramp.gateway.events.CertificatesRejected;
+import dev.ramp.gateway.events.CertificatesReloaded;
 import dev.ramp.gateway.events.ConfigRejected;
 import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
@@ -13,8 +17,11 @@ import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.proxy.netty.CertificateReloader;
 import dev.ramp.gateway.proxy.netty.ProxyServer;
 import dev.ramp.gateway.proxy.netty.SocketTransport;
+import dev.ramp.gateway.proxy.netty.TlsContexts;
+import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -45,6 +52,9 @@ public final class Gateway implements AutoCloseable {
     private final SnapshotBuilder snapshots;
     /** The traffic listener; null until bound. */
     private volatile ProxyServer netty;
+    /** The listener's certificates and their reloader; null on a plain-HTTP listener. */
+    private volatile TlsContexts tls;
+    private volatile CertificateReloader certificates;
     private volatile int port;
     private volatile boolean closed;
 
@@ -111,8 +121,9 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         loopbackTrustWarning(config).ifPresent(log::warn);
-        log.info("traffic listener on {}:{} ({} transport) with {} event loop(s), {} route(s)",
-                config.listen().host(), g.port, transport.tag(), loops, config.routes().size());
+        log.info("traffic listener on {}:{} ({} transport, {}) with {} event loop(s), {} route(s)",
+                config.listen().host(), g.port, transport.tag(),
+                g.tls == null ? "plain HTTP" : "TLS by " + g.tls.providerName(), loops, config.routes().size());
         log.info("admin API on {}:{} (token {})", config.admin().listen().host(), g.adminPort,
                 config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
         return g;
@@ -121,13 +132,41 @@ public final class Gateway implements AutoCloseable {
     private void deploy(GatewayConfig config, int loops, SocketTransport transport) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
+        TlsSettings settings = config.tls().orElse(null);
+        if (settings != null) {
+            try {
+                tls = TlsContexts.load(settings);
+            } catch (CertifiedKey.Unusable e) {
+                throw new IllegalStateException(config.file() + ": ramp.listen.tls: " + e.getMessage(), e);
+            }
+            tls.status().certificates().forEach(c -> log.info("TLS certificate {}: {} (serial {}, valid until {}, {})",
+                    c.hosts().isEmpty() ? "default" : String.join(",", c.hosts()), c.subject(), c.serial(),
+                    c.notAfter(), c.file()));
+        }
         try {
-            netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(),
+            netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(), tls,
                     snapshot::get, metrics::connectionRejected);
         } catch (Exception e) {
             throw new IllegalStateException(cannotListen("traffic", host, config.listen().port(), e), e);
         }
         port = netty.port();
+        if (settings != null) {
+            certificates = new CertificateReloader(tls, settings, CertificateReloader.DEFAULT_PERIOD,
+                    new CertificateReloader.Listener() {
+                        @Override
+                        public void reloaded(TlsStatus status) {
+                            events.record(new CertificatesReloaded(status.certificates().stream()
+                                    .map(c -> (c.hosts().isEmpty() ? "default" : String.join(",", c.hosts()))
+                                              + ": " + c.subject() + " serial " + c.serial())
+                                    .toList()));
+                        }
+
+                        @Override
+                        public void failed(String error) {
+                            events.record(new CertificatesRejected(error));
+                        }
+                    });
+        }
     }
 
     private void startAdmin(GatewayConfig config) throws Exception {
@@ -141,6 +180,7 @@ public final class Gateway implements AutoCloseable {
                 .ready(() -> ready)
                 .statusSource(guards)
                 .routeControl(guards)
+                .tls(this::tlsStatus)
                 .build();
         try {
             adminPort = admin.start().await(30, TimeUnit.SECONDS);
@@ -205,6 +245,10 @@ public final class Gateway implements AutoCloseable {
         if (n != null) {
             n.retainUpstreams(keep);
         }
+        CertificateReloader c = certificates;
+        if (c != null && config.tls().isPresent()) {
+            c.follow(config.tls().get()); // new paths serve from the reloader's next look
+        }
         return next;
     }
 
@@ -267,6 +311,12 @@ public final class Gateway implements AutoCloseable {
         return port;
     }
 
+    /** The certificates the traffic listener serves and the TLS provider; null on a plain-HTTP listener. */
+    public TlsStatus tlsStatus() {
+        TlsContexts t = tls;
+        return t == null ? null : t.status();
+    }
+
     /** The socket transport the traffic listener runs on. */
     public SocketTransport transport() {
         return netty.transport();
@@ -283,6 +333,10 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         ready = false; // /health/ready answers 503 while draining, so balancers stop sending
+        CertificateReloader c = certificates;
+        if (c != null) {
+            c.close();
+        }
         ProxyServer n = netty;
         if (n != null) {
             n.shutdown(grace.toMillis());

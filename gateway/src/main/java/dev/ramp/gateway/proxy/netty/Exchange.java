@@ -108,7 +108,7 @@ final class Exchange {
             CircuitBreaker breaker = route.canaryBreaker();
             if (breaker != null && !breaker.tryAcquirePermission()) {
                 // The canary is known to be down: do not make this user wait on it.
-                ForwardedHeaders.request(request, trusted, peer, hostHeader);
+                ForwardedHeaders.request(request, trusted, peer, hostHeader, loop.secure);
                 route.observer().onFallback("circuit_open");
                 attempt(Version.STABLE);
                 return;
@@ -121,7 +121,7 @@ final class Exchange {
                         h.get(HttpHeaderNames.CONTENT_LENGTH));
             }
         }
-        ForwardedHeaders.request(request, trusted, peer, hostHeader);
+        ForwardedHeaders.request(request, trusted, peer, hostHeader, loop.secure);
         attempt(v);
     }
 
