@@ -81,6 +81,7 @@ class TlsListenerTest {
         assertThat(r.sslSession()).get().satisfies(s -> assertThat(s.getProtocol()).isIn("TLSv1.3", "TLSv1.2"));
         assertThat(upstream.received).singleElement()
                 .satisfies(x -> assertThat(x.headers()).containsEntry("x-forwarded-proto", "https"));
+        assertThat(r.headers().firstValue("set-cookie")).get().asString().startsWith("ramp_uid=").contains("; Secure");
         String expected = provider.equals("jdk") || !OpenSsl.isAvailable() ? "JDK" : "OpenSSL";
         assertThat(gateway.tlsStatus().provider()).isEqualTo(expected);
         JsonObject tls = new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -300,7 +300,7 @@ final class Exchange {
     /** Rewrites a response head for the client; returns whether the client connection closes after it. */
     boolean rewriteResponseHead(HttpResponse r, int st) {
         return ForwardedHeaders.response(r, st, route.config(), version, setCookieIdentity, head, clientVersion,
-                !clientKeepAlive || loop.shuttingDown());
+                !clientKeepAlive || loop.shuttingDown(), loop.secure);
     }
 
     void finishResponse(UpstreamConnection u) {

@@ -77,13 +77,14 @@ final class ForwardedHeaders {
      *
      * @param newIdentity a fresh identity to store in the route's cookie, or null
      * @param closing     whether the client connection closes after this response regardless
+     * @param secure      whether the client came over TLS (the identity cookie is then {@code Secure})
      */
     static boolean response(HttpResponse r, int status, RouteConfig rc, Version version, String newIdentity,
-                            boolean head, HttpVersion clientVersion, boolean closing) {
+                            boolean head, HttpVersion clientVersion, boolean closing, boolean secure) {
         HttpHeaders h = r.headers();
         Headers.stripHopByHop((FlatHeaders) h);
         if (newIdentity != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, RouteDecision.identityCookie(rc.sticky(), newIdentity));
+            h.add(HttpHeaderNames.SET_COOKIE, RouteDecision.identityCookie(rc.sticky(), newIdentity, secure));
         }
         if (rc.exposeVersionHeader()) {
             h.set(VERSION_HEADER, version.tag());
