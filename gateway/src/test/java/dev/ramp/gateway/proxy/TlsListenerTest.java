@@ -183,6 +183,20 @@ class TlsListenerTest {
     }
 
     @Test
+    void aConfigReloadThatNamesOtherFilesServesThemToNewConnections() throws Exception {
+        CA.issue("old.test", "localhost").writeTo(file("old.pem"), file("old-key.pem"));
+        start("{ cert = \"old.pem\", key = \"old-key.pem\" }");
+        CA.issue("new.test", "localhost").writeTo(file("new.pem"), file("new-key.pem"));
+
+        gateway.reload(TestConfigs.load(dir, TestConfigs.gateway(dir,
+                TestConfigs.route("shop", upstream.port, upstream.port, "0%", "guard { enabled = false }"),
+                "listen.tls { cert = \"new.pem\", key = \"new-key.pem\" }")));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(served(null).getSubjectX500Principal().getName()).isEqualTo("CN=new.test"));
+    }
+
+    @Test
     void aListenerWhoseFilesCannotBeReadDoesNotStart() throws Exception {
         CA.issue("localhost", "localhost").writeTo(file("cert.pem"), file("key.pem"));
         var config = TestConfigs.load(dir, TestConfigs.gateway(dir,
