@@ -140,8 +140,8 @@ public final class Gateway implements AutoCloseable {
                 throw new IllegalStateException(config.file() + ": ramp.listen.tls: " + e.getMessage(), e);
             }
             tls.status().certificates().forEach(c -> log.info("TLS certificate {}: {} (serial {}, valid until {}, {})",
-                    c.hosts().isEmpty() ? "default" : String.join(",", c.hosts()), c.subject(), c.serial(),
-                    c.notAfter(), c.file()));
+                    certificateName(c), c.subject(), c.serial(), c.notAfter(), c.file()));
+            metrics.tlsCertificates(expiries(tls.status()));
         }
         try {
             netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(), tls,
@@ -155,18 +155,31 @@ public final class Gateway implements AutoCloseable {
                     new CertificateReloader.Listener() {
                         @Override
                         public void reloaded(TlsStatus status) {
+                            metrics.tlsReload(true);
+                            metrics.tlsCertificates(expiries(status));
                             events.record(new CertificatesReloaded(status.certificates().stream()
-                                    .map(c -> (c.hosts().isEmpty() ? "default" : String.join(",", c.hosts()))
-                                              + ": " + c.subject() + " serial " + c.serial())
+                                    .map(c -> certificateName(c) + ": " + c.subject() + " serial " + c.serial())
                                     .toList()));
                         }
 
                         @Override
                         public void failed(String error) {
+                            metrics.tlsReload(false);
                             events.record(new CertificatesRejected(error));
                         }
                     });
         }
+    }
+
+    /** "default" for the fallback certificate, else the SNI entry's hosts. */
+    private static String certificateName(TlsStatus.Certificate c) {
+        return c.hosts().isEmpty() ? "default" : String.join(",", c.hosts());
+    }
+
+    private static Map<String, java.time.Instant> expiries(TlsStatus status) {
+        Map<String, java.time.Instant> out = new java.util.LinkedHashMap<>();
+        status.certificates().forEach(c -> out.put(certificateName(c), c.notAfter()));
+        return out;
     }
 
     private void startAdmin(GatewayConfig config) throws Exception {

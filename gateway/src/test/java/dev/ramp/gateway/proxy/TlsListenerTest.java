@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ramp.gateway.Gateway;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.proxy.netty.TlsStatus;
+import dev.ramp.gateway.testing.PrometheusScrape;
 import dev.ramp.gateway.testing.TestCertificates;
 import dev.ramp.gateway.testing.TestConfigs;
 import dev.ramp.gateway.testing.TestUpstream;
@@ -156,6 +157,16 @@ class TlsListenerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertThat(gateway.events().recent()).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventLog.TLS_RELOAD));
         assertThat(gateway.tlsStatus().certificates().get(0).serial()).isEqualTo(renewed.serial().toString(16));
+        PrometheusScrape scrape = scrape();
+        assertThat(scrape.counter("ramp_tls_reloads_total", "result", "success")).isEqualTo(1);
+        assertThat(scrape.gauge("ramp_tls_certificate_expiry_timestamp_seconds", "certificate", "default"))
+                .isEqualTo(renewed.certificate().getNotAfter().toInstant().getEpochSecond());
+    }
+
+    private PrometheusScrape scrape() throws Exception {
+        return PrometheusScrape.parse(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
     }
 
     @Test
@@ -180,6 +191,7 @@ class TlsListenerTest {
                 assertThat(served(null).getSerialNumber()).isEqualTo(orphan.serial()));
         assertThat(gateway.tlsStatus().lastError()).isNull();
         assertThat(gateway.events().recent()).filteredOn(e -> e.type().equals(EventLog.TLS_RELOAD_FAILED)).hasSize(1);
+        assertThat(scrape().counter("ramp_tls_reloads_total", "result", "failure")).isEqualTo(1);
     }
 
     @Test
