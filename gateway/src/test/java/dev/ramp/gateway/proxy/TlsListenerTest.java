@@ -7,6 +7,7 @@ import dev.ramp.gateway.Gateway;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.testing.PrometheusScrape;
+import dev.ramp.gateway.testing.RawHttp;
 import dev.ramp.gateway.testing.TestCertificates;
 import dev.ramp.gateway.testing.TestConfigs;
 import dev.ramp.gateway.testing.TestUpstream;
@@ -113,6 +114,19 @@ class TlsListenerTest {
         byte[] tls11 = TlsProbe.answerToHello(gateway.port(), 0x0302);
         assertThat(tls11.length == 0 || tls11[0] == 0x15).as("an alert or a close, not a handshake: %s",
                 java.util.HexFormat.of().formatHex(tls11)).isTrue();
+    }
+
+    @Test
+    void plainHttpSentToTheHttpsPortIsA400ThatSaysSo() throws Exception {
+        CA.issue("localhost", "localhost").writeTo(file("cert.pem"), file("key.pem"));
+        start("{ cert = \"cert.pem\", key = \"key.pem\" }");
+
+        String answer = RawHttp.exchange(gateway.port(), "GET / HTTP/1.1\r\nHost: shop\r\n\r\n", 5000);
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("\"error\":\"bad_request\"")
+                .contains("plain HTTP sent to an HTTPS port");
+        assertThat(upstream.received).isEmpty();
+        assertThat(served(null).getSubjectX500Principal().getName()).as("TLS still served").isEqualTo("CN=localhost");
     }
 
     @Test

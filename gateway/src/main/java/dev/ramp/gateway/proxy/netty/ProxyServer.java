@@ -105,7 +105,8 @@ public final class ProxyServer {
                         if (tls != null) {
                             // Picks the certificate by the ClientHello's server name, then replaces itself with
                             // that context's SslHandler; the client has the header timeout to send its hello.
-                            ch.pipeline().addLast("tls", new SniHandler(tls, limits.headerTimeout().toMillis()));
+                            ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort())
+                                    .addLast("tls", new SniHandler(tls, limits.headerTimeout().toMillis()));
                         }
                         ch.pipeline().addLast("decoder", new ClientCodec.Decoder(limits.maxHeaderCount()))
                                 .addLast("encoder", new ClientCodec.Encoder(front::answeringHead))
