@@ -1,15 +1,11 @@
 package dev.ramp.gateway;
 
 import dev.ramp.gateway.admin.AdminServer;
-import dev.ramp.gateway.config.CertifiedKey;
 import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
-import dev.ramp.gateway.config.TlsSettings;
 import dev.ramp.gateway.control.ConfigChanges;
 import dev.ramp.gateway.control.GuardService;
-import dev.ramp.gateway.events.CertificatesRejected;
-import dev.ramp.gateway.events.CertificatesReloaded;
 import dev.ramp.gateway.events.ConfigRejected;
 import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
@@ -17,10 +13,8 @@ import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
-import dev.ramp.gateway.proxy.netty.CertificateReloader;
 import dev.ramp.gateway.proxy.netty.ProxyServer;
 import dev.ramp.gateway.proxy.netty.SocketTransport;
-import dev.ramp.gateway.proxy.netty.TlsContexts;
 import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Vertx;
@@ -53,8 +47,7 @@ public final class Gateway implements AutoCloseable {
     /** The traffic listener; null until bound. */
     private volatile ProxyServer netty;
     /** The listener's certificates and their reloader; null on a plain-HTTP listener. */
-    private volatile TlsContexts tls;
-    private volatile CertificateReloader certificates;
+    private volatile ListenerCertificates tls;
     private volatile int port;
     private volatile boolean closed;
 
@@ -112,6 +105,9 @@ public final class Gateway implements AutoCloseable {
             g.startAdmin(config);
             g.ready = true;
         } catch (Exception e) {
+            if (g.tls != null) {
+                g.tls.close();
+            }
             if (g.netty != null) {
                 g.netty.shutdown(0);
             }
@@ -123,7 +119,7 @@ public final class Gateway implements AutoCloseable {
         loopbackTrustWarning(config).ifPresent(log::warn);
         log.info("traffic listener on {}:{} ({} transport, {}) with {} event loop(s), {} route(s)",
                 config.listen().host(), g.port, transport.tag(),
-                g.tls == null ? "plain HTTP" : "TLS by " + g.tls.providerName(), loops, config.routes().size());
+                g.tls == null ? "plain HTTP" : "TLS by " + g.tls.status().provider(), loops, config.routes().size());
         log.info("admin API on {}:{} (token {})", config.admin().listen().host(), g.adminPort,
                 config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
         return g;
@@ -132,54 +128,19 @@ public final class Gateway implements AutoCloseable {
     private void deploy(GatewayConfig config, int loops, SocketTransport transport) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
-        TlsSettings settings = config.tls().orElse(null);
-        if (settings != null) {
-            try {
-                tls = TlsContexts.load(settings);
-            } catch (CertifiedKey.Unusable e) {
-                throw new IllegalStateException(config.file() + ": ramp.listen.tls: " + e.getMessage(), e);
-            }
-            tls.status().certificates().forEach(c -> log.info("TLS certificate {}: {} (serial {}, valid until {}, {})",
-                    certificateName(c), c.subject(), c.serial(), c.notAfter(), c.file()));
-            metrics.tlsCertificates(expiries(tls.status()));
+        if (config.tls().isPresent()) {
+            tls = ListenerCertificates.load(config.file(), config.tls().get(), metrics, events);
         }
         try {
-            netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(), tls,
-                    snapshot::get, metrics::connectionRejected);
+            netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(),
+                    tls == null ? null : tls.contexts(), snapshot::get, metrics::connectionRejected);
         } catch (Exception e) {
             throw new IllegalStateException(cannotListen("traffic", host, config.listen().port(), e), e);
         }
         port = netty.port();
-        if (settings != null) {
-            certificates = new CertificateReloader(tls, settings, CertificateReloader.DEFAULT_PERIOD,
-                    new CertificateReloader.Listener() {
-                        @Override
-                        public void reloaded(TlsStatus status) {
-                            metrics.tlsReload(true);
-                            metrics.tlsCertificates(expiries(status));
-                            events.record(new CertificatesReloaded(status.certificates().stream()
-                                    .map(c -> certificateName(c) + ": " + c.subject() + " serial " + c.serial())
-                                    .toList()));
-                        }
-
-                        @Override
-                        public void failed(String error) {
-                            metrics.tlsReload(false);
-                            events.record(new CertificatesRejected(error));
-                        }
-                    });
+        if (tls != null) {
+            tls.startReloading();
         }
-    }
-
-    /** "default" for the fallback certificate, else the SNI entry's hosts. */
-    private static String certificateName(TlsStatus.Certificate c) {
-        return c.hosts().isEmpty() ? "default" : String.join(",", c.hosts());
-    }
-
-    private static Map<String, java.time.Instant> expiries(TlsStatus status) {
-        Map<String, java.time.Instant> out = new java.util.LinkedHashMap<>();
-        status.certificates().forEach(c -> out.put(certificateName(c), c.notAfter()));
-        return out;
     }
 
     private void startAdmin(GatewayConfig config) throws Exception {
@@ -258,9 +219,9 @@ public final class Gateway implements AutoCloseable {
         if (n != null) {
             n.retainUpstreams(keep);
         }
-        CertificateReloader c = certificates;
-        if (c != null && config.tls().isPresent()) {
-            c.follow(config.tls().get()); // new paths serve from the reloader's next look
+        ListenerCertificates t = tls;
+        if (t != null && config.tls().isPresent()) {
+            t.follow(config.tls().get());
         }
         return next;
     }
@@ -326,7 +287,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The certificates the traffic listener serves and the TLS provider; null on a plain-HTTP listener. */
     public TlsStatus tlsStatus() {
-        TlsContexts t = tls;
+        ListenerCertificates t = tls;
         return t == null ? null : t.status();
     }
 
@@ -346,9 +307,9 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         ready = false; // /health/ready answers 503 while draining, so balancers stop sending
-        CertificateReloader c = certificates;
-        if (c != null) {
-            c.close();
+        ListenerCertificates t = tls;
+        if (t != null) {
+            t.close();
         }
         ProxyServer n = netty;
         if (n != null) {
