@@ -14,7 +14,9 @@ import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.PSSParameterSpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -149,25 +151,25 @@ public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
         };
         try {
             byte[] probe = "ramp certificate and key check".getBytes(StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(algorithm);
-            if (algorithm.equals("RSASSA-PSS")) {
-                signer.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
-                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
-            }
+            Signature signer = signature(algorithm);
             signer.initSign(key);
             signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            if (algorithm.equals("RSASSA-PSS")) {
-                verifier.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
-                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
-            }
+            byte[] signed = signer.sign();
+            Signature verifier = signature(algorithm);
             verifier.initVerify(cert.getPublicKey());
             verifier.update(probe);
-            return verifier.verify(signature);
+            return verifier.verify(signed);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false; // e.g. an EC key against an RSA certificate
         }
+    }
+
+    private static Signature signature(String algorithm) throws GeneralSecurityException {
+        Signature s = Signature.getInstance(algorithm);
+        if (algorithm.equals("RSASSA-PSS")) {
+            s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+        }
+        return s;
     }
 
     private static String text(Path file) throws Unusable {

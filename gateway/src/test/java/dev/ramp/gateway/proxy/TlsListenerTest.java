@@ -184,6 +184,29 @@ class TlsListenerTest {
     }
 
     @Test
+    void aCertbotStyleSymlinkSwapIsPickedUp() throws Exception {
+        // certbot: live/ holds symlinks into archive/; a renewal writes new archive files and repoints the links.
+        Path archive = java.nio.file.Files.createDirectories(file("archive"));
+        Path live = java.nio.file.Files.createDirectories(file("live"));
+        CA.issue("localhost", "localhost").writeTo(archive.resolve("cert1.pem"), archive.resolve("privkey1.pem"));
+        java.nio.file.Files.createSymbolicLink(live.resolve("cert.pem"), archive.resolve("cert1.pem"));
+        java.nio.file.Files.createSymbolicLink(live.resolve("privkey.pem"), archive.resolve("privkey1.pem"));
+        start("{ cert = \"live/cert.pem\", key = \"live/privkey.pem\" }");
+
+        TestCertificates.Leaf renewed = CA.issue("localhost", "localhost")
+                .writeTo(archive.resolve("cert2.pem"), archive.resolve("privkey2.pem"));
+        for (String name : new String[] {"cert", "privkey"}) {
+            Path link = live.resolve(name + ".tmp");
+            java.nio.file.Files.createSymbolicLink(link, archive.resolve(name + "2.pem"));
+            java.nio.file.Files.move(link, live.resolve(name + ".pem"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(served(null).getSerialNumber()).isEqualTo(renewed.serial()));
+    }
+
+    @Test
     void aBadRenewalKeepsTheServedCertificateAndIsReportedUntilFixed() throws Exception {
         TestCertificates.Leaf first = CA.issue("localhost", "localhost").writeTo(file("cert.pem"), file("key.pem"));
         start("{ cert = \"cert.pem\", key = \"key.pem\" }");
