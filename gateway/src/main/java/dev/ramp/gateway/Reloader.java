@@ -97,10 +97,8 @@ public final class Reloader implements AutoCloseable {
             || next.transport() != current.transport() || !next.stateDir().equals(current.stateDir())
             || !next.tls().map(TlsSettings::provider).equals(current.tls().map(TlsSettings::provider))) {
             log.warn("config {}: ramp.listen (host, port, loops, transport, idle-timeout, limits, tls on or off, "
-                     + "tls.provider), "
-                     + "ramp.admin host/port or "
-                     + "ramp.state-dir changed; they take effect on "
-                     + "restart (routes, weights and thresholds apply now)", current.file());
+                     + "tls.provider), ramp.admin host/port or ramp.state-dir changed; they take effect on restart "
+                     + "(routes, weights, thresholds and certificate paths apply now)", current.file());
         }
         gateway.reload(next);
         log.info("config {} reloaded ({}): {} route(s)", current.file(), trigger, next.routes().size());
