@@ -15,6 +15,7 @@ import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.netty.ProxyServer;
 import dev.ramp.gateway.proxy.netty.SocketTransport;
+import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -45,6 +46,8 @@ public final class Gateway implements AutoCloseable {
     private final SnapshotBuilder snapshots;
     /** The traffic listener; null until bound. */
     private volatile ProxyServer netty;
+    /** The listener's certificates and their reloader; null on a plain-HTTP listener. */
+    private volatile ListenerCertificates tls;
     private volatile int port;
     private volatile boolean closed;
 
@@ -102,6 +105,9 @@ public final class Gateway implements AutoCloseable {
             g.startAdmin(config);
             g.ready = true;
         } catch (Exception e) {
+            if (g.tls != null) {
+                g.tls.close();
+            }
             if (g.netty != null) {
                 g.netty.shutdown(0);
             }
@@ -111,8 +117,9 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         loopbackTrustWarning(config).ifPresent(log::warn);
-        log.info("traffic listener on {}:{} ({} transport) with {} event loop(s), {} route(s)",
-                config.listen().host(), g.port, transport.tag(), loops, config.routes().size());
+        log.info("traffic listener on {}:{} ({} transport, {}) with {} event loop(s), {} route(s)",
+                config.listen().host(), g.port, transport.tag(),
+                g.tls == null ? "plain HTTP" : "TLS by " + g.tls.status().provider(), loops, config.routes().size());
         log.info("admin API on {}:{} (token {})", config.admin().listen().host(), g.adminPort,
                 config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
         return g;
@@ -121,13 +128,19 @@ public final class Gateway implements AutoCloseable {
     private void deploy(GatewayConfig config, int loops, SocketTransport transport) throws Exception {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
+        if (config.tls().isPresent()) {
+            tls = ListenerCertificates.load(config.file(), config.tls().get(), metrics, events);
+        }
         try {
             netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(),
-                    snapshot::get, metrics::connectionRejected);
+                    tls == null ? null : tls.contexts(), snapshot::get, metrics::connectionRejected);
         } catch (Exception e) {
             throw new IllegalStateException(cannotListen("traffic", host, config.listen().port(), e), e);
         }
         port = netty.port();
+        if (tls != null) {
+            tls.startReloading();
+        }
     }
 
     private void startAdmin(GatewayConfig config) throws Exception {
@@ -141,6 +154,7 @@ public final class Gateway implements AutoCloseable {
                 .ready(() -> ready)
                 .statusSource(guards)
                 .routeControl(guards)
+                .tls(this::tlsStatus)
                 .build();
         try {
             adminPort = admin.start().await(30, TimeUnit.SECONDS);
@@ -205,6 +219,10 @@ public final class Gateway implements AutoCloseable {
         if (n != null) {
             n.retainUpstreams(keep);
         }
+        ListenerCertificates t = tls;
+        if (t != null && config.tls().isPresent()) {
+            t.follow(config.tls().get());
+        }
         return next;
     }
 
@@ -267,6 +285,12 @@ public final class Gateway implements AutoCloseable {
         return port;
     }
 
+    /** The certificates the traffic listener serves and the TLS provider; null on a plain-HTTP listener. */
+    public TlsStatus tlsStatus() {
+        ListenerCertificates t = tls;
+        return t == null ? null : t.status();
+    }
+
     /** The socket transport the traffic listener runs on. */
     public SocketTransport transport() {
         return netty.transport();
@@ -283,6 +307,10 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         ready = false; // /health/ready answers 503 while draining, so balancers stop sending
+        ListenerCertificates t = tls;
+        if (t != null) {
+            t.close();
+        }
         ProxyServer n = netty;
         if (n != null) {
             n.shutdown(grace.toMillis());

@@ -6,6 +6,7 @@ import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.InvalidConfigException;
 import dev.ramp.gateway.demo.DemoToken;
 import dev.ramp.gateway.demo.DemoUpstream;
+import dev.ramp.gateway.demo.SelfSignedCertificate;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,6 +141,10 @@ public final class Main implements Callable<Integer> {
                 description = "demo config (default: config/demo.conf if present, else the copy inside the jar)")
         Path config;
 
+        @Option(names = "--tls", description = "serve HTTPS with a self-signed certificate for localhost and "
+                + "127.0.0.1, made at start (its path is printed, for curl --cacert)")
+        boolean tls;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -151,11 +156,21 @@ public final class Main implements Callable<Integer> {
                 return EXIT_INVALID;
             }
             String token = c.admin().token().orElse(null);
-            if (token == null) {
-                token = DemoToken.fresh();
+            Path cert = null;
+            if (token == null || tls) {
+                boolean freshToken = token == null;
+                token = freshToken ? DemoToken.fresh() : token;
                 Path dir = Files.createTempDirectory("ramp-demo");
                 dir.toFile().deleteOnExit();
-                Path wrapper = DemoToken.wrap(file, token, dir);
+                Path key = null;
+                if (tls) {
+                    cert = dir.resolve("cert.pem");
+                    key = dir.resolve("key.pem");
+                    SelfSignedCertificate.write(cert, key);
+                    cert.toFile().deleteOnExit();
+                    key.toFile().deleteOnExit();
+                }
+                Path wrapper = DemoToken.wrap(file, freshToken ? token : null, cert, key, dir);
                 wrapper.toFile().deleteOnExit();
                 c = loadOrReport(wrapper, spec.commandLine().getErr());
                 if (c == null) {
@@ -164,6 +179,7 @@ public final class Main implements Callable<Integer> {
             }
             String bearer = token;
             GatewayConfig demo = c;
+            String curl = cert == null ? "curl" : "curl --cacert " + cert;
             Vertx vertx = Vertx.vertx();
             DemoUpstream stable = new DemoUpstream("stable", c.routes().get(0).stable().version());
             DemoUpstream canary = new DemoUpstream("canary", c.routes().get(0).canary().version());
@@ -178,17 +194,17 @@ public final class Main implements Callable<Integer> {
                         + k.version() + "); fault switches on ports " + stableControl + " and " + canaryControl);
             out.flush();
             return serve(demo, out, () -> {
-                String base = "http://127.0.0.1:" + demo.listen().port();
+                String base = (demo.tls().isPresent() ? "https" : "http") + "://127.0.0.1:" + demo.listen().port();
                 String admin = "http://127.0.0.1:" + demo.admin().listen().port();
                 String route = demo.routes().get(0).name();
                 String auth = "-H 'Authorization: Bearer " + bearer + "'";
                 out.println();
                 out.println("Ramp demo is up (config " + file + ", canary weight " + demo.routes().get(0).weight()
                             + ", admin token " + bearer + "). Try:");
-                out.println("  curl -s " + base + "/ -H 'X-User-Id: alice'        # the same user always gets the same version");
-                out.println("  curl -s -i " + base + "/                            # anonymous: gets a ramp_uid cookie");
-                out.println("  curl -s " + base + "/ -H 'X-Ramp-Version: canary'   # trusted override (from 127.0.0.1)");
-                out.println("  for i in $(seq 1 1000); do curl -s " + base + "/ -H \"X-User-Id: u$i\"; echo; done | sort | uniq -c");
+                out.println("  " + curl + " -s " + base + "/ -H 'X-User-Id: alice'        # the same user always gets the same version");
+                out.println("  " + curl + " -s -i " + base + "/                            # anonymous: gets a ramp_uid cookie");
+                out.println("  " + curl + " -s " + base + "/ -H 'X-Ramp-Version: canary'   # trusted override (from 127.0.0.1)");
+                out.println("  for i in $(seq 1 1000); do " + curl + " -s " + base + "/ -H \"X-User-Id: u$i\"; echo; done | sort | uniq -c");
                 out.println("  curl -s -XPOST localhost:" + canaryControl + "/_demo/fault -d '{\"mode\":\"status\",\"status\":503}'"
                             + "  # break the canary (503s fall back to stable; the guard reverts it)");
                 out.println("  curl -s " + admin + "/api/status                      # weights, state, the guard's evidence");
@@ -225,7 +241,7 @@ public final class Main implements Callable<Integer> {
     static int serve(GatewayConfig config, PrintWriter out, Runnable onReady) throws Exception {
         Logger log = LoggerFactory.getLogger(Main.class);
         Gateway gateway = Gateway.start(config);
-        out.println("Ramp serving on http://" + config.listen().host() + ":" + gateway.port() + ", admin API on http://"
+        out.println("Ramp serving on " + (config.tls().isPresent() ? "https" : "http") + "://" + config.listen().host() + ":" + gateway.port() + ", admin API on http://"
                     + config.admin().listen().host() + ":" + gateway.adminPort() + " (/metrics, /health/ready, /api/status)");
         out.flush();
         Reloader reloader = new Reloader(gateway, ConfigLoader.create()).watch(Duration.ofMillis(200));

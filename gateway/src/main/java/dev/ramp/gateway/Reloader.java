@@ -4,6 +4,7 @@ import dev.ramp.gateway.config.ConfigLoader;
 import dev.ramp.gateway.config.ConfigWatcher;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.InvalidConfigException;
+import dev.ramp.gateway.config.TlsSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -93,10 +94,11 @@ public final class Reloader implements AutoCloseable {
         if (!next.listen().equals(current.listen()) || !next.admin().listen().equals(current.admin().listen())
             || next.eventLoops() != current.eventLoops() || !next.limits().equals(current.limits())
             || !next.clientIdleTimeout().equals(current.clientIdleTimeout())
-            || next.transport() != current.transport() || !next.stateDir().equals(current.stateDir())) {
-            log.warn("config {}: ramp.listen (host, port, loops, transport, idle-timeout, limits), ramp.admin host/port or "
-                     + "ramp.state-dir changed; they take effect on "
-                     + "restart (routes, weights and thresholds apply now)", current.file());
+            || next.transport() != current.transport() || !next.stateDir().equals(current.stateDir())
+            || !next.tls().map(TlsSettings::provider).equals(current.tls().map(TlsSettings::provider))) {
+            log.warn("config {}: ramp.listen (host, port, loops, transport, idle-timeout, limits, tls on or off, "
+                     + "tls.provider), ramp.admin host/port or ramp.state-dir changed; they take effect on restart "
+                     + "(routes, weights, thresholds and certificate paths apply now)", current.file());
         }
         gateway.reload(next);
         log.info("config {} reloaded ({}): {} route(s)", current.file(), trigger, next.routes().size());

@@ -1,6 +1,7 @@
 package dev.ramp.gateway.admin;
 
 import dev.ramp.gateway.config.ConfigState;
+import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.config.Endpoint;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.metrics.RampMetrics;
@@ -48,7 +49,8 @@ public final class AdminServer {
         this.vertx = b.vertx;
         this.listen = b.listen;
         HealthHandlers health = new HealthHandlers(b.vertx, b.metrics, b.snapshot, b.ready);
-        StatusHandlers status = new StatusHandlers(b.snapshot, b.configState, b.statusSource, b.events);
+        StatusHandlers status = new StatusHandlers(b.snapshot, b.configState, b.statusSource, b.events,
+                b.tls);
         RouteActions actions = new RouteActions(b.snapshot, b.control, status);
         this.router = router(b.vertx, health, status, actions);
     }
@@ -120,7 +122,7 @@ public final class AdminServer {
         return server == null ? Future.succeededFuture() : server.close();
     }
 
-    /** Wires an {@link AdminServer}; every part is required. */
+    /** Wires an {@link AdminServer}; every part is required but {@code tls}. */
     public static final class Builder {
         private Vertx vertx;
         private Endpoint listen;
@@ -131,6 +133,7 @@ public final class AdminServer {
         private BooleanSupplier ready;
         private RouteStatusSource statusSource;
         private RouteControl control;
+        private Supplier<TlsStatus> tls = () -> null;
 
         private Builder() {}
 
@@ -179,6 +182,12 @@ public final class AdminServer {
         /** The kill switch behind revert and resume. */
         public Builder routeControl(RouteControl value) {
             control = Objects.requireNonNull(value, "routeControl");
+            return this;
+        }
+
+        /** The traffic listener's TLS certificates and provider; optional (a plain listener reports null). */
+        public Builder tls(Supplier<TlsStatus> value) {
+            tls = Objects.requireNonNull(value, "tls");
             return this;
         }
 

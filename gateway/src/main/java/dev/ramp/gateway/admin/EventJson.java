@@ -1,6 +1,8 @@
 package dev.ramp.gateway.admin;
 
 import dev.ramp.gateway.events.CanaryReplaced;
+import dev.ramp.gateway.events.CertificatesRejected;
+import dev.ramp.gateway.events.CertificatesReloaded;
 import dev.ramp.gateway.events.ConfigRejected;
 import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
@@ -73,6 +75,10 @@ public final class EventJson {
         } else if (e instanceof UpstreamChanged u) {
             return new JsonObject().put("role", u.role().tag()).put("fromVersion", u.from().version())
                     .put("toVersion", u.to().version());
+        } else if (e instanceof CertificatesReloaded c) {
+            return new JsonObject().put("certificates", new JsonArray(c.certificates()));
+        } else if (e instanceof CertificatesRejected c) {
+            return new JsonObject().put("error", c.error());
         }
         throw new IllegalArgumentException("event: " + e + " (expected: a known kind)");
     }

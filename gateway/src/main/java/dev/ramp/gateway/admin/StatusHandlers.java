@@ -8,6 +8,7 @@ import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.proxy.netty.TlsStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -22,9 +23,11 @@ final class StatusHandlers {
     private final ConfigState configState;
     private final RouteStatusSource statusSource;
     private final EventLog events;
+    private final Supplier<TlsStatus> tls;
 
     StatusHandlers(Supplier<RoutingSnapshot> snapshot, ConfigState configState, RouteStatusSource statusSource,
-                   EventLog events) {
+                   EventLog events, Supplier<TlsStatus> tls) {
+        this.tls = tls;
         this.snapshot = snapshot;
         this.configState = configState;
         this.statusSource = statusSource;
@@ -39,7 +42,7 @@ final class StatusHandlers {
         json(ctx, 200, EventJson.entries(events.entries()));
     }
 
-    /** {@code {"config": {"file", "loadedAt", "lastError"}, "routes": [...]}}. */
+    /** {@code {"config": {"file", "loadedAt", "lastError"}, "tls": {...} or null, "routes": [...]}}. */
     JsonObject status() {
         RoutingSnapshot snap = snapshot.get();
         ConfigState.View c = configState.current();
@@ -61,7 +64,7 @@ final class StatusHandlers {
                     .put("window", guard.getValue("window"))
                     .put("guard", guard.getValue("guard"))); // null while the route's guard is disabled
         }
-        return new JsonObject().put("config", config).put("routes", routes);
+        return new JsonObject().put("config", config).put("tls", tls(tls.get())).put("routes", routes);
     }
 
     /**
@@ -75,6 +78,28 @@ final class StatusHandlers {
                 .put("configuredWeight", route.config().weight().toString())
                 .put("effectiveWeight", effectiveWeight(route))
                 .mergeIn(GuardJson.status(statusSource.guardStatus(route)));
+    }
+
+    /** {@code {"provider", "loadedAt", "lastError", "lastErrorAt", "certificates": [...]}}; null for plain HTTP. */
+    private static JsonObject tls(TlsStatus t) {
+        if (t == null) {
+            return null;
+        }
+        JsonArray certificates = new JsonArray();
+        for (TlsStatus.Certificate c : t.certificates()) {
+            certificates.add(new JsonObject()
+                    .put("hosts", new JsonArray(new java.util.ArrayList<>(c.hosts())))
+                    .put("file", c.file().toString())
+                    .put("subject", c.subject())
+                    .put("serial", c.serial())
+                    .put("notAfter", c.notAfter().toString()));
+        }
+        return new JsonObject()
+                .put("provider", t.provider())
+                .put("loadedAt", t.loadedAt().toString())
+                .put("lastError", t.lastError())
+                .put("lastErrorAt", t.lastErrorAt() == null ? null : t.lastErrorAt().toString())
+                .put("certificates", certificates);
     }
 
     private static String effectiveWeight(LiveRoute r) {

@@ -127,7 +127,9 @@ public final class ConfigLoader {
         Transport transport = null;
         Duration clientIdle = null;
         Limits limits = null;
+        TlsSettings tls = null;
         if (listenReader != null) {
+            tls = TlsReader.read(listenReader, file.toAbsolutePath().getParent());
             limits = limits(listenReader.object("limits"));
             eventLoops = listenReader.integer("event-loops");
             transport = listenReader.choice("transport", Transport.values(), Transport::tag);
@@ -201,7 +203,7 @@ public final class ConfigLoader {
             return null;
         }
         return new GatewayConfig(file, clock.instant(), listen, eventLoops, transport, clientIdle, limits,
-                new AdminConfig(adminListen, token),
+                Optional.ofNullable(tls), new AdminConfig(adminListen, token),
                 Path.of(stateDir), trusted, grace, routes, Set.of(file.toAbsolutePath().normalize()));
     }
 

@@ -19,6 +19,7 @@ public record GatewayConfig(
         Transport transport,
         Duration clientIdleTimeout,
         Limits limits,
+        Optional<TlsSettings> tls,
         AdminConfig admin,
         Path stateDir,
         List<Cidr> trustedSources,
@@ -34,7 +35,7 @@ public record GatewayConfig(
 
     /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
     public GatewayConfig withSources(Set<Path> files) {
-        return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, admin,
+        return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, tls, admin,
                 stateDir, trustedSources, shutdownGrace, routes, files);
     }
 
@@ -43,6 +44,7 @@ public record GatewayConfig(
         return other != null && listen.equals(other.listen) && eventLoops == other.eventLoops
                && transport == other.transport
                && clientIdleTimeout.equals(other.clientIdleTimeout) && limits.equals(other.limits)
+               && tls.equals(other.tls)
                && admin.equals(other.admin)
                && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())
                && shutdownGrace.equals(other.shutdownGrace) && routes.equals(other.routes);

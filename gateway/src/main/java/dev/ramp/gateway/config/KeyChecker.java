@@ -22,6 +22,14 @@ final class KeyChecker {
     /** Keys a route has besides the per-route blocks of route-defaults. */
     static final Set<String> ROUTE_OWN_KEYS = Set.of("name", "stable", "canary", "weight");
     static final Set<String> UPSTREAM_KEYS = Set.of("url", "version");
+    /**
+     * Blocks with no defaults, so absent from {@code reference.conf} (their absence means something, e.g. no
+     * {@code tls}: plain HTTP), with their keys; the keys of each object in one of their lists are under
+     * {@code path.list[]}.
+     */
+    static final Map<String, Set<String>> OPTIONAL_BLOCKS = Map.of(
+            "ramp.listen.tls", Set.of("cert", "key", "sni", "provider"),
+            "ramp.listen.tls.sni[]", Set.of("hosts", "cert", "key"));
     /** Keys that once existed, with what to do instead: a clear error rather than "unknown key". */
     static final Map<String, String> REMOVED = Map.of(
             "ramp.listen.engine", "was removed: Ramp has one data path, on Netty (delete the line)");
@@ -99,15 +107,37 @@ final class KeyChecker {
         if (!(value instanceof ConfigObject obj)) {
             return; // type errors are reported when reading
         }
+        Set<String> keys = new LinkedHashSet<>(known);
+        OPTIONAL_BLOCKS.keySet().stream()
+                .filter(p -> p.startsWith(path + ".") && p.indexOf('.', path.length() + 1) < 0 && !p.endsWith("[]"))
+                .forEach(p -> keys.add(p.substring(path.length() + 1)));
         for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
             String key = e.getKey();
             String childPath = path + "." + key;
             if (REMOVED.containsKey(childPath)) {
                 problems.add(e.getValue().origin(), childPath, REMOVED.get(childPath));
-            } else if (!known.contains(key)) {
-                problems.add(e.getValue().origin(), childPath, "unknown key" + hint(key, known));
+            } else if (OPTIONAL_BLOCKS.containsKey(childPath) && !known.contains(key)) {
+                checkOptional(e.getValue(), childPath, problems);
+            } else if (!keys.contains(key)) {
+                problems.add(e.getValue().origin(), childPath, "unknown key" + hint(key, keys));
             } else if (schema != null) {
                 checkAgainst(e.getValue(), schema.get(key), childPath, problems);
+            }
+        }
+    }
+
+    /** An optional block's keys, and those of the objects in its lists. */
+    private void checkOptional(ConfigValue value, String path, Problems problems) {
+        checkObject(value, path, OPTIONAL_BLOCKS.get(path), null, problems);
+        if (!(value instanceof ConfigObject obj)) {
+            return;
+        }
+        for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+            Set<String> itemKeys = OPTIONAL_BLOCKS.get(path + "." + e.getKey() + "[]");
+            if (itemKeys != null && e.getValue() instanceof ConfigList list) {
+                for (int i = 0; i < list.size(); i++) {
+                    checkObject(list.get(i), path + "." + e.getKey() + "[" + i + "]", itemKeys, null, problems);
+                }
             }
         }
     }

@@ -26,11 +26,30 @@ public final class DemoToken {
      * Writes {@code dir/demo-with-token.conf}, which includes {@code config} and sets {@code token}; returns it.
      */
     public static Path wrap(Path config, String token, Path dir) throws IOException {
+        return wrap(config, token, null, null, dir);
+    }
+
+    /**
+     * Writes {@code dir/demo-with-token.conf}, which includes {@code config} and sets {@code token} (unless
+     * null) and, unless null, TLS with {@code cert} and {@code key} ({@code demo --tls}); returns it.
+     */
+    public static Path wrap(Path config, String token, Path cert, Path key, Path dir) throws IOException {
         Path wrapper = dir.resolve("demo-with-token.conf");
-        String include = config.toAbsolutePath().normalize().toString().replace("\\", "\\\\").replace("\"", "\\\"");
-        Files.writeString(wrapper, "# Written by `ramp demo`: the demo config plus a fresh admin token.\n"
-                + "include file(\"" + include + "\")\n"
-                + "ramp.admin.token = \"" + token + "\"\n");
+        StringBuilder conf = new StringBuilder("# Written by `ramp demo`: the demo config plus a fresh admin token"
+                + " or a self-signed certificate.\n");
+        conf.append("include file(").append(quoted(config)).append(")\n");
+        if (token != null) {
+            conf.append("ramp.admin.token = \"").append(token).append("\"\n");
+        }
+        if (cert != null) {
+            conf.append("ramp.listen.tls { cert = ").append(quoted(cert)).append(", key = ").append(quoted(key))
+                    .append(" }\n");
+        }
+        Files.writeString(wrapper, conf);
         return wrapper;
+    }
+
+    private static String quoted(Path p) {
+        return "\"" + p.toAbsolutePath().normalize().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

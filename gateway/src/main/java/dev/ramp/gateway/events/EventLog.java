@@ -30,6 +30,8 @@ public final class EventLog {
     public static final String ROUTE_REMOVED = RouteRemoved.TYPE;
     public static final String UPSTREAM_CHANGE = UpstreamChanged.TYPE;
     public static final String LATCH_CORRUPT = LatchCorrupt.TYPE;
+    public static final String TLS_RELOAD = CertificatesReloaded.TYPE;
+    public static final String TLS_RELOAD_FAILED = CertificatesRejected.TYPE;
 
     /**
      * Something an operator should know happened. One record per kind; several kinds may share a
@@ -37,7 +39,7 @@ public final class EventLog {
      */
     public sealed interface Event permits Reverted, Resumed, CanaryReplaced, LatchLifted, LatchCorrupt,
             LatchWriteFailed, ConfigReloaded, ConfigRejected, RouteAdded, RouteRemoved, WeightChanged,
-            UpstreamChanged {
+            UpstreamChanged, CertificatesReloaded, CertificatesRejected {
 
         /** The kind's wire name, e.g. {@code "revert"}. */
         String type();

@@ -6,6 +6,8 @@ import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.routing.Version;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,8 @@ public final class RampMetrics implements AutoCloseable {
     static final String REVERTS = "ramp.reverts";                   // ramp_reverts_total
     static final String CONFIG_RELOADS = "ramp.config.reloads";     // ramp_config_reloads_total
     static final String CONNECTIONS_REJECTED = "ramp.connections.rejected"; // ramp_connections_rejected_total
+    static final String TLS_RELOADS = "ramp.tls.reloads";           // ramp_tls_reloads_total
+    static final String TLS_EXPIRY = "ramp.tls.certificate.expiry.timestamp"; // ..._timestamp_seconds
 
     /** The {@code route} tag of requests no route matched. Route names cannot contain parentheses. */
     public static final String NO_ROUTE = "(none)";
@@ -64,6 +69,8 @@ public final class RampMetrics implements AutoCloseable {
     private final Counter reloadSuccess;
     private final Counter reloadFailure;
     private final Map<String, Counter> rejectedConnections = new ConcurrentHashMap<>();
+    private final Map<Boolean, Counter> tlsReloads = new ConcurrentHashMap<>();
+    private final MultiGauge tlsExpiry;
     // Replaced as a whole under the lock, read without it.
     private volatile Map<String, RouteMetrics> routes = Map.of();
     private Map<VersionKey, VersionMeters> versions = Map.of(); // guarded by this
@@ -90,6 +97,10 @@ public final class RampMetrics implements AutoCloseable {
         };
         reloadSuccess = reloads("success");
         reloadFailure = reloads("failure");
+        tlsExpiry = MultiGauge.builder(TLS_EXPIRY)
+                .description("When each served TLS certificate expires (notAfter), as a Unix time")
+                .baseUnit("seconds")
+                .register(registry);
     }
 
     /** Meters in a new Prometheus registry, with the JVM and process meters bound. */
@@ -183,6 +194,24 @@ public final class RampMetrics implements AutoCloseable {
             return;
         }
         rm.revert(reason).increment();
+    }
+
+    /** Counts a change of the TLS certificate files by whether it was served (a series appears with its first). */
+    public void tlsReload(boolean ok) {
+        tlsReloads.computeIfAbsent(ok, k -> Counter.builder(TLS_RELOADS)
+                .description("Changes of the TLS certificate files, by whether the new certificates were served")
+                .tag("result", k ? "success" : "failure")
+                .register(registry)).increment();
+    }
+
+    /**
+     * The certificates served now, by name ("default", or an SNI entry's hosts), with when each expires;
+     * certificates no longer served lose their series.
+     */
+    public void tlsCertificates(Map<String, Instant> notAfter) {
+        tlsExpiry.register(notAfter.entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("certificate", e.getKey()), e.getValue().getEpochSecond()))
+                .toList(), true);
     }
 
     /** Counts a config reload attempt by its result. */

@@ -76,7 +76,13 @@ public record RouteDecision(Version version, String newIdentity, String rejectio
 
     /** The Set-Cookie value that stores a fresh identity: HttpOnly, SameSite=Lax, Path=/, Max-Age. */
     public static String identityCookie(Sticky sticky, String identity) {
+        return identityCookie(sticky, identity, false);
+    }
+
+    /** The cookie as above; {@code Secure} when the client came over TLS to this gateway. */
+    public static String identityCookie(Sticky sticky, String identity, boolean secure) {
         DefaultCookie c = new DefaultCookie(sticky.cookie(), identity);
+        c.setSecure(secure);
         c.setPath("/");
         c.setHttpOnly(true);
         c.setSameSite(CookieHeaderNames.SameSite.Lax);

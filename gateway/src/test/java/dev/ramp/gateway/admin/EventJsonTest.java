@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ramp.gateway.config.Percent;
 import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.events.CanaryReplaced;
+import dev.ramp.gateway.events.CertificatesRejected;
+import dev.ramp.gateway.events.CertificatesReloaded;
 import dev.ramp.gateway.events.ConfigRejected;
 import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
@@ -23,6 +25,7 @@ import dev.ramp.gateway.state.LatchHold;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -93,6 +96,16 @@ class EventJsonTest {
         assertThat(json(new ConfigRejected("gateway.conf:3: bad"))).isEqualTo("{" + AT + ",\"type\":\"reload_failed\","
                 + "\"route\":null,\"message\":\"config not reloaded, the last good config keeps serving\","
                 + "\"details\":{\"error\":\"gateway.conf:3: bad\"}}");
+    }
+
+    @Test
+    void certificateReloads() {
+        assertThat(json(new CertificatesReloaded(List.of("default: CN=shop.test serial 1f")))).isEqualTo("{" + AT
+                + ",\"type\":\"tls_reload\",\"route\":null,\"message\":\"TLS certificates reloaded: 1 certificate(s),"
+                + " new connections get them\",\"details\":{\"certificates\":[\"default: CN=shop.test serial 1f\"]}}");
+        assertThat(json(new CertificatesRejected("/etc/ramp/key.pem: file not found"))).isEqualTo("{" + AT
+                + ",\"type\":\"tls_reload_failed\",\"route\":null,\"message\":\"TLS certificates not reloaded, the ones"
+                + " served keep serving\",\"details\":{\"error\":\"/etc/ramp/key.pem: file not found\"}}");
     }
 
     @Test

@@ -134,7 +134,7 @@ final class Exchange {
     /** The request head every attempt sends ({@link ForwardedHeaders}); an upgrade keeps what asks for it. */
     private void forward(boolean trusted, AsciiString peer, CharSequence hostHeader) {
         String protocol = upgrade ? request.headers().get(HttpHeaderNames.UPGRADE) : null;
-        ForwardedHeaders.request(request, trusted, peer, hostHeader);
+        ForwardedHeaders.request(request, trusted, peer, hostHeader, loop.secure);
         if (upgrade) {
             Tunnel.keepUpgrade(request, protocol);
         }
@@ -321,7 +321,7 @@ final class Exchange {
     /** Rewrites a response head for the client; returns whether the client connection closes after it. */
     boolean rewriteResponseHead(HttpResponse r, int st) {
         return ForwardedHeaders.response(r, st, route.config(), version, setCookieIdentity, head, clientVersion,
-                !clientKeepAlive || loop.shuttingDown());
+                !clientKeepAlive || loop.shuttingDown(), loop.secure);
     }
 
     void finishResponse(UpstreamConnection u) {

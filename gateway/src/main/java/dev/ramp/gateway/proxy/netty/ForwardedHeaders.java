@@ -24,6 +24,7 @@ final class ForwardedHeaders {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
     /**
      * Headers that also claim where a request came from: from an untrusted peer they are dropped, as its
      * X-Forwarded-For is replaced, so an upstream never takes a client's word for its address or path.
@@ -38,8 +39,10 @@ final class ForwardedHeaders {
      *
      * @param peer       the client's address, null when unknown
      * @param hostHeader the client's Host header as received, or null
+     * @param secure     whether the client came over TLS
      */
-    static void request(HttpRequest request, boolean trusted, AsciiString peer, CharSequence hostHeader) {
+    static void request(HttpRequest request, boolean trusted, AsciiString peer, CharSequence hostHeader,
+                        boolean secure) {
         HttpHeaders h = request.headers();
         String te = h.get(HttpHeaderNames.TRANSFER_ENCODING);
         String xff = h.get(X_FORWARDED_FOR);
@@ -57,7 +60,7 @@ final class ForwardedHeaders {
                 h.remove(claim);
             }
         }
-        h.set(X_FORWARDED_PROTO, trusted && proto != null ? proto : HTTP);
+        h.set(X_FORWARDED_PROTO, trusted && proto != null ? proto : secure ? HTTPS : HTTP);
         if (!(trusted && fwdHost != null)) {
             if (hostHeader != null) {
                 h.set(X_FORWARDED_HOST, hostHeader);
@@ -74,13 +77,14 @@ final class ForwardedHeaders {
      *
      * @param newIdentity a fresh identity to store in the route's cookie, or null
      * @param closing     whether the client connection closes after this response regardless
+     * @param secure      whether the client came over TLS (the identity cookie is then {@code Secure})
      */
     static boolean response(HttpResponse r, int status, RouteConfig rc, Version version, String newIdentity,
-                            boolean head, HttpVersion clientVersion, boolean closing) {
+                            boolean head, HttpVersion clientVersion, boolean closing, boolean secure) {
         HttpHeaders h = r.headers();
         Headers.stripHopByHop((FlatHeaders) h);
         if (newIdentity != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, RouteDecision.identityCookie(rc.sticky(), newIdentity));
+            h.add(HttpHeaderNames.SET_COOKIE, RouteDecision.identityCookie(rc.sticky(), newIdentity, secure));
         }
         if (rc.exposeVersionHeader()) {
             h.set(VERSION_HEADER, version.tag());

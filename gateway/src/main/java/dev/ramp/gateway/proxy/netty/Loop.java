@@ -41,6 +41,8 @@ final class Loop {
     private final OriginPools pools;
     /** How long an attempt waits for a connection when the loop has its most open to that origin. */
     final long upstreamWaitNanos;
+    /** Whether the listener terminates TLS: its clients came over https (X-Forwarded-Proto). */
+    final boolean secure;
     private final Set<FrontHandler> connections = new HashSet<>();
     private FrontHandler[] sweepScratch = new FrontHandler[64];
     private volatile int open;
@@ -52,7 +54,8 @@ final class Loop {
     private long clock = System.nanoTime();
 
     Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, long clientIdleMillis,
-         Limits limits, ConnectionLimits connectionLimits) {
+         Limits limits, ConnectionLimits connectionLimits, boolean secure) {
+        this.secure = secure;
         this.connectionLimits = connectionLimits;
         this.pools = new OriginPools(limits.maxUpstreamConnections());
         this.upstreamWaitNanos = limits.upstreamWait().toNanos();

@@ -14,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -54,10 +55,12 @@ public final class ProxyServer {
     /**
      * Binds {@code host:port} (0: ephemeral) on {@code threads} new event loops of {@code transport}; blocks
      * until bound.
+     *
+     * @param tls the certificates to terminate TLS with, or null for plain HTTP
      */
     public static ProxyServer start(String host, int port, int threads, SocketTransport transport,
-                                    long clientIdleMillis, Limits limits, Supplier<RoutingSnapshot> snapshot,
-                                    Consumer<String> rejected)
+                                    long clientIdleMillis, Limits limits, TlsContexts tls,
+                                    Supplier<RoutingSnapshot> snapshot, Consumer<String> rejected)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ramp-proxy"),
                 transport.ioHandler());
@@ -78,7 +81,8 @@ public final class ProxyServer {
         Map<EventExecutor, Loop> byLoop = new IdentityHashMap<>();
         List<Loop> loops = new ArrayList<>();
         for (EventExecutor e : group) {
-            Loop l = new Loop((EventLoop) e, upstreams, snapshot, clientIdleMillis, limits, connections);
+            Loop l = new Loop((EventLoop) e, upstreams, snapshot, clientIdleMillis, limits, connections,
+                    tls != null);
             byLoop.put(e, l);
             loops.add(l);
         }
@@ -98,6 +102,12 @@ public final class ProxyServer {
                             throw new IllegalStateException("channel on an unknown event loop " + ch.eventLoop());
                         }
                         FrontHandler front = new FrontHandler(l);
+                        if (tls != null) {
+                            // Picks the certificate by the ClientHello's server name, then replaces itself with
+                            // that context's SslHandler; the client has the header timeout to send its hello.
+                            ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort())
+                                    .addLast("tls", new SniHandler(tls, limits.headerTimeout().toMillis()));
+                        }
                         ch.pipeline().addLast("decoder", new ClientCodec.Decoder(limits.maxHeaderCount()))
                                 .addLast("encoder", new ClientCodec.Encoder(front::answeringHead))
                                 .addLast("proxy", front);
