@@ -34,8 +34,52 @@ final class StatusHandlers {
         this.events = events;
     }
 
+    /** The largest page of routes one status answer holds when {@code limit} asks for paging. */
+    static final int MAX_LIMIT = 1000;
+
+    /**
+     * {@code GET /api/status}, all routes, or those {@code ?route=NAME} (one, 404 if unknown) or
+     * {@code ?prefix=P} names, paged by {@code ?offset=N&limit=M} (file order); with 10 000 routes the whole
+     * answer is megabytes, a route's is a kilobyte.
+     */
     void status(RoutingContext ctx) {
-        json(ctx, 200, status());
+        String route = ctx.request().getParam("route");
+        String prefix = ctx.request().getParam("prefix");
+        Integer offset = count(ctx, "offset", 0, Integer.MAX_VALUE);
+        Integer limit = count(ctx, "limit", 1, MAX_LIMIT);
+        if (offset == null || limit == null) {
+            return;
+        }
+        if (route != null && prefix != null) {
+            AdminResponses.error(ctx, 400, "bad_request", null, "route and prefix together (expected: one of them)");
+            return;
+        }
+        RoutingSnapshot snap = snapshot.get();
+        if (route != null && snap.route(route) == null) {
+            AdminResponses.error(ctx, 404, "unknown_route", AdminResponses.clip(route), "no route named "
+                    + AdminResponses.clip(route));
+            return;
+        }
+        json(ctx, 200, status(snap, route, prefix, offset, limit == -1 ? Integer.MAX_VALUE : limit));
+    }
+
+    /** A whole-number query parameter in {@code [min, max]}; -1 when absent (0 for offset); null after a 400. */
+    private static Integer count(RoutingContext ctx, String name, int min, int max) {
+        String v = ctx.request().getParam(name);
+        if (v == null) {
+            return name.equals("offset") ? 0 : -1;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        AdminResponses.error(ctx, 400, "bad_request", null, name + "=" + AdminResponses.clip(v)
+                + " (expected: a whole number " + min + ".." + max + ")");
+        return null;
     }
 
     void events(RoutingContext ctx) {
@@ -44,14 +88,28 @@ final class StatusHandlers {
 
     /** {@code {"config": {"file", "loadedAt", "lastError"}, "tls": {...} or null, "routes": [...]}}. */
     JsonObject status() {
-        RoutingSnapshot snap = snapshot.get();
+        return status(snapshot.get(), null, null, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The status with the routes named {@code route}, or whose names start with {@code prefix} (null: all),
+     * from the {@code offset}-th of them, at most {@code limit}; {@code "total"} counts all that matched.
+     */
+    private JsonObject status(RoutingSnapshot snap, String route, String prefix, int offset, int limit) {
         ConfigState.View c = configState.current();
         JsonObject config = new JsonObject()
                 .put("file", c.file() == null ? null : c.file().toString())
                 .put("loadedAt", c.loadedAt() == null ? null : c.loadedAt().toString())
                 .put("lastError", c.lastError());
         JsonArray routes = new JsonArray();
+        int matched = 0;
         for (LiveRoute r : snap.routes()) {
+            if (route != null && !r.name().equals(route) || prefix != null && !r.name().startsWith(prefix)) {
+                continue;
+            }
+            if (matched++ < offset || routes.size() >= limit) {
+                continue;
+            }
             JsonObject guard = GuardJson.status(statusSource.guardStatus(r));
             routes.add(new JsonObject()
                     .put("name", r.name())
@@ -64,7 +122,8 @@ final class StatusHandlers {
                     .put("window", guard.getValue("window"))
                     .put("guard", guard.getValue("guard"))); // null while the route's guard is disabled
         }
-        return new JsonObject().put("config", config).put("tls", tls(tls.get())).put("routes", routes);
+        return new JsonObject().put("config", config).put("tls", tls(tls.get())).put("total", matched)
+                .put("routes", routes);
     }
 
     /**
