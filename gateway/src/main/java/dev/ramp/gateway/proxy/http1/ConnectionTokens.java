@@ -3,7 +3,6 @@ package dev.ramp.gateway.proxy.http1;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.util.Arrays;
-import java.util.Iterator;
 
 /**
  * The header names that a message's Connection headers list (RFC 9110 7.6.1), parsed once per message, so
@@ -39,9 +38,9 @@ final class ConnectionTokens {
     /** The names every Connection header of {@code h} lists. */
     static ConnectionTokens of(FlatHeaders h) {
         Builder b = null;
-        for (Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
-             it.hasNext(); ) {
-            b = addElements(it.next(), b);
+        // By index, not valueCharSequenceIterator: no iterator per request.
+        for (int i = h.indexOf(HttpHeaderNames.CONNECTION, 0); i >= 0; i = h.indexOf(HttpHeaderNames.CONNECTION, i + 1)) {
+            b = addElements(h.kv[(i << 1) + 1], b);
         }
         return b == null ? NONE : new ConnectionTokens(b.byHash, b.source, b.region, b.count);
     }
