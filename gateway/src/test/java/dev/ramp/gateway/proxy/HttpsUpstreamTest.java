@@ -18,10 +18,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import io.netty.handler.ssl.OpenSsl;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -219,5 +223,60 @@ class HttpsUpstreamTest {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.body()).contains("\"insecureSkipVerify\":true");
+    }
+
+    @Test
+    void everyReloadRepeatsTheWarningForAnUpstreamThatIsNotVerified() throws Exception {
+        TestUpstream up = httpsUpstream("stable", STRANGER, "localhost");
+        startStable("https://localhost:" + up.port, "{ ca-file = \"ca.pem\" }");
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Gateway.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            String route = "{ name = \"shop\", stable " + upstream("https://localhost:" + up.port, "v1",
+                    "{ insecure-skip-verify = true }") + ", canary " + upstream("https://localhost:" + up.port, "v2",
+                    "{ ca-file = \"ca.pem\" }") + ", weight = \"0%\", guard { enabled = false } }";
+            gateway.reload(TestConfigs.load(dir, TestConfigs.gateway(dir, route, "")));
+        } finally {
+            logger.detachAppender(lines);
+        }
+
+        assertThat(lines.list).filteredOn(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .singleElement().satisfies(m -> assertThat(m).contains("INSECURE").contains("route shop stable"));
+        assertThat(get("/x").statusCode()).as("the reloaded route no longer verifies stable").isEqualTo(200);
+    }
+
+    /** The upstream side uses the listener's TLS provider: both verify the chain and the name. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "openssl"})
+    void bothProvidersVerifyChainAndName(String provider) throws Exception {
+        Assumptions.assumeTrue(provider.equals("jdk") || OpenSsl.isAvailable(), "OpenSSL does not load here");
+        CA.issue("localhost", "localhost").writeTo(dir.resolve("listener.pem"), dir.resolve("listener-key.pem"));
+        TestUpstream good = httpsUpstream("stable", CA, "localhost");
+        TestUpstream elsewhere = httpsUpstream("canary", CA, "api.internal");
+        String route = "{ name = \"shop\", stable " + upstream("https://localhost:" + good.port, "v1",
+                "{ ca-file = \"ca.pem\" }") + ", canary " + upstream("https://localhost:" + elsewhere.port, "v2",
+                "{ ca-file = \"ca.pem\" }") + ", weight = \"0%\", guard { enabled = false }"
+                + ", fallback { enabled = false } }";
+        gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir, route,
+                "listen.tls { cert = \"listener.pem\", key = \"listener-key.pem\", provider = \"" + provider
+                + "\" }")));
+        HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(CA.clientContext())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create("https://localhost:" + gateway.port() + "/x");
+
+        HttpResponse<String> ok = https.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> mismatch = https.send(HttpRequest.newBuilder(uri).header("X-Ramp-Version", "canary")
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(good.received.get(0).headers()).containsEntry("x-forwarded-proto", "https");
+        assertThat(mismatch.statusCode()).isEqualTo(502);
+        assertThat(new JsonObject(mismatch.body()).getString("message")).contains("name mismatch");
+        assertThat(elsewhere.received).isEmpty();
     }
 }
