@@ -9,6 +9,8 @@ import dev.ramp.gateway.Gateway;
 import dev.ramp.gateway.testing.TestCertificates;
 import dev.ramp.gateway.testing.TestConfigs;
 import dev.ramp.gateway.testing.TestUpstream;
+import dev.ramp.gateway.testing.WsClient;
+import dev.ramp.gateway.testing.WsUpstream;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -278,5 +280,19 @@ class HttpsUpstreamTest {
         assertThat(mismatch.statusCode()).isEqualTo(502);
         assertThat(new JsonObject(mismatch.body()).getString("message")).contains("name mismatch");
         assertThat(elsewhere.received).isEmpty();
+    }
+
+    @Test
+    void aWebSocketTunnelsOverTlsToAnHttpsUpstream() throws Exception {
+        CA.issue("localhost", "localhost").writeTo(dir.resolve("ws.pem"), dir.resolve("ws-key.pem"));
+        WsUpstream ws = WsUpstream.startTls(vertx, "v1", dir.resolve("ws.pem"), dir.resolve("ws-key.pem"));
+        startStable("https://localhost:" + ws.port, "{ ca-file = \"ca.pem\" }");
+
+        WsClient c = WsClient.open(URI.create("ws://127.0.0.1:" + gateway.port() + "/ws/chat"), false);
+        c.send("hello");
+
+        assertThat(c.next()).isEqualTo("v1:hello");
+        c.socket.sendClose(1000, "bye").join();
+        assertThat(c.ended.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
     }
 }
