@@ -31,6 +31,14 @@ public record Upstream(URI url, String version, UpstreamTlsSettings tls) {
         return p != -1 ? p : ssl() ? 443 : 80;
     }
 
+    /**
+     * Whether {@code other} runs the same service: the same url and version. Its TLS settings may differ (a new
+     * CA file is not a new canary, so it does not lift a revert).
+     */
+    public boolean sameService(Upstream other) {
+        return other != null && url.equals(other.url) && version.equals(other.version);
+    }
+
     /** The name sent as SNI and verified against an https upstream's certificate. */
     public String serverName() {
         return tls.serverName() != null ? tls.serverName() : host();

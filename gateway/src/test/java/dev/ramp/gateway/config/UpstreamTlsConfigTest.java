@@ -139,4 +139,14 @@ class UpstreamTlsConfigTest {
         assertThat(LiveRoute.poolKey(load("https://api.internal", null).stable(), t)).isEqualTo(system);
         assertThat(system2).isNotNull();
     }
+
+    @Test
+    void newTlsSettingsAreNotANewService() throws Exception {
+        CA.writeCertificate(dir.resolve("ca.pem"));
+        Upstream plain = load("https://api.internal", null).stable();
+        Upstream withCa = load("https://api.internal", "{ ca-file = \"ca.pem\" }").stable();
+        assertThat(withCa).isNotEqualTo(plain);
+        assertThat(withCa.sameService(plain)).as("a revert is lifted by a new url or version only").isTrue();
+        assertThat(withCa.sameService(load("https://api2.internal", null).stable())).isFalse();
+    }
 }
