@@ -295,4 +295,18 @@ class HttpsUpstreamTest {
         c.socket.sendClose(1000, "bye").join();
         assertThat(c.ended.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
     }
+
+    @Test
+    void anUpstreamThatNeverAnswersTheHandshakeTimesOutWithinTheConnectTimeout() throws Exception {
+        int silent = TestUpstream.silent(vertx).actualPort(); // accepts, reads, never answers the ClientHello
+        start(upstream("https://localhost:" + silent, "v1", null), upstream("https://localhost:" + silent, "v2", null),
+                "0%", "timeouts { connect = 300ms }");
+
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = get("/x");
+
+        assertThat(r.statusCode()).isEqualTo(504);
+        assertThat(new JsonObject(r.body()).getString("message")).contains("timed out after 300 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    }
 }
