@@ -4,6 +4,7 @@ import dev.ramp.gateway.admin.AdminServer;
 import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.control.ConfigChanges;
 import dev.ramp.gateway.control.GuardService;
 import dev.ramp.gateway.events.ConfigRejected;
@@ -16,6 +17,7 @@ import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.netty.ProxyServer;
 import dev.ramp.gateway.proxy.netty.SocketTransport;
 import dev.ramp.gateway.proxy.netty.TlsStatus;
+import dev.ramp.gateway.routing.Version;
 import dev.ramp.gateway.state.LatchStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -23,8 +25,10 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -117,6 +121,7 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         loopbackTrustWarning(config).ifPresent(log::warn);
+        insecureUpstreamWarnings(config).forEach(log::warn);
         log.info("traffic listener on {}:{} ({} transport, {}) with {} event loop(s), {} route(s)",
                 config.listen().host(), g.port, transport.tag(),
                 g.tls == null ? "plain HTTP" : "TLS by " + g.tls.status().provider(), loops, config.routes().size());
@@ -169,6 +174,25 @@ public final class Gateway implements AutoCloseable {
      * TLS terminator or sidecar on the same host then makes every client trusted, able to force the canary and
      * to set X-Forwarded-For.
      */
+    /**
+     * One warning per https upstream whose certificate is not verified ({@code tls.insecure-skip-verify}),
+     * naming its route and version: logged at start and at every reload, so it is never forgotten.
+     */
+    static List<String> insecureUpstreamWarnings(GatewayConfig config) {
+        List<String> warnings = new ArrayList<>();
+        for (RouteConfig rc : config.routes()) {
+            for (Version v : Version.values()) {
+                Upstream u = v == Version.CANARY ? rc.canary() : rc.stable();
+                if (u.ssl() && u.tls().insecureSkipVerify()) {
+                    warnings.add("INSECURE: route " + rc.name() + " " + v.tag() + " upstream " + u.url()
+                                 + " (version " + u.version() + ") is used WITHOUT verifying its TLS certificate "
+                                 + "(tls.insecure-skip-verify = true): anyone on the network path can impersonate it");
+                }
+            }
+        }
+        return warnings;
+    }
+
     static Optional<String> loopbackTrustWarning(GatewayConfig config) {
         String host = config.listen().host();
         boolean onLoopback;
@@ -233,6 +257,7 @@ public final class Gateway implements AutoCloseable {
     /** A reload read a valid config: apply it, count it, record it. */
     public RoutingSnapshot reload(GatewayConfig config) {
         RoutingSnapshot next = apply(config);
+        insecureUpstreamWarnings(config).forEach(log::warn);
         metrics.reload(true);
         events.record(new ConfigReloaded(config.file(), config.routes().size()));
         return next;

@@ -166,6 +166,12 @@ final class StatusHandlers {
     }
 
     private static JsonObject upstream(Upstream u) {
-        return new JsonObject().put("url", u.url().toString()).put("version", u.version());
+        JsonObject o = new JsonObject().put("url", u.url().toString()).put("version", u.version());
+        if (u.ssl()) {
+            o.put("tls", new JsonObject().put("serverName", u.serverName())
+                    .put("caFile", u.tls().caFile() == null ? null : u.tls().caFile().toString())
+                    .put("insecureSkipVerify", u.tls().insecureSkipVerify()));
+        }
+        return o;
     }
 }

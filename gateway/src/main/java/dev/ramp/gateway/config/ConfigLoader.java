@@ -182,7 +182,8 @@ public final class ConfigLoader {
                 ConfigObject obj = routeObjs.get(i);
                 String base = "ramp.routes[" + i + "]";
                 Config routeCfg = obj.toConfig().withFallback(defaults);
-                RouteConfig route = RouteReader.route(new ConfigReader(routeCfg, base, obj.origin(), problems), obj);
+                RouteConfig route = RouteReader.route(new ConfigReader(routeCfg, base, obj.origin(), problems), obj,
+                        file.toAbsolutePath().getParent());
                 Config own = obj.toConfig();
                 if (own.hasPath("name") && own.getValue("name").valueType() == ConfigValueType.STRING) {
                     String name = own.getString("name");

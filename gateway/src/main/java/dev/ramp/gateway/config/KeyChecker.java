@@ -21,7 +21,9 @@ final class KeyChecker {
 
     /** Keys a route has besides the per-route blocks of route-defaults. */
     static final Set<String> ROUTE_OWN_KEYS = Set.of("name", "stable", "canary", "weight");
-    static final Set<String> UPSTREAM_KEYS = Set.of("url", "version");
+    static final Set<String> UPSTREAM_KEYS = Set.of("url", "version", "tls");
+    /** The keys of an upstream's optional {@code tls} block (no defaults in reference.conf: see gateway.conf). */
+    static final Set<String> UPSTREAM_TLS_KEYS = Set.of("ca-file", "server-name", "insecure-skip-verify");
     /**
      * Blocks with no defaults, so absent from {@code reference.conf} (their absence means something, e.g. no
      * {@code tls}: plain HTTP), with their keys; the keys of each object in one of their lists are under
@@ -89,6 +91,9 @@ final class KeyChecker {
                     problems.add(e.getValue().origin(), path, "unknown key" + hint(key, known));
                 } else if (key.equals("stable") || key.equals("canary")) {
                     checkObject(e.getValue(), path, UPSTREAM_KEYS, null, problems);
+                    if (e.getValue() instanceof ConfigObject upstream && upstream.containsKey("tls")) {
+                        checkObject(upstream.get("tls"), path + ".tls", UPSTREAM_TLS_KEYS, null, problems);
+                    }
                 } else if (defaults.containsKey(key)) {
                     checkAgainst(e.getValue(), defaults.get(key), path, problems);
                 }

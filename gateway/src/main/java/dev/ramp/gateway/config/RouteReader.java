@@ -20,7 +20,8 @@ final class RouteReader {
     private RouteReader() {
     }
 
-    static RouteConfig route(ConfigReader r, ConfigObject raw) {
+    /** @param dir the config file's directory, against which a relative {@code ca-file} resolves */
+    static RouteConfig route(ConfigReader r, ConfigObject raw, java.nio.file.Path dir) {
         int before = r.problems.count();
         String name = r.string("name");
         if (name != null && !ROUTE_NAME.matcher(name).matches()) {
@@ -49,8 +50,8 @@ final class RouteReader {
                 match = new Match(hosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList(), prefix);
             }
         }
-        Upstream stable = upstream(r.object("stable"));
-        Upstream canary = upstream(r.object("canary"));
+        Upstream stable = upstream(r.object("stable"), dir);
+        Upstream canary = upstream(r.object("canary"), dir);
         Percent weight = r.percent("weight");
 
         Sticky sticky = null;
@@ -205,7 +206,7 @@ final class RouteReader {
                 latencyIncrease, breaches, failures, minFailures, minDifference, budget, horizon);
     }
 
-    private static Upstream upstream(ConfigReader u) {
+    private static Upstream upstream(ConfigReader u, java.nio.file.Path dir) {
         if (u == null) {
             return null;
         }
@@ -239,8 +240,12 @@ final class RouteReader {
             u.problem("url", "\"" + url + "\" (expected: scheme, host and port only; the client's path is forwarded as is)");
             return null;
         }
+        UpstreamTlsSettings tls = UpstreamTlsReader.read(u, scheme.equals("https"), dir);
+        if (tls == null) {
+            return null;
+        }
         try {
-            return new Upstream(new URI(scheme, null, uri.getHost(), uri.getPort(), null, null, null), version);
+            return new Upstream(new URI(scheme, null, uri.getHost(), uri.getPort(), null, null, null), version, tls);
         } catch (URISyntaxException e) {
             u.problem("url", "\"" + url + "\": " + e.getReason());
             return null;

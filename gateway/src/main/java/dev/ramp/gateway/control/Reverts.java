@@ -90,7 +90,7 @@ final class Reverts {
             RouteConfig rc = route.config();
             RouteState state = route.state();
             LiveRoute old = previous.get(name);
-            boolean canaryChanged = old != null && !old.config().canary().equals(rc.canary());
+            boolean canaryChanged = old != null && !old.config().canary().sameService(rc.canary());
             if (old == null) {
                 restoreLatch(name, rc, state);
             } else if (canaryChanged && state.reverted()) {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * The one place that maps what went wrong to the answer the gateway gives itself: a {@link GatewayError}
@@ -68,6 +69,10 @@ public final class Failures {
             return new Failure(GatewayError.UPSTREAM_TIMEOUT, "connecting to " + version.tag() + " upstream "
                     + upstream.authority() + " timed out after " + rc.timeouts().connect().toMillis() + " ms");
         }
+        if (outcome == Outcome.CONNECT_ERROR && handshake(cause) != null) {
+            return new Failure(GatewayError.UPSTREAM_UNAVAILABLE, "cannot connect to " + version.tag() + " upstream "
+                    + upstream.authority() + ": " + tlsReason(upstream, handshake(cause)));
+        }
         if (outcome == Outcome.CONNECT_ERROR) {
             return new Failure(GatewayError.UPSTREAM_UNAVAILABLE, "cannot connect to " + version.tag() + " upstream "
                     + upstream.authority() + ": " + reason(cause));
@@ -76,10 +81,54 @@ public final class Failures {
                 + " failed before a complete response head: " + reason(cause));
     }
 
+    /** The TLS handshake failure in {@code t}'s causes, or null. */
+    private static SSLException handshake(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a handshake with an https upstream failed, in the operator's terms: the certificate is not trusted,
+     * or is not issued for the name Ramp verified, with the provider's own words after. {@code upstream} may be
+     * null (a log line that names it already): then the name and trust source are left out.
+     */
+    static String tlsReason(Upstream upstream, SSLException e) {
+        StringBuilder detail = new StringBuilder();
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            // Each cause repeats or wraps the one below; OpenSSL's own top line says nothing.
+            if (m != null && !m.equals("General OpenSslEngine problem") && detail.indexOf(m) < 0) {
+                detail.append(detail.length() == 0 ? "" : "; ").append(m);
+            }
+        }
+        String d = detail.toString();
+        String lower = d.toLowerCase(java.util.Locale.ROOT);
+        String what;
+        if (lower.contains("no subject alternative") || lower.contains("no name matching")
+            || lower.contains("hostname") || lower.contains("does not match")) {
+            what = upstream == null ? "TLS certificate name mismatch"
+                    : "TLS certificate name mismatch: the certificate is not issued for \"" + upstream.serverName()
+                      + "\" (set tls.server-name to the name it is issued for)";
+        } else if (lower.contains("pkix") || lower.contains("certification path") || lower.contains("certificate_verify")
+                   || lower.contains("unknown_ca") || lower.contains("not trusted") || lower.contains("self signed")
+                   || lower.contains("self-signed")) {
+            what = upstream == null ? "TLS certificate not trusted"
+                    : "TLS certificate not trusted: not signed by a CA in " + upstream.tls().trustSource();
+        } else {
+            what = "TLS handshake failed";
+        }
+        return what + " (" + (d.isEmpty() ? e.getClass().getSimpleName() : d) + ")";
+    }
+
     public static boolean isTimeout(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConnectTimeoutException || c instanceof TimeoutException
-                || c instanceof java.net.SocketTimeoutException || c instanceof ResponseTimeout) {
+                || c instanceof java.net.SocketTimeoutException || c instanceof ResponseTimeout
+                || c instanceof io.netty.handler.ssl.SslHandshakeTimeoutException) {
                 return true;
             }
         }
@@ -97,6 +146,10 @@ public final class Failures {
         }
         if (c instanceof ConnectException) {
             return "connection refused";
+        }
+        SSLException tls = handshake(t);
+        if (tls != null) {
+            return tlsReason(null, tls);
         }
         String m = c.getMessage();
         return m == null ? c.getClass().getSimpleName() : m;

@@ -44,9 +44,19 @@ public final class LiveRoute {
         return version == Version.CANARY ? canaryAuthority : stableAuthority;
     }
 
-    /** The key of the keep-alive pool for {@code upstream}: routes with the same origin and timeouts share it. */
+    /**
+     * The key of the keep-alive pool for {@code upstream}: routes with the same origin (scheme included),
+     * timeouts and, for https, the same name and trust share it; a connection verified one way is never
+     * reused for a route that asked for another.
+     */
     public static String poolKey(Upstream upstream, dev.ramp.gateway.config.Timeouts timeouts) {
-        return upstream.url() + "|" + timeouts.idle().toMillis();
+        String key = upstream.url() + "|" + timeouts.idle().toMillis();
+        if (!upstream.ssl()) {
+            return key;
+        }
+        dev.ramp.gateway.config.UpstreamTlsSettings t = upstream.tls();
+        return key + "|" + upstream.serverName() + "|" + (t.insecureSkipVerify() ? "insecure"
+                : t.caFile() == null ? "system" : t.caFile() + "#" + t.trusted().hashCode());
     }
 
     /** The key of the upstream pool that serves {@code version} on this route. */

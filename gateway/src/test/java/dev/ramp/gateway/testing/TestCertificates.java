@@ -99,6 +99,12 @@ public final class TestCertificates {
         return certificate;
     }
 
+    /** Writes this CA's certificate as PEM: the {@code ca-file} that trusts it. */
+    public Path writeCertificate(Path file) {
+        write(file, pem(certificate));
+        return file;
+    }
+
     /** A client TLS context that trusts this CA only. */
     public SSLContext clientContext() {
         try {

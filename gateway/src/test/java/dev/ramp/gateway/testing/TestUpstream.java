@@ -3,7 +3,10 @@ package dev.ramp.gateway.testing;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.file.Path;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import java.util.Map;
@@ -40,8 +43,12 @@ public final class TestUpstream implements AutoCloseable {
     public final AtomicInteger connections = new AtomicInteger();
 
     private TestUpstream(Vertx vertx, String name) {
+        this(vertx, name, new HttpServerOptions());
+    }
+
+    private TestUpstream(Vertx vertx, String name, HttpServerOptions options) {
         this.name = name;
-        this.server = vertx.createHttpServer()
+        this.server = vertx.createHttpServer(options)
                 .connectionHandler(c -> connections.incrementAndGet())
                 .requestHandler(this::handle);
         this.port = server.listen(0, "127.0.0.1").await().actualPort();
@@ -49,6 +56,15 @@ public final class TestUpstream implements AutoCloseable {
 
     public static TestUpstream start(Vertx vertx, String name) {
         return new TestUpstream(vertx, name);
+    }
+
+    /**
+     * An HTTPS upstream serving the PEM certificate chain and key in these files; the server name a client sent
+     * (SNI) is recorded as the header {@code :sni}.
+     */
+    public static TestUpstream startTls(Vertx vertx, String name, Path cert, Path key) {
+        return new TestUpstream(vertx, name, new HttpServerOptions().setSsl(true).setSni(true)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString())));
     }
 
     /** Deterministic content byte at offset i. */
@@ -59,6 +75,9 @@ public final class TestUpstream implements AutoCloseable {
     private void handle(HttpServerRequest req) {
         Map<String, String> headers = new ConcurrentHashMap<>();
         req.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(), h.getValue(), (a, b) -> a + "," + b));
+        if (req.isSSL() && req.connection().indicatedServerName() != null) {
+            headers.put(":sni", req.connection().indicatedServerName()); // the TLS server name the client sent
+        }
         switch (fault) {
             case "reset" -> {
                 received.add(new Received(req.method().name(), req.path(), headers, 0));

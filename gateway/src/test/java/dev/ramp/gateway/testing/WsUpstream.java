@@ -3,6 +3,8 @@ package dev.ramp.gateway.testing;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,9 +24,9 @@ public final class WsUpstream {
     public final AtomicInteger closed = new AtomicInteger();
     private final HttpServer server;
 
-    private WsUpstream(Vertx vertx, String version) {
+    private WsUpstream(Vertx vertx, String version, HttpServerOptions options) {
         this.version = version;
-        this.server = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(1 << 20))
+        this.server = vertx.createHttpServer(options.setMaxWebSocketMessageSize(1 << 20))
                 .webSocketHandshakeHandler(h -> {
                     if (h.path().startsWith("/ws/refuse")) {
                         h.reject(h.path().startsWith("/ws/refuse-") ? Integer.parseInt(h.path().substring(11)) : 403);
@@ -52,6 +54,12 @@ public final class WsUpstream {
     }
 
     public static WsUpstream start(Vertx vertx, String version) {
-        return new WsUpstream(vertx, version);
+        return new WsUpstream(vertx, version, new HttpServerOptions());
+    }
+
+    /** The same over TLS, serving the PEM certificate chain and key in these files. */
+    public static WsUpstream startTls(Vertx vertx, String version, Path cert, Path key) {
+        return new WsUpstream(vertx, version, new HttpServerOptions().setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString())));
     }
 }

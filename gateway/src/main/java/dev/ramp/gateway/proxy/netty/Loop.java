@@ -5,16 +5,20 @@ import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.http1.ClientCodec;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * One Netty event loop's share of the traffic listener: its client connections, its keep-alive pools to
@@ -38,6 +42,8 @@ final class Loop {
     /** The listener's connection limits, shared by every loop. */
     final ConnectionLimits connectionLimits;
     private final Bootstrap upstreams;
+    /** The client TLS contexts for https upstreams, shared by every loop. */
+    private final UpstreamTls upstreamTls;
     private final OriginPools pools;
     /** How long an attempt waits for a connection when the loop has its most open to that origin. */
     final long upstreamWaitNanos;
@@ -54,7 +60,8 @@ final class Loop {
     private long clock = System.nanoTime();
 
     Loop(EventLoop loop, Bootstrap upstreams, Supplier<RoutingSnapshot> snapshot, long clientIdleMillis,
-         Limits limits, ConnectionLimits connectionLimits, boolean secure) {
+         Limits limits, ConnectionLimits connectionLimits, boolean secure, UpstreamTls upstreamTls) {
+        this.upstreamTls = upstreamTls;
         this.secure = secure;
         this.connectionLimits = connectionLimits;
         this.pools = new OriginPools(limits.maxUpstreamConnections());
@@ -157,14 +164,50 @@ final class Loop {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(SocketChannel ch) throws SSLException {
                         UpstreamConnection u = new UpstreamConnection(Loop.this, key, ch, dedicated);
+                        if (upstream.ssl()) {
+                            // The handshake gets as long as the TCP connect had.
+                            ch.pipeline().addLast("tls", upstreamTls.newHandler(ch.alloc(), upstream,
+                                    connectTimeoutMillis));
+                        }
                         ch.pipeline().addLast("decoder", u.decoder)
                                 .addLast("encoder", new ClientCodec.RequestEncoder())
                                 .addLast("upstream", u);
                     }
                 });
-        return b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
+        ChannelFuture connected = b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
+        return upstream.ssl() ? handshaken(connected) : connected;
+    }
+
+    /**
+     * A future that completes when the TCP connect and then the TLS handshake have: a certificate that is not
+     * trusted or does not match fails the attempt as a connect failure, before any byte of the request is sent
+     * (so a canary may still fall back to stable).
+     */
+    private static ChannelFuture handshaken(ChannelFuture connected) {
+        Channel ch = connected.channel();
+        ChannelPromise done = ch.newPromise();
+        connected.addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                done.tryFailure(f.cause());
+                return;
+            }
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            if (tls == null) { // the channel initializer failed and closed it
+                done.tryFailure(new SSLException("no TLS handler on the upstream connection"));
+                return;
+            }
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    done.trySuccess();
+                } else {
+                    done.tryFailure(h.cause());
+                    ch.close();
+                }
+            });
+        });
+        return done;
     }
 
     /** Drops pools of origins no longer configured. */

@@ -78,11 +78,12 @@ public final class ProxyServer {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks);
         ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerIp(),
                 rejected);
+        UpstreamTls upstreamTls = new UpstreamTls(tls != null ? tls.sslProvider() : UpstreamTls.defaultProvider());
         Map<EventExecutor, Loop> byLoop = new IdentityHashMap<>();
         List<Loop> loops = new ArrayList<>();
         for (EventExecutor e : group) {
             Loop l = new Loop((EventLoop) e, upstreams, snapshot, clientIdleMillis, limits, connections,
-                    tls != null);
+                    tls != null, upstreamTls);
             byLoop.put(e, l);
             loops.add(l);
         }

@@ -117,6 +117,11 @@ public final class TlsContexts implements Mapping<String, SslContext> {
         return status.get();
     }
 
+    /** The provider the listener uses; https upstreams use it too. */
+    SslProvider sslProvider() {
+        return provider;
+    }
+
     /** "OpenSSL" or "JDK". */
     public String providerName() {
         return provider == SslProvider.JDK ? "JDK" : "OpenSSL";
