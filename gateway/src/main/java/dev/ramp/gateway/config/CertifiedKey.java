@@ -1,7 +1,6 @@
 package dev.ramp.gateway.config;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,12 +108,12 @@ public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
                 case "PRIVATE KEY":
                     return pkcs8(file, base64(file, m.group(2)));
                 case "RSA PRIVATE KEY":
-                    return pkcs8(file, der(0x30, concat(hex("020100"), RSA_ALGORITHM,
-                            der(0x04, base64(file, m.group(2))))));
+                    return pkcs8(file, Der.tlv(0x30, Der.concat(hex("020100"), RSA_ALGORITHM,
+                            Der.tlv(0x04, base64(file, m.group(2))))));
                 case "EC PRIVATE KEY":
                     byte[] sec1 = base64(file, m.group(2));
-                    return pkcs8(file, der(0x30, concat(hex("020100"),
-                            der(0x30, concat(EC_PUBLIC_KEY, curveOf(file, sec1))), der(0x04, sec1))));
+                    return pkcs8(file, Der.tlv(0x30, Der.concat(hex("020100"),
+                            Der.tlv(0x30, Der.concat(EC_PUBLIC_KEY, curveOf(file, sec1))), Der.tlv(0x04, sec1))));
                 case "ENCRYPTED PRIVATE KEY":
                     throw new Unusable(file + ": the key is encrypted (expected: an unencrypted PEM key; "
                                        + "protect it with file permissions, e.g. openssl pkey -in enc.pem -out key.pem)");
@@ -230,37 +229,6 @@ public record CertifiedKey(PrivateKey key, List<X509Certificate> chain) {
             start += n;
         }
         return new int[] {start, len};
-    }
-
-    private static byte[] der(int tag, byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 6);
-        out.write(tag);
-        int len = content.length;
-        if (len < 0x80) {
-            out.write(len);
-        } else if (len < 0x100) {
-            out.write(0x81);
-            out.write(len);
-        } else if (len < 0x10000) {
-            out.write(0x82);
-            out.write(len >> 8);
-            out.write(len);
-        } else {
-            out.write(0x83);
-            out.write(len >> 16);
-            out.write(len >> 8);
-            out.write(len);
-        }
-        out.writeBytes(content);
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 
     private static byte[] hex(String s) {

@@ -1,6 +1,6 @@
 package dev.ramp.gateway.demo;
 
-import java.io.ByteArrayOutputStream;
+import dev.ramp.gateway.config.Der;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -48,26 +48,27 @@ public final class SelfSignedCertificate {
 
     /** The DER of a v3 certificate for {@code host} (and 127.0.0.1), signed by its own key. */
     static byte[] certificate(KeyPair keys, String host, Instant now) throws GeneralSecurityException {
-        byte[] algorithm = der(0x30, ECDSA_WITH_SHA256);
-        byte[] name = der(0x30, der(0x31, der(0x30, concat(COMMON_NAME, der(0x0c, host.getBytes(StandardCharsets.UTF_8))))));
-        byte[] validity = der(0x30, concat(
-                der(0x17, UTC_TIME.format(now.minus(Duration.ofHours(1))).getBytes(StandardCharsets.US_ASCII)),
-                der(0x17, UTC_TIME.format(now.plus(Duration.ofDays(30))).getBytes(StandardCharsets.US_ASCII))));
-        byte[] altNames = der(0x30, concat(der(0x82, host.getBytes(StandardCharsets.US_ASCII)),
-                der(0x87, new byte[] {127, 0, 0, 1})));
-        byte[] extensions = der(0xa3, der(0x30, concat(
-                der(0x30, concat(BASIC_CONSTRAINTS, der(0x04, der(0x30, new byte[0])))),
-                der(0x30, concat(SUBJECT_ALT_NAME, der(0x04, altNames))))));
+        byte[] algorithm = Der.tlv(0x30, ECDSA_WITH_SHA256);
+        byte[] cn = Der.tlv(0x0c, host.getBytes(StandardCharsets.UTF_8));
+        byte[] name = Der.tlv(0x30, Der.tlv(0x31, Der.tlv(0x30, Der.concat(COMMON_NAME, cn))));
+        byte[] validity = Der.tlv(0x30, Der.concat(
+                Der.tlv(0x17, UTC_TIME.format(now.minus(Duration.ofHours(1))).getBytes(StandardCharsets.US_ASCII)),
+                Der.tlv(0x17, UTC_TIME.format(now.plus(Duration.ofDays(30))).getBytes(StandardCharsets.US_ASCII))));
+        byte[] altNames = Der.tlv(0x30, Der.concat(Der.tlv(0x82, host.getBytes(StandardCharsets.US_ASCII)),
+                Der.tlv(0x87, new byte[] {127, 0, 0, 1})));
+        byte[] extensions = Der.tlv(0xa3, Der.tlv(0x30, Der.concat(
+                Der.tlv(0x30, Der.concat(BASIC_CONSTRAINTS, Der.tlv(0x04, Der.tlv(0x30, new byte[0])))),
+                Der.tlv(0x30, Der.concat(SUBJECT_ALT_NAME, Der.tlv(0x04, altNames))))));
         byte[] serial = new BigInteger(63, new SecureRandom()).add(BigInteger.ONE).toByteArray();
-        byte[] tbs = der(0x30, concat(
-                der(0xa0, der(0x02, new byte[] {2})), // v3
-                der(0x02, serial), algorithm, name, validity, name,
+        byte[] tbs = Der.tlv(0x30, Der.concat(
+                Der.tlv(0xa0, Der.tlv(0x02, new byte[] {2})), // v3
+                Der.tlv(0x02, serial), algorithm, name, validity, name,
                 keys.getPublic().getEncoded(), // SubjectPublicKeyInfo, as the JDK encodes it
                 extensions));
         Signature signer = Signature.getInstance("SHA256withECDSA");
         signer.initSign(keys.getPrivate());
         signer.update(tbs);
-        return der(0x30, concat(tbs, algorithm, der(0x03, concat(new byte[] {0}, signer.sign()))));
+        return Der.tlv(0x30, Der.concat(tbs, algorithm, Der.tlv(0x03, Der.concat(new byte[] {0}, signer.sign()))));
     }
 
     private static String pem(String type, byte[] der) {
@@ -76,29 +77,4 @@ public final class SelfSignedCertificate {
                + "\n-----END " + type + "-----\n";
     }
 
-    private static byte[] der(int tag, byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 4);
-        out.write(tag);
-        int len = content.length;
-        if (len < 0x80) {
-            out.write(len);
-        } else if (len < 0x100) {
-            out.write(0x81);
-            out.write(len);
-        } else {
-            out.write(0x82);
-            out.write(len >> 8);
-            out.write(len);
-        }
-        out.writeBytes(content);
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
-    }
 }
