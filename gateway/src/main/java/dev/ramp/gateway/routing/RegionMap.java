@@ -6,7 +6,8 @@ import java.util.Arrays;
  * An immutable-after-build hash map from strings to values that is looked up by a region of a
  * {@code CharSequence} (a host's suffix, a path's prefix) without making a string of it: the per-request
  * route match allocates nothing. Open addressing, linear probing, at most half full. Keys compare exactly
- * (case included); the hash is {@link String#hashCode()}'s, so a caller can compute it incrementally.
+ * (case included); the hash is {@link String#hashCode()}'s, so a caller can compute it incrementally over
+ * a region.
  *
  * @param <V> the value type
  */
@@ -25,16 +26,7 @@ final class RegionMap<V> {
         if (2 * (size + 1) > keys.length) {
             grow();
         }
-        int i = slot(key.hashCode());
-        while (keys[i] != null) {
-            if (keys[i].equals(key)) {
-                return;
-            }
-            i = (i + 1) & (keys.length - 1);
-        }
-        keys[i] = key;
-        values[i] = value;
-        size++;
+        insert(key, value);
     }
 
     /** The value of {@code key}, or null. */
@@ -69,14 +61,6 @@ final class RegionMap<V> {
         return size == 0;
     }
 
-    /** {@link String#hashCode()} of {@code s[start, end)}. */
-    static int hash(CharSequence s, int start, int end) {
-        int h = 0;
-        for (int i = start; i < end; i++) {
-            h = 31 * h + s.charAt(i);
-        }
-        return h;
-    }
 
     private static boolean regionEquals(String key, CharSequence s, int start) {
         for (int i = 0; i < key.length(); i++) {
@@ -100,14 +84,18 @@ final class RegionMap<V> {
         size = 0;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
-                putIfAbsentUnchecked(oldKeys[i], oldValues[i]);
+                insert(oldKeys[i], oldValues[i]);
             }
         }
     }
 
-    private void putIfAbsentUnchecked(String key, Object value) {
+    /** Puts {@code key} unless it is there; the table has room. */
+    private void insert(String key, Object value) {
         int i = slot(key.hashCode());
         while (keys[i] != null) {
+            if (keys[i].equals(key)) {
+                return;
+            }
             i = (i + 1) & (keys.length - 1);
         }
         keys[i] = key;

@@ -1,6 +1,5 @@
 package dev.ramp.gateway.routing;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -27,7 +26,8 @@ public final class RouteTable<R> {
     /** One host pattern's routes by path prefix. */
     private static final class Prefixes<R> {
         private final RegionMap<Entry<R>> byPrefix = new RegionMap<>();
-        private final TreeSet<Integer> lengthSet = new TreeSet<>();
+        /** The prefix lengths that occur, while building; then {@link #lengths}, ascending. */
+        private TreeSet<Integer> lengthSet = new TreeSet<>();
         private int[] lengths;
 
         void add(String prefix, Entry<R> e) {
@@ -37,6 +37,7 @@ public final class RouteTable<R> {
 
         void seal() {
             lengths = lengthSet.stream().mapToInt(Integer::intValue).toArray();
+            lengthSet = null;
         }
 
         /** The entry with the longest prefix of {@code path}, or null. */
@@ -163,6 +164,6 @@ public final class RouteTable<R> {
 
     @Override
     public String toString() {
-        return "RouteTable" + Arrays.toString(routes.toArray());
+        return "RouteTable" + routes;
     }
 }

@@ -118,10 +118,6 @@ final class OriginPools {
         return o == null ? 0 : o.open;
     }
 
-    int maxPerOrigin() {
-        return maxPerOrigin;
-    }
-
     /** Closes idle connections idle longer than {@code maxIdleNanos} or already closed by the upstream. */
     void expire(long now, long maxIdleNanos) {
         for (Origin o : origins.values()) {
