@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A bounded, thread-safe ring of recent operator-relevant events (reverts, resumes, reloads, weight
@@ -15,6 +17,10 @@ import java.util.Objects;
  * <p>Invariants: at most {@link #capacity()} events are kept; when full, recording drops the oldest.
  * Events are immutable records, stamped with this log's clock when recorded. Recording is cheap and never
  * blocks for long (one short lock), so event loops may record; it is not meant for per-request use.
+ *
+ * <p>Listeners ({@link #listen}) hear every entry after it is kept, on the recording thread, in the
+ * order listeners were added. They must hand off and return at once (a queue, a Vert.x context): they run
+ * on event loops and the guard thread. A listener that throws is skipped for that entry, never the rest.
  */
 public final class EventLog {
     /** How many events the admin API keeps by default. */
@@ -64,6 +70,7 @@ public final class EventLog {
     private final int capacity;
     private final Clock clock;
     private final ArrayDeque<Entry> ring; // guarded by this; newest at the head
+    private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
 
     private EventLog(int capacity, Clock clock) {
         this.capacity = capacity;
@@ -96,7 +103,26 @@ public final class EventLog {
             }
             ring.addFirst(e);
         }
+        for (Consumer<Entry> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException ex) {
+                // One broken listener (a notifier, a stream) must not cost the others or the recorder.
+                System.getLogger(EventLog.class.getName()).log(System.Logger.Level.WARNING,
+                        "event listener failed on " + e.event().type() + ": " + ex);
+            }
+        }
         return e;
+    }
+
+    /**
+     * Adds a listener that hears every entry recorded from now on (see the class comment for its duties);
+     * returns a handle whose {@code run()} removes it.
+     */
+    public Runnable listen(Consumer<Entry> listener) {
+        Consumer<Entry> l = Objects.requireNonNull(listener, "listener");
+        listeners.add(l);
+        return () -> listeners.remove(l);
     }
 
     /** A copy of the kept entries, newest first. */

@@ -65,6 +65,22 @@ class EventLogTest {
     }
 
     @Test
+    void listenersHearEachEntryInOrderAndABrokenOneCostsNothing() {
+        EventLog log = EventLog.of(10, clock);
+        List<String> heard = new ArrayList<>();
+        log.listen(e -> {
+            throw new IllegalStateException("broken receiver");
+        });
+        Runnable stop = log.listen(e -> heard.add(e.event().route()));
+        log.record(new RouteRemoved("a"));
+        log.record(new RouteRemoved("b"));
+        stop.run();
+        log.record(new RouteRemoved("c"));
+        assertThat(heard).containsExactly("a", "b");
+        assertThat(log.recent()).hasSize(3);
+    }
+
+    @Test
     void rejectsANonPositiveCapacity() {
         assertThatThrownBy(() -> EventLog.of(0, clock)).hasMessage("capacity: 0 (expected: >= 1)");
     }
