@@ -134,11 +134,11 @@ public final class Gateway implements AutoCloseable {
         long idle = config.clientIdleTimeout().toMillis();
         String host = config.listen().host();
         if (config.tls().isPresent()) {
-            tls = ListenerCertificates.load(config.file(), config.tls().get(), metrics, events);
+            tls = ListenerCertificates.load(config.file(), config.tls().get(), config.http2().alpn(), metrics, events);
         }
         try {
             netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(),
-                    tls == null ? null : tls.contexts(), snapshot::get, metrics::connectionRejected);
+                    config.http2(), tls == null ? null : tls.contexts(), snapshot::get, metrics::connectionRejected);
         } catch (Exception e) {
             throw new IllegalStateException(cannotListen("traffic", host, config.listen().port(), e), e);
         }

@@ -43,10 +43,11 @@ final class ListenerCertificates implements AutoCloseable {
      *
      * @throws IllegalStateException naming the config file and the certificate file that cannot be used
      */
-    static ListenerCertificates load(Path configFile, TlsSettings settings, RampMetrics metrics, EventLog events) {
+    static ListenerCertificates load(Path configFile, TlsSettings settings, boolean http2, RampMetrics metrics,
+                                     EventLog events) {
         TlsContexts contexts;
         try {
-            contexts = TlsContexts.load(settings);
+            contexts = TlsContexts.load(settings, http2);
         } catch (CertifiedKey.Unusable e) {
             throw new IllegalStateException(configFile + ": ramp.listen.tls: " + e.getMessage(), e);
         }

@@ -127,10 +127,12 @@ public final class ConfigLoader {
         Transport transport = null;
         Duration clientIdle = null;
         Limits limits = null;
+        Http2Options http2 = null;
         TlsSettings tls = null;
         if (listenReader != null) {
             tls = TlsReader.read(listenReader, file.toAbsolutePath().getParent());
             limits = limits(listenReader.object("limits"));
+            http2 = http2(listenReader, listenReader.has("tls"));
             eventLoops = listenReader.integer("event-loops");
             transport = listenReader.choice("transport", Transport.values(), Transport::tag);
             clientIdle = listenReader.positiveDuration("idle-timeout");
@@ -203,7 +205,7 @@ public final class ConfigLoader {
         if (problems.any()) {
             return null;
         }
-        return new GatewayConfig(file, clock.instant(), listen, eventLoops, transport, clientIdle, limits,
+        return new GatewayConfig(file, clock.instant(), listen, eventLoops, transport, clientIdle, limits, http2,
                 Optional.ofNullable(tls), new AdminConfig(adminListen, token),
                 Path.of(stateDir), trusted, grace, routes, Set.of(file.toAbsolutePath().normalize()));
     }
@@ -241,6 +243,30 @@ public final class ConfigLoader {
         return !ok || header == null || body == null || headers == null || max == null || perIp == null
                || upstream == null || wait == null ? null
                 : new Limits(header, body, headers, max, perIp, upstream, wait);
+    }
+
+    private static Http2Options http2(ConfigReader listen, boolean tls) {
+        Boolean alpn = listen.bool("http2");
+        Boolean h2c = listen.bool("h2c");
+        ConfigReader r = listen.object("limits");
+        Integer streams = r == null ? null : r.integer("max-concurrent-streams");
+        Long window = r == null ? null : r.bytes("http2-stream-window");
+        boolean ok = true;
+        if (h2c != null && h2c && tls) {
+            listen.problem("h2c", "true with tls set (expected: h2c only on a plain listener; over TLS, HTTP/2 is "
+                                  + "offered by ALPN: http2 = true)");
+            ok = false;
+        }
+        if (streams != null && (streams < 1 || streams > 10_000)) {
+            r.problem("max-concurrent-streams", streams + " (expected: 1..10000)");
+            ok = false;
+        }
+        if (window != null && (window < Http2Options.MIN_WINDOW || window > 16L * 1024 * 1024)) {
+            r.problem("http2-stream-window", window + " bytes (expected: 65535 bytes to 16MiB)");
+            ok = false;
+        }
+        return !ok || alpn == null || h2c == null || streams == null || window == null ? null
+                : new Http2Options(alpn, h2c, streams, (int) (long) window);
     }
 
     private static Endpoint endpoint(ConfigReader r) {

@@ -19,6 +19,7 @@ public record GatewayConfig(
         Transport transport,
         Duration clientIdleTimeout,
         Limits limits,
+        Http2Options http2,
         Optional<TlsSettings> tls,
         AdminConfig admin,
         Path stateDir,
@@ -35,7 +36,7 @@ public record GatewayConfig(
 
     /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
     public GatewayConfig withSources(Set<Path> files) {
-        return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, tls, admin,
+        return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, http2, tls, admin,
                 stateDir, trustedSources, shutdownGrace, routes, files);
     }
 
@@ -44,6 +45,7 @@ public record GatewayConfig(
         return other != null && listen.equals(other.listen) && eventLoops == other.eventLoops
                && transport == other.transport
                && clientIdleTimeout.equals(other.clientIdleTimeout) && limits.equals(other.limits)
+               && http2.equals(other.http2)
                && tls.equals(other.tls)
                && admin.equals(other.admin)
                && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())

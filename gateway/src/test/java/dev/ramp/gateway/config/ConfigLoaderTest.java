@@ -65,6 +65,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void http2IsOfferedByAlpnByDefaultAndItsLimitsAreChecked() throws Exception {
+        Http2Options defaults = ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).http2();
+        assertThat(defaults).isEqualTo(new Http2Options(true, false, 100, 64 * 1024));
+        assertThatThrownBy(() -> ConfigLoader.load(TestConfigs.write(dir, "b.conf", minimal("")
+                + "ramp.listen { h2c = true, tls { cert = \"c.pem\", key = \"k.pem\" },"
+                + " limits { max-concurrent-streams = 0, http2-stream-window = 1KiB } }\n")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("b.conf:")
+                .hasMessageContaining("ramp.listen.h2c: true with tls set")
+                .hasMessageContaining("ramp.listen.limits.max-concurrent-streams: 0 (expected: 1..10000)")
+                .hasMessageContaining("ramp.listen.limits.http2-stream-window: 1024 bytes (expected: 65535 bytes to 16MiB)");
+    }
+
+    @Test
     void listenerLimitsHaveDefaultsAndRefuseNonsense() throws Exception {
         Limits defaults = ConfigLoader.load(TestConfigs.write(dir, "a.conf", minimal(""))).limits();
         assertThat(defaults).isEqualTo(new Limits(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), 100,

@@ -33,7 +33,8 @@ import java.util.TreeSet;
  */
 public final class FlatHeaders extends FlatHeaderStore {
 
-    FlatHeaders() {}
+    /** Empty headers, for a head built from another protocol (an HTTP/2 stream). */
+    public FlatHeaders() {}
 
     private FlatHeaders(FlatHeaders from) {
         super(from);

@@ -39,7 +39,7 @@ import java.util.ArrayDeque;
  * itself (404, 400, 405, malformed requests) with a {@link GatewayError}. After a WebSocket upgrade it only
  * counts the connection: a {@link Tunnel} moves its bytes. Confined to its event loop.
  */
-final class FrontHandler extends ChannelInboundHandlerAdapter {
+final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Client {
     /** Reasons to stop reading from the client, as bits: reading resumes when none is left. */
     static final int PAUSE_UPSTREAM = 1;
     static final int PAUSE_CONNECT = 2;
@@ -49,10 +49,10 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private static final int MAX_PIPELINED = 64;
 
     private final Loop loop;
+    /** The HTTP/2 connection this handler serves one stream of; null on an HTTP/1.1 connection. */
+    private final Http2Front stream;
     private Channel ch;
     private ClientCodec.Decoder decoder;
-    /** Whether the connection limits admitted this connection (and must be told when it closes). */
-    private boolean admitted;
     private String peer;
     /** The peer address as bytes ready to encode (X-Forwarded-For), made once per connection. */
     private AsciiString peerHeader;
@@ -78,10 +78,17 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private final RequestTarget.HostCache hosts = new RequestTarget.HostCache();
 
     FrontHandler(Loop loop) {
-        this.loop = loop;
+        this(loop, null);
     }
 
-    Channel channel() {
+    /** @param stream the HTTP/2 connection whose stream this handler serves, or null for HTTP/1.1 */
+    FrontHandler(Loop loop, Http2Front stream) {
+        this.loop = loop;
+        this.stream = stream;
+    }
+
+    @Override
+    public Channel channel() {
         return ch;
     }
 
@@ -98,32 +105,48 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         return answeringHead;
     }
 
+    /** Added to a connection already open (after ALPN or the h2c sniff, or on an HTTP/2 stream). */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            activate(ctx);
+        }
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        activate(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void activate(ChannelHandlerContext ctx) {
+        if (ch != null) {
+            return;
+        }
         ch = ctx.channel();
         decoder = ctx.pipeline().get(ClientCodec.Decoder.class);
         if (ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
-            peer = a.getAddress().getHostAddress();
+            peer = a.getAddress().getHostAddress(); // an HTTP/2 stream answers its connection's address
             peerHeader = new AsciiString(peer);
         }
-        if (!(admitted = loop.connectionLimits.admit(peer))) {
-            ch.close(); // over ramp.listen.limits.max-connections(-per-ip): closed at accept, counted
-            return;
-        }
         lastActivity = System.nanoTime();
-        loop.opened(this);
-        if (loop.shuttingDown()) {
+        if (stream != null) {
+            stream.opened(this);
+        } else {
+            loop.opened(this);
+        }
+        if (loop.shuttingDown() && stream == null) {
             ch.close();
         }
-        ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (admitted) {
-            loop.connectionLimits.release(peer);
+        if (stream != null) {
+            stream.closed(this);
+        } else {
+            loop.closed(this);
         }
-        loop.closed(this);
         Exchange e = current;
         if (e != null) {
             current = null;
@@ -361,7 +384,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void closeWhenIdle() {
+    @Override
+    public void closeWhenIdle() {
         closeWhenIdle = true;
         if (current == null && !discarding) {
             ch.close();
@@ -369,6 +393,11 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeAfterWrites() {
+        if (stream != null) {
+            ch.flush(); // a stream takes frames only; its close follows the flushed writes (RST_STREAM if still open)
+            ch.close();
+            return;
+        }
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -389,7 +418,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void sweep(long now) {
+    @Override
+    public void sweep(long now) {
         if (tunnel != null) {
             tunnel.sweep(now); // neither the client idle timeout nor the request timeouts apply to a tunnel
             return;

@@ -27,6 +27,20 @@ import javax.net.ssl.SSLException;
  * except {@link #openConnections()}.
  */
 final class Loop {
+    /**
+     * A client connection the loop sweeps and drains: an HTTP/1.1 {@link FrontHandler} or an HTTP/2
+     * {@link Http2Front} (which sweeps its streams' handlers in turn).
+     */
+    interface Client {
+        Channel channel();
+
+        /** Enforces the connection's timeouts at {@code now} (the loop's clock). */
+        void sweep(long now);
+
+        /** The gateway drains: close once in-flight requests are answered. */
+        void closeWhenIdle();
+    }
+
     /** How often timeouts are checked: their resolution. */
     static final long SWEEP_MILLIS = 50;
     /** A pooled upstream connection idle this long is closed (Vert.x's keep-alive timeout). */
@@ -49,8 +63,8 @@ final class Loop {
     final long upstreamWaitNanos;
     /** Whether the listener terminates TLS: its clients came over https (X-Forwarded-Proto). */
     final boolean secure;
-    private final Set<FrontHandler> connections = new HashSet<>();
-    private FrontHandler[] sweepScratch = new FrontHandler[64];
+    private final Set<Client> connections = new HashSet<>();
+    private Client[] sweepScratch = new Client[64];
     private volatile int open;
     private boolean shuttingDown;
     /**
@@ -92,12 +106,12 @@ final class Loop {
         return open;
     }
 
-    void opened(FrontHandler c) {
+    void opened(Client c) {
         connections.add(c);
         open = connections.size();
     }
 
-    void closed(FrontHandler c) {
+    void closed(Client c) {
         connections.remove(c);
         open = connections.size();
     }
@@ -218,7 +232,7 @@ final class Loop {
     /** Stops keep-alive: idle client connections close now, busy ones after their response. */
     void beginShutdown() {
         shuttingDown = true;
-        for (FrontHandler c : snapshotConnections()) {
+        for (Client c : snapshotConnections()) {
             if (c != null) {
                 c.closeWhenIdle();
             }
@@ -228,19 +242,19 @@ final class Loop {
 
     /** Closes whatever is still open after the grace. */
     void closeAll() {
-        for (FrontHandler c : snapshotConnections()) {
+        for (Client c : snapshotConnections()) {
             if (c != null) {
                 c.channel().close();
             }
         }
     }
 
-    private FrontHandler[] snapshotConnections() {
+    private Client[] snapshotConnections() {
         int n = connections.size();
         if (sweepScratch.length < n + 1) {
-            sweepScratch = new FrontHandler[Integer.highestOneBit(n) * 2 + 2];
+            sweepScratch = new Client[Integer.highestOneBit(n) * 2 + 2];
         }
-        FrontHandler[] a = connections.toArray(sweepScratch);
+        Client[] a = connections.toArray(sweepScratch);
         if (a.length > n) {
             a[n] = null;
         }
@@ -251,7 +265,7 @@ final class Loop {
     private void sweep() {
         long now = System.nanoTime();
         clock = now;
-        FrontHandler[] a = snapshotConnections();
+        Client[] a = snapshotConnections();
         for (int i = 0; i < a.length && a[i] != null; i++) {
             a[i].sweep(now);
             a[i] = null;

@@ -1,8 +1,8 @@
 package dev.ramp.gateway.proxy.netty;
 
+import dev.ramp.gateway.config.Http2Options;
 import dev.ramp.gateway.config.Limits;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
-import dev.ramp.gateway.proxy.http1.ClientCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -59,7 +59,7 @@ public final class ProxyServer {
      * @param tls the certificates to terminate TLS with, or null for plain HTTP
      */
     public static ProxyServer start(String host, int port, int threads, SocketTransport transport,
-                                    long clientIdleMillis, Limits limits, TlsContexts tls,
+                                    long clientIdleMillis, Limits limits, Http2Options http2, TlsContexts tls,
                                     Supplier<RoutingSnapshot> snapshot, Consumer<String> rejected)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("ramp-proxy"),
@@ -79,14 +79,15 @@ public final class ProxyServer {
         ConnectionLimits connections = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerIp(),
                 rejected);
         UpstreamTls upstreamTls = new UpstreamTls(tls != null ? tls.sslProvider() : UpstreamTls.defaultProvider());
-        Map<EventExecutor, Loop> byLoop = new IdentityHashMap<>();
+        Map<EventExecutor, ClientPipelines> byLoop = new IdentityHashMap<>();
         List<Loop> loops = new ArrayList<>();
         for (EventExecutor e : group) {
             Loop l = new Loop((EventLoop) e, upstreams, snapshot, clientIdleMillis, limits, connections,
                     tls != null, upstreamTls);
-            byLoop.put(e, l);
+            byLoop.put(e, new ClientPipelines(l, limits, http2));
             loops.add(l);
         }
+        boolean h2 = http2.offered(tls != null);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverSocket())
@@ -98,20 +99,31 @@ public final class ProxyServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        Loop l = byLoop.get(ch.eventLoop());
-                        if (l == null) {
+                        ClientPipelines p = byLoop.get(ch.eventLoop());
+                        if (p == null) {
                             throw new IllegalStateException("channel on an unknown event loop " + ch.eventLoop());
                         }
-                        FrontHandler front = new FrontHandler(l);
+                        InetSocketAddress a = ch.remoteAddress();
+                        String peer = a != null && a.getAddress() != null ? a.getAddress().getHostAddress() : null;
+                        if (!connections.admit(peer)) {
+                            ch.close(); // over ramp.listen.limits.max-connections(-per-ip): closed at accept, counted
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> connections.release(peer));
                         if (tls != null) {
                             // Picks the certificate by the ClientHello's server name, then replaces itself with
                             // that context's SslHandler; the client has the header timeout to send its hello.
                             ch.pipeline().addLast("plain-http", new PlainHttpOnTlsPort())
                                     .addLast("tls", new SniHandler(tls, limits.headerTimeout().toMillis()));
+                            if (h2) {
+                                ch.pipeline().addLast("alpn", p.alpn()); // HTTP/1.1 or HTTP/2 after the handshake
+                                return;
+                            }
+                        } else if (h2) {
+                            ch.pipeline().addLast("h2c", p.sniffPreface());
+                            return;
                         }
-                        ch.pipeline().addLast("decoder", new ClientCodec.Decoder(limits.maxHeaderCount()))
-                                .addLast("encoder", new ClientCodec.Encoder(front::answeringHead))
-                                .addLast("proxy", front);
+                        p.http1(ch.pipeline());
                     }
                 });
         Channel server;

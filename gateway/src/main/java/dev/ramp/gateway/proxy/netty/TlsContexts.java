@@ -3,6 +3,11 @@ package dev.ramp.gateway.proxy.netty;
 import dev.ramp.gateway.config.CertifiedKey;
 import dev.ramp.gateway.config.TlsSettings;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -39,14 +44,19 @@ public final class TlsContexts implements Mapping<String, SslContext> {
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+    /** ALPN names offered when HTTP/2 is on, most preferred first; a client without ALPN gets HTTP/1.1. */
+    static final List<String> H2_AND_HTTP1 = List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+
     private final SslProvider provider;
     private final Clock clock;
+    private final boolean http2;
     private final AtomicReference<Mapping<String, SslContext>> mapping = new AtomicReference<>();
     private final AtomicReference<TlsStatus> status = new AtomicReference<>();
 
-    private TlsContexts(SslProvider provider, Clock clock) {
+    private TlsContexts(SslProvider provider, Clock clock, boolean http2) {
         this.provider = provider;
         this.clock = clock;
+        this.http2 = http2;
     }
 
     /**
@@ -57,10 +67,19 @@ public final class TlsContexts implements Mapping<String, SslContext> {
      * @throws IllegalStateException when {@code openssl} is named but cannot load here
      */
     public static TlsContexts load(TlsSettings settings) throws CertifiedKey.Unusable {
-        return load(settings, Clock.systemUTC());
+        return load(settings, false);
+    }
+
+    /** @param http2 offer {@code h2} by ALPN (then {@code http/1.1}) */
+    public static TlsContexts load(TlsSettings settings, boolean http2) throws CertifiedKey.Unusable {
+        return load(settings, Clock.systemUTC(), http2);
     }
 
     static TlsContexts load(TlsSettings settings, Clock clock) throws CertifiedKey.Unusable {
+        return load(settings, clock, false);
+    }
+
+    static TlsContexts load(TlsSettings settings, Clock clock, boolean http2) throws CertifiedKey.Unusable {
         SslProvider provider = switch (settings.provider()) {
             case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
             case JDK -> SslProvider.JDK;
@@ -72,7 +91,7 @@ public final class TlsContexts implements Mapping<String, SslContext> {
                 yield SslProvider.OPENSSL;
             }
         };
-        TlsContexts t = new TlsContexts(provider, clock);
+        TlsContexts t = new TlsContexts(provider, clock, http2);
         t.reload(settings);
         return t;
     }
@@ -117,6 +136,11 @@ public final class TlsContexts implements Mapping<String, SslContext> {
         return status.get();
     }
 
+    /** Whether connections may negotiate HTTP/2 (ALPN {@code h2}). */
+    boolean http2() {
+        return http2;
+    }
+
     /** The provider the listener uses; https upstreams use it too. */
     SslProvider sslProvider() {
         return provider;
@@ -133,6 +157,9 @@ public final class TlsContexts implements Mapping<String, SslContext> {
                     .sslProvider(provider)
                     .protocols(PROTOCOLS)
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(http2 ? new ApplicationProtocolConfig(Protocol.ALPN,
+                            SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT, H2_AND_HTTP1)
+                            : ApplicationProtocolConfig.DISABLED)
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new CertifiedKey.Unusable(certFile + ": rejected by the " + providerName() + " TLS provider: "
