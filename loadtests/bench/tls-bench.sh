@@ -2,16 +2,18 @@
 # HTTP/1.1 over TLS, side by side: Ramp vs nginx terminating TLS with the same ECDSA P-256 certificate and doing
 # the same job (split on X-User-Id into two keep-alive upstreams, nginx `return 200` on the other core), each
 # proxy pinned to one core. Prints per round and as medians with 95 % intervals: keep-alive req/s and p99,
-# handshakes per second (a new connection per request), and the memory each idle TLS connection costs Ramp.
-#   bash loadtests/bench/tls-bench.sh                 # ROUNDS=9 DURATION=4 CONNS=64 IDLE=2000
-# HTTP/2 (h2load) joins it when Ramp speaks h2. Loopback only; everything it starts is stopped on exit.
+# handshakes per second (a new connection per request), HTTP/2 req/s and mean request time (h2load: H2_CONNS
+# connections with H2_STREAMS streams each, one user id), and the memory each idle TLS connection costs Ramp.
+#   bash loadtests/bench/tls-bench.sh                 # ROUNDS=9 DURATION=4 CONNS=64 IDLE=2000 H2_CONNS=16 H2_STREAMS=8
+# Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . loadtests/bench/stats.sh
 ROUNDS=${ROUNDS:-9}; DURATION=${DURATION:-4}; CONNS=${CONNS:-64}; IDLE=${IDLE:-2000}
+H2_CONNS=${H2_CONNS:-16}; H2_STREAMS=${H2_STREAMS:-8}
 PROXY_CPU=${PROXY_CPU:-1}; LOAD_CPU=${LOAD_CPU:-0}
 JVM_OPTS=${JVM_OPTS:--XX:ActiveProcessorCount=1 -Xms128m -Xmx128m -Xmn64m -XX:+AlwaysPreTouch -XX:+UseSerialGC}
-for v in ROUNDS DURATION CONNS IDLE; do
+for v in ROUNDS DURATION CONNS IDLE H2_CONNS H2_STREAMS; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "tls-bench.sh: $v must be a whole number above 0, got '${!v}'" >&2; exit 2; }
 done
 command -v nginx >/dev/null && command -v wrk >/dev/null && command -v openssl >/dev/null \
@@ -56,7 +58,7 @@ http { access_log off; keepalive_requests 1000000;
   upstream canary { server 127.0.0.1:$UP2; keepalive 128; }
   split_clients "\${http_x_user_id}" \$version { 50% canary; * stable; }
   server {
-    listen 127.0.0.1:$NGX ssl;
+    listen 127.0.0.1:$NGX ssl http2;
     ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;
     ssl_protocols TLSv1.2 TLSv1.3;
     location / { proxy_pass http://\$version; proxy_http_version 1.1; proxy_set_header Connection "";
@@ -104,17 +106,31 @@ run() { # script url -> "req/s p99ms"
            else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v *= 1000}; p = v}
            END {printf "%s %s\n", r, p}'
 }
+h2() { # url -> "req/s mean-ms" (h2load; "- -" without it)
+  command -v h2load >/dev/null || { echo "- -"; return; }
+  taskset -c "$LOAD_CPU" h2load -D "$DURATION" -c "$H2_CONNS" -m "$H2_STREAMS" -H 'x-user-id: u42' "$1" 2>/dev/null \
+    | awk '/^finished in/ {r = $4} /^time for request:/ {v = $6; if (v ~ /us$/) {sub(/us/, "", v); v /= 1000}
+           else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v *= 1000}; m = v}
+           END {printf "%s %s\n", r, m}'
+}
 echo "warm-up: 5 unmeasured rounds each"
 for _ in 1 2 3 4 5; do run "$work/uid.lua" "https://127.0.0.1:$NGX/" > /dev/null
-                       run "$work/uid.lua" "https://127.0.0.1:$RAMP/" > /dev/null; done
-echo "round  keep-alive req/s nginx ramp | p99 ms nginx ramp | handshakes/s nginx ramp"
-: > "$work/ka"; : > "$work/p99"; : > "$work/hs"
+                       run "$work/uid.lua" "https://127.0.0.1:$RAMP/" > /dev/null
+                       h2 "https://127.0.0.1:$NGX/" > /dev/null; h2 "https://127.0.0.1:$RAMP/" > /dev/null; done
+echo "round  keep-alive req/s nginx ramp | p99 ms nginx ramp | handshakes/s nginx ramp | h2 req/s nginx ramp | h2 mean ms nginx ramp"
+: > "$work/ka"; : > "$work/p99"; : > "$work/hs"; : > "$work/h2"; : > "$work/h2t"
 for r in $(seq 1 "$ROUNDS"); do
   read -r n_rps n_p99 <<< "$(run "$work/uid.lua" "https://127.0.0.1:$NGX/")"
   read -r r_rps r_p99 <<< "$(run "$work/uid.lua" "https://127.0.0.1:$RAMP/")"
   read -r n_hs _ <<< "$(run "$work/close.lua" "https://127.0.0.1:$NGX/")"
   read -r r_hs _ <<< "$(run "$work/close.lua" "https://127.0.0.1:$RAMP/")"
-  echo "$r      $n_rps $r_rps | $n_p99 $r_p99 | $n_hs $r_hs"
+  read -r n_h2 n_h2t <<< "$(h2 "https://127.0.0.1:$NGX/")"
+  read -r r_h2 r_h2t <<< "$(h2 "https://127.0.0.1:$RAMP/")"
+  echo "$r      $n_rps $r_rps | $n_p99 $r_p99 | $n_hs $r_hs | $n_h2 $r_h2 | $n_h2t $r_h2t"
+  if [ "$n_h2" != "-" ]; then
+    awk -v a="$r_h2" -v b="$n_h2" 'BEGIN {print a / b}' >> "$work/h2"
+    awk -v a="$r_h2t" -v b="$n_h2t" 'BEGIN {print a / b}' >> "$work/h2t"
+  fi
   awk -v a="$r_rps" -v b="$n_rps" 'BEGIN {print a / b}' >> "$work/ka"
   awk -v a="$r_p99" -v b="$n_p99" 'BEGIN {print a / b}' >> "$work/p99"
   awk -v a="$r_hs" -v b="$n_hs" 'BEGIN {print a / b}' >> "$work/hs"
@@ -123,6 +139,7 @@ echo "ramp/nginx median of $ROUNDS rounds:"
 echo "  keep-alive req/s  $(ci < "$work/ka")"
 echo "  keep-alive p99    $(ci < "$work/p99")"
 echo "  handshakes/s      $(ci < "$work/hs")"
+[ -s "$work/h2" ] && echo "  h2 req/s          $(ci < "$work/h2")" && echo "  h2 mean time      $(ci < "$work/h2t")"
 rss0=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
 python3 loadtests/bench/tls-idle-conns.py 127.0.0.1 "$RAMP" "$IDLE" 4 "$work/ca.pem" > "$work/idle.out" &
 ip=$!
