@@ -5,6 +5,7 @@
 #
 #   smoke       split + fallback + revert, short (under 90 s in total, JVM start-ups included); CI runs this
 #   split       SplitStickinessSimulation, full length: every user sticks to one version, canary share = weight +- 1.5 pp
+#   split-h2    the same, short, over HTTPS and HTTP/2 (the gateway runs `demo --tls`; Gatling negotiates h2 by ALPN)
 #   fallback    FallbackSimulation, full length: 0 failed GETs while the canary refuses, resets, answers 503
 #   revert      RevertSimulation, full length: the canary breaks mid-run; reverted (responses and /api/status) <= 2 s
 #   throughput  ThroughputSimulation: closed-model ramp through the gateway, then directly against stable; prints the ratio, fails below 0.2
@@ -56,12 +57,15 @@ FULL_REVERT=(-Dramp.revert.warmup=20s -Dramp.revert.after=15s -Dramp.revert.rate
 FULL_THROUGHPUT=(-Dramp.throughput.warmup=10s -Dramp.throughput.ramp=10s -Dramp.throughput.hold=30s -Dramp.throughput.users=64)
 
 RUNS=()   # "SimulationClass|opts..." entries
+TLS=0     # 1: the gateway serves HTTPS (demo --tls)
 add() { local sim="$1"; shift; RUNS+=("$sim|$*"); }
 case "$MODE" in
   smoke)      add SplitStickinessSimulation "${SMOKE_SPLIT[@]}"
               add FallbackSimulation "${SMOKE_FALLBACK[@]}"
               add RevertSimulation "${SMOKE_REVERT[@]}" ;;
   split)      add SplitStickinessSimulation "${FULL_SPLIT[@]}" ;;
+  split-h2)   TLS=1
+              add SplitStickinessSimulation "${SMOKE_SPLIT[@]}" -Dramp.http2=true -Dramp.gatewayUrl=https://127.0.0.1:18080 ;;
   fallback)   add FallbackSimulation "${FULL_FALLBACK[@]}" ;;
   revert)     add RevertSimulation "${FULL_REVERT[@]}" ;;
   throughput) add ThroughputSimulation "${FULL_THROUGHPUT[@]}" ;;
@@ -69,7 +73,7 @@ case "$MODE" in
               add FallbackSimulation "${FULL_FALLBACK[@]}"
               add RevertSimulation "${FULL_REVERT[@]}"
               add ThroughputSimulation "${FULL_THROUGHPUT[@]}" ;;
-  *) echo "run.sh: unknown mode: $MODE (expected: smoke, split, fallback, revert, throughput or all)" >&2; exit 2 ;;
+  *) echo "run.sh: unknown mode: $MODE (expected: smoke, split, split-h2, fallback, revert, throughput or all)" >&2; exit 2 ;;
 esac
 
 GATEWAY_PORT=18080; ADMIN_PORT=19901; STABLE_PORT=19001; CANARY_PORT=19002
@@ -109,12 +113,14 @@ trap 'exit 130' INT TERM
 
 echo "== starting gateway + demo upstreams with $CONFIG (log: loadtests/target/gateway.log)"
 # setsid: its own session, so no signal meant for this script's process group reaches it.
-setsid java ${GATEWAY_JAVA_OPTS:--Xms256m -Xmx512m} -jar "$JAR" demo --config "$CONFIG" >loadtests/target/gateway.log 2>&1 &
+DEMO_FLAGS=(--config "$CONFIG"); SCHEME=http
+[[ $TLS == 1 ]] && DEMO_FLAGS+=(--tls) && SCHEME=https
+setsid java ${GATEWAY_JAVA_OPTS:--Xms256m -Xmx512m} -jar "$JAR" demo "${DEMO_FLAGS[@]}" >loadtests/target/gateway.log 2>&1 &
 GW_PID=$!
 
-answers() { curl -s -o /dev/null --max-time 1 "$1"; }
+answers() { curl -ks -o /dev/null --max-time 1 "$1"; }
 for _ in $(seq 1 150); do
-  if answers "http://127.0.0.1:$GATEWAY_PORT/" && answers "http://127.0.0.1:$((CANARY_PORT + 100))/_demo/fault"; then
+  if answers "$SCHEME://127.0.0.1:$GATEWAY_PORT/" && answers "http://127.0.0.1:$((CANARY_PORT + 100))/_demo/fault"; then
     break
   fi
   if ! kill -0 "$GW_PID" 2>/dev/null; then
@@ -122,7 +128,7 @@ for _ in $(seq 1 150); do
   fi
   sleep 0.2
 done
-answers "http://127.0.0.1:$GATEWAY_PORT/" || { echo "run.sh: the gateway did not answer within 30 s" >&2; exit 1; }
+answers "$SCHEME://127.0.0.1:$GATEWAY_PORT/" || { echo "run.sh: the gateway did not answer within 30 s" >&2; exit 1; }
 echo "== gateway up after $(( $(date +%s) - START )) s"
 
 # Compile once; each simulation then only forks Gatling.

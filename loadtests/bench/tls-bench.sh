@@ -4,13 +4,13 @@
 # proxy pinned to one core. Prints per round and as medians with 95 % intervals: keep-alive req/s and p99,
 # handshakes per second (a new connection per request), HTTP/2 req/s and mean request time (h2load: H2_CONNS
 # connections with H2_STREAMS streams each, one user id), and the memory each idle TLS connection costs Ramp.
-#   bash loadtests/bench/tls-bench.sh                 # ROUNDS=9 DURATION=4 CONNS=64 IDLE=2000 H2_CONNS=16 H2_STREAMS=8
+#   bash loadtests/bench/tls-bench.sh                 # ROUNDS=9 DURATION=4 CONNS=64 IDLE=2000 H2_CONNS=16 H2_STREAMS=16
 # Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . loadtests/bench/stats.sh
 ROUNDS=${ROUNDS:-9}; DURATION=${DURATION:-4}; CONNS=${CONNS:-64}; IDLE=${IDLE:-2000}
-H2_CONNS=${H2_CONNS:-16}; H2_STREAMS=${H2_STREAMS:-8}
+H2_CONNS=${H2_CONNS:-16}; H2_STREAMS=${H2_STREAMS:-16}
 PROXY_CPU=${PROXY_CPU:-1}; LOAD_CPU=${LOAD_CPU:-0}
 JVM_OPTS=${JVM_OPTS:--XX:ActiveProcessorCount=1 -Xms128m -Xmx128m -Xmn64m -XX:+AlwaysPreTouch -XX:+UseSerialGC}
 for v in ROUNDS DURATION CONNS IDLE H2_CONNS H2_STREAMS; do

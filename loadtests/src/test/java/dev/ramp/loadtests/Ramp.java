@@ -39,6 +39,8 @@ final class Ramp {
 
     /** The gateway's traffic listener. */
     static final String GATEWAY_URL = string("ramp.gatewayUrl", "http://127.0.0.1:18080");
+    /** Speak HTTP/2 to the gateway (ALPN; needs an https:// gatewayUrl). */
+    static final boolean HTTP2 = Boolean.parseBoolean(string("ramp.http2", "false"));
     /** The admin API (GET /api/status, POST /api/routes/{name}/resume|revert). */
     static final String ADMIN_URL = string("ramp.adminUrl", "http://127.0.0.1:19901");
     /** The canary demo upstream's control port; the switch itself is {@code /_demo/fault} on it. */
@@ -89,10 +91,12 @@ final class Ramp {
     }
 
     static HttpProtocolBuilder protocol(String simulation, int connectionsPerHost) {
-        return http.shareConnections()
+        HttpProtocolBuilder p = http.shareConnections()
                 .maxConnectionsPerHost(connectionsPerHost)
                 .acceptHeader("application/json")
                 .userAgentHeader("ramp-loadtests/" + simulation);
+        // HTTP/2 by ALPN against an https:// gateway (demo --tls; Gatling trusts its self-signed certificate).
+        return HTTP2 ? p.enableHttp2() : p;
     }
 
     static String string(String key, String defaultValue) {

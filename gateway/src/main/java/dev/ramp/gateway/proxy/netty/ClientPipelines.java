@@ -79,7 +79,8 @@ final class ClientPipelines {
                     protected void initChannel(Http2StreamChannel stream) {
                         stream.pipeline().addLast("request", new Http2Requests(limits.maxHeaderCount()))
                                 .addLast("frames", toFrames)
-                                .addLast("proxy", new FrontHandler(loop, front));
+                                .addLast("proxy", new FrontHandler(loop, front))
+                                .addLast("flush", front.deferredFlush);
                     }
                 }))
                 .addLast("proxy", front);

@@ -195,7 +195,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
     /** Writes to an upstream channel, flushed at the end of this read burst (or now, outside one). */
     void writeUpstream(Channel up, Object msg) {
         up.write(msg, up.voidPromise());
-        if (reading) {
+        // An HTTP/2 stream's reads end with no channelReadComplete of its own in time (Netty batches the
+        // stream's read-complete with its connection's): a flush held for it would wait, so streams flush now.
+        if (reading && stream == null) {
             if (pendingUpstreamFlush != null && pendingUpstreamFlush != up) {
                 pendingUpstreamFlush.flush();
             }

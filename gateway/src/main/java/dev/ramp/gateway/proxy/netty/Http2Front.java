@@ -1,7 +1,9 @@
 package dev.ramp.gateway.proxy.netty;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,14 @@ final class Http2Front extends ChannelInboundHandlerAdapter implements Loop.Clie
     /** When the last stream closed (or the connection opened): the idle timeout counts from here. */
     private long idleSince;
     private boolean anyStream;
+    /** A connection flush is queued behind this loop iteration's I/O. */
+    private boolean flushQueued;
+    private final Runnable flush = () -> {
+        flushQueued = false;
+        ch.flush();
+    };
+    /** Last on each stream's pipeline: a stream's flush becomes one connection flush per loop iteration. */
+    final ChannelOutboundHandlerAdapter deferredFlush = new DeferredFlush();
 
     Http2Front(Loop loop) {
         this.loop = loop;
@@ -67,6 +77,25 @@ final class Http2Front extends ChannelInboundHandlerAdapter implements Loop.Clie
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close(); // the codec has already answered a protocol error with GOAWAY; a reset client is gone
+    }
+
+    /**
+     * Answers relayed from several upstream connections in one loop iteration leave in one write (one TLS
+     * record run, one syscall) instead of one each: the flush runs after the iteration's I/O.
+     */
+    void flushSoon() {
+        if (!flushQueued) {
+            flushQueued = true;
+            ch.eventLoop().execute(flush);
+        }
+    }
+
+    @ChannelHandler.Sharable
+    private final class DeferredFlush extends ChannelOutboundHandlerAdapter {
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            flushSoon(); // a stream's frames are already in the connection's pipeline; only its flush waits
+        }
     }
 
     void opened(FrontHandler stream) {
