@@ -241,6 +241,23 @@ class ReplicasIntegrationTest {
     }
 
     @Test
+    void aReplicaStartsWithoutRedisOnItsOwnLatchesAndJoinsWhenRedisAppears() throws Exception {
+        redis = RedisProcess.start(dir.resolve("redis"));
+        Gateway a = replica("a");
+        post(a, "/api/routes/shop/revert");
+        redis.kill();
+        Gateway b = replica("b"); // Redis gone: starts at once, on its (empty) state-dir
+        assertThat(reverted(b)).isFalse();
+        assertThat(b.cluster().status().up()).isFalse();
+        assertThat(bed.get(TestBed.admin(b, "/health/ready")).statusCode()).isEqualTo(200);
+        assertThat(servedBy(b)).isEqualTo("canary");
+        redis.restart(); // empty; a writes its revert back, b hears it
+        long joined = awaitAll(List.of(a, b), true);
+        System.out.printf("a replica started while Redis was down followed a's revert %d ms after Redis returned%n",
+                joined);
+    }
+
+    @Test
     void aChangeWhoseMessageWasMissedArrivesWithTheNextResync() throws Exception {
         redis = RedisProcess.start(dir.resolve("redis"));
         Gateway a = Gateway.start(bed.config(conf("a", redis.url()).replace("resync-every = 30s",
