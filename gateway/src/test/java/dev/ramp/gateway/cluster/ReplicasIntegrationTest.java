@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.gateway.Gateway;
 import dev.ramp.gateway.demo.DemoUpstream;
+import dev.ramp.gateway.testing.PacedLoad;
 import dev.ramp.gateway.testing.PrometheusScrape;
 import dev.ramp.gateway.testing.RedisProcess;
 import dev.ramp.gateway.testing.TestBed;
@@ -70,7 +71,7 @@ class ReplicasIntegrationTest {
                + "  routes = [ { name = \"shop\", match { path-prefix = \"/\" }"
                + ", stable { url = \"http://127.0.0.1:" + bed.stablePort + "\", version = \"v1\" }"
                + ", canary { url = \"http://127.0.0.1:" + bed.canaryPort + "\", version = \"v2\" }"
-               + ", weight = \"100%\", fallback { enabled = false }, circuit-breaker { enabled = false }"
+               + ", weight = \"100%\", expose-version-header = true, fallback { enabled = false }, circuit-breaker { enabled = false }"
                + ", guard { consecutive-failures-to-revert = 5 } } ]\n"
                + "}\n";
     }
@@ -207,13 +208,30 @@ class ReplicasIntegrationTest {
     }
 
     @Test
-    void redisRestartedEmptyGetsTheRevertsBackAndNothingIsLifted() throws Exception {
+    void redisKilledAndRestartedEmptyWhileTrafficFlowsFailsNoRequestAndLiftsNoLatch() throws Exception {
         List<Gateway> gs = three();
         post(gs.get(2), "/api/routes/shop/revert");
         awaitAll(gs, true);
-        redis.kill();
-        redis.restart();
-        await().atMost(PROPAGATION).until(() -> redis.command("HGET", "t1:routes:stamps", "shop").contains(":c"));
+        List<PacedLoad> loads = gs.stream()
+                .map(g -> PacedLoad.start(TestBed.traffic(g, "/x"), 40, Duration.ofSeconds(20))).toList();
+        try {
+            await().atMost(PROPAGATION).until(() -> loads.stream().allMatch(l -> l.answers.size() > 10));
+            redis.kill();
+            await().atMost(PROPAGATION).until(() -> gs.stream().noneMatch(g -> g.cluster().status().up()));
+            redis.restart();
+            await().atMost(PROPAGATION).until(() -> redis.command("HGET", "t1:routes:stamps", "shop").contains(":c"));
+            await().atMost(PROPAGATION).until(() -> gs.stream().allMatch(g -> g.cluster().status().up()));
+            int seen = loads.get(0).answers.size();
+            await().atMost(PROPAGATION).until(() -> loads.get(0).answers.size() > seen + 10);
+        } finally {
+            loads.forEach(PacedLoad::close);
+        }
+        for (PacedLoad l : loads) {
+            assertThat(l.answers).isNotEmpty().allSatisfy(a -> {
+                assertThat(a.status()).isEqualTo(200);
+                assertThat(a.version()).isEqualTo("stable");
+            });
+        }
         assertThat(gs).allMatch(ReplicasIntegrationTest::reverted);
         Gateway late = replica("d");
         assertThat(reverted(late)).isTrue();
