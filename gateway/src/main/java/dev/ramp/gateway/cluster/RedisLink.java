@@ -1,7 +1,6 @@
 package dev.ramp.gateway.cluster;
 
 import dev.ramp.gateway.config.ClusterSettings;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,7 +23,7 @@ import java.util.function.Supplier;
  * back-off wait, and each time it is made the owner catches up ({@code onSubscribed}) before the link
  * counts as connected. RESP2 is asked for, so replies and messages have one shape whatever the server.
  *
- * <p>Confined to one Vert.x context: every method but {@link #send} and {@link #redis} runs on it.
+ * <p>Confined to the owner's Vert.x context: every method but {@link #send} and {@link #redis} runs on it.
  */
 final class RedisLink {
     /**
@@ -41,7 +40,6 @@ final class RedisLink {
             """;
 
     private final Vertx vertx;
-    private final Context context;
     private final Redis redis;
     private final String channel;
     private final Backoff backoff;
@@ -53,10 +51,9 @@ final class RedisLink {
     private long retryTimer = -1;
     private boolean closed;
 
-    RedisLink(Vertx vertx, Context context, ClusterSettings settings, String channel, Backoff backoff,
+    RedisLink(Vertx vertx, ClusterSettings settings, String channel, Backoff backoff,
               Consumer<String> onMessage, Supplier<Future<Void>> onSubscribed, BiConsumer<String, Throwable> onFailure) {
         this.vertx = vertx;
-        this.context = context;
         this.channel = channel;
         this.backoff = backoff;
         this.onMessage = onMessage;
@@ -164,9 +161,5 @@ final class RedisLink {
         }
         drop();
         return redis.close();
-    }
-
-    Context context() {
-        return context;
     }
 }

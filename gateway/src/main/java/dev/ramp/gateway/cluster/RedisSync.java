@@ -87,7 +87,7 @@ public final class RedisSync implements ReplicaSync, AutoCloseable {
         this.channel = prefix + "changes";
         this.resyncMillis = settings.resyncEvery().toMillis();
         this.status = new ClusterStatus(false, clock.instant(), replica, url, "not connected yet", 0);
-        this.link = new RedisLink(vertx, context, settings, channel, new Backoff(settings.retryMax()), this::onMessage,
+        this.link = new RedisLink(vertx, settings, channel, new Backoff(settings.retryMax()), this::onMessage,
                 this::connected, this::failed);
     }
 
@@ -111,7 +111,8 @@ public final class RedisSync implements ReplicaSync, AutoCloseable {
         context.runOnContext(v -> {
             resyncTimer = context.owner().setPeriodic(resyncMillis, id -> {
                 if (link.subscribed()) {
-                    resync().onFailure(e -> failed("resync", e));
+                    // A failed resync reports down; the next one that succeeds reports up again.
+                    resync().onSuccess(x -> up()).onFailure(e -> failed("resync", e));
                 }
             });
             link.connect(first);
