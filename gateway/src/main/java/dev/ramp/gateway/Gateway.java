@@ -1,6 +1,8 @@
 package dev.ramp.gateway;
 
 import dev.ramp.gateway.admin.AdminServer;
+import dev.ramp.gateway.cluster.RedisSync;
+import dev.ramp.gateway.config.ClusterSettings;
 import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
@@ -19,6 +21,7 @@ import dev.ramp.gateway.proxy.netty.SocketTransport;
 import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.routing.Version;
 import dev.ramp.gateway.state.LatchStore;
+import dev.ramp.gateway.state.ReplicaSync;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.BindException;
@@ -57,6 +60,10 @@ public final class Gateway implements AutoCloseable {
 
     private final RampMetrics metrics;
     private final GuardService guards;
+    /** The other replicas, through Redis; null for a single replica ({@code ramp.cluster.redis-url} empty). */
+    private final RedisSync cluster;
+    /** How long a start waits for Redis before serving on its own latch files. */
+    static final Duration CLUSTER_START_WAIT = Duration.ofSeconds(5);
     private final EventLog events = EventLog.of();
     private final ConfigState configState;
     private volatile boolean ready;
@@ -66,15 +73,54 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Vertx vertx, RouteObserver.Factory extra, RampMetrics metrics, GatewayConfig config) {
         this.vertx = vertx;
         this.metrics = metrics;
+        ClusterSettings cs = config.cluster();
+        this.cluster = cs.enabled() ? RedisSync.create(vertx, cs, replicaId(cs), metrics.registry(), events,
+                java.time.Clock.systemUTC()) : null;
         this.guards = new GuardService(new LatchStore(config.stateDir()), metrics, events, System::nanoTime,
-                java.time.Clock.systemUTC());
+                java.time.Clock.systemUTC(), cluster == null ? ReplicaSync.LOCAL : cluster);
         this.snapshots = new SnapshotBuilder(metrics, guards, extra);
         RoutingSnapshot initial = snapshots.build(config, Map.of());
         this.snapshot = new AtomicReference<>(initial);
         this.configState = ConfigState.of(config);
         // Latches are read back before the listener opens: a reverted route never serves its canary.
         guards.sync(initial, Map.of());
+        if (cluster != null) {
+            joinCluster();
+        }
         guards.start();
+    }
+
+    /**
+     * Reads the other replicas' reverts and resumes, and applies them, before the listener opens. Redis
+     * unreachable: the replica starts on its own latch files and catches up when Redis answers.
+     */
+    private void joinCluster() {
+        try {
+            cluster.start().await(CLUSTER_START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("cluster: Redis {} not reachable at start ({}): serving from the latches in state-dir, "
+                     + "retrying", cluster.status().url(), String.valueOf(e.getMessage()));
+        }
+        try {
+            guards.settled().await(CLUSTER_START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("cluster: shared state not applied within {}: {}", CLUSTER_START_WAIT, e.toString());
+        }
+    }
+
+    /** The configured replica id, else {@code <hostname>-<6 random hex digits>}, new at each start. */
+    static String replicaId(ClusterSettings cs) {
+        if (!cs.replicaId().isEmpty()) {
+            return cs.replicaId();
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "replica";
+        }
+        host = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        return host + "-" + String.format("%06x", new java.security.SecureRandom().nextInt(1 << 24));
     }
 
     /**
@@ -114,6 +160,9 @@ public final class Gateway implements AutoCloseable {
             }
             if (g.netty != null) {
                 g.netty.shutdown(0);
+            }
+            if (g.cluster != null) {
+                g.cluster.close();
             }
             vertx.close().await(10, TimeUnit.SECONDS);
             g.guards.close();
@@ -160,6 +209,7 @@ public final class Gateway implements AutoCloseable {
                 .statusSource(guards)
                 .routeControl(guards)
                 .tls(this::tlsStatus)
+                .cluster(() -> cluster == null ? null : cluster.status().toJson())
                 .build();
         try {
             adminPort = admin.start().await(30, TimeUnit.SECONDS);
@@ -226,6 +276,10 @@ public final class Gateway implements AutoCloseable {
      * with; pools to upstreams still configured are kept.
      */
     public RoutingSnapshot apply(GatewayConfig config) {
+        if (!config.cluster().equals(snapshot.get().config().cluster())) {
+            log.warn("ramp.cluster changed: it takes effect at the next restart (still {})",
+                    snapshot.get().config().cluster());
+        }
         Map<String, LiveRoute> previous = new HashMap<>();
         snapshot.get().routes().forEach(r -> previous.put(r.name(), r));
         RoutingSnapshot next = snapshots.build(config, previous);
@@ -296,6 +350,11 @@ public final class Gateway implements AutoCloseable {
         return events;
     }
 
+    /** How this replica shares its state (Redis), or null for a single replica. */
+    public RedisSync cluster() {
+        return cluster;
+    }
+
     /** The guard service: windows, verdicts, latches, kill switch. */
     public GuardService guards() {
         return guards;
@@ -346,6 +405,9 @@ public final class Gateway implements AutoCloseable {
             }
         } catch (Exception e) {
             log.warn("admin listener did not close cleanly: {}", e.toString());
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         try {
             vertx.close().await(10, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import dev.ramp.gateway.proxy.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -48,9 +49,9 @@ public final class AdminServer {
     private AdminServer(Builder b) {
         this.vertx = b.vertx;
         this.listen = b.listen;
-        HealthHandlers health = new HealthHandlers(b.vertx, b.metrics, b.snapshot, b.ready);
+        HealthHandlers health = new HealthHandlers(b.vertx, b.metrics, b.snapshot, b.ready, b.cluster);
         StatusHandlers status = new StatusHandlers(b.snapshot, b.configState, b.statusSource, b.events,
-                b.tls);
+                b.tls, b.cluster);
         RouteActions actions = new RouteActions(b.snapshot, b.control, status);
         this.router = router(b.vertx, health, status, actions);
     }
@@ -134,6 +135,7 @@ public final class AdminServer {
         private RouteStatusSource statusSource;
         private RouteControl control;
         private Supplier<TlsStatus> tls = () -> null;
+        private Supplier<JsonObject> cluster = () -> null;
 
         private Builder() {}
 
@@ -188,6 +190,15 @@ public final class AdminServer {
         /** The traffic listener's TLS certificates and provider; optional (a plain listener reports null). */
         public Builder tls(Supplier<TlsStatus> value) {
             tls = Objects.requireNonNull(value, "tls");
+            return this;
+        }
+
+        /**
+         * How this replica reaches the others (Redis), as {@code /health/ready} details and the status's
+         * {@code cluster}; optional (a single replica reports null and the answers leave it out).
+         */
+        public Builder cluster(Supplier<JsonObject> value) {
+            cluster = Objects.requireNonNull(value, "cluster");
             return this;
         }
 

@@ -3,12 +3,15 @@ package dev.ramp.gateway.admin;
 import dev.ramp.gateway.events.CanaryReplaced;
 import dev.ramp.gateway.events.CertificatesRejected;
 import dev.ramp.gateway.events.CertificatesReloaded;
+import dev.ramp.gateway.events.ClusterConnected;
+import dev.ramp.gateway.events.ClusterDisconnected;
 import dev.ramp.gateway.events.ConfigRejected;
 import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.events.LatchCorrupt;
 import dev.ramp.gateway.events.LatchLifted;
 import dev.ramp.gateway.events.LatchWriteFailed;
+import dev.ramp.gateway.events.ReplicaChange;
 import dev.ramp.gateway.events.Resumed;
 import dev.ramp.gateway.events.Reverted;
 import dev.ramp.gateway.events.RouteAdded;
@@ -79,6 +82,13 @@ public final class EventJson {
             return new JsonObject().put("certificates", new JsonArray(c.certificates()));
         } else if (e instanceof CertificatesRejected c) {
             return new JsonObject().put("error", c.error());
+        } else if (e instanceof ClusterDisconnected c) {
+            return new JsonObject().put("url", c.url()).put("error", c.error());
+        } else if (e instanceof ClusterConnected c) {
+            return new JsonObject().put("url", c.url()).put("downForMillis", c.downFor().toMillis());
+        } else if (e instanceof ReplicaChange r) {
+            return new JsonObject().put("replica", r.replica()).put("canaryVersion", r.canaryVersion())
+                    .put("reason", r.reason());
         }
         throw new IllegalArgumentException("event: " + e + " (expected: a known kind)");
     }

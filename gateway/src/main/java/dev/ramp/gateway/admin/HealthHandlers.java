@@ -26,8 +26,11 @@ final class HealthHandlers {
     private final RampMetrics metrics;
     private final Supplier<RoutingSnapshot> snapshot;
     private final BooleanSupplier ready;
+    private final Supplier<JsonObject> cluster;
 
-    HealthHandlers(Vertx vertx, RampMetrics metrics, Supplier<RoutingSnapshot> snapshot, BooleanSupplier ready) {
+    HealthHandlers(Vertx vertx, RampMetrics metrics, Supplier<RoutingSnapshot> snapshot, BooleanSupplier ready,
+                   Supplier<JsonObject> cluster) {
+        this.cluster = cluster;
         this.vertx = vertx;
         this.metrics = metrics;
         this.snapshot = snapshot;
@@ -39,10 +42,19 @@ final class HealthHandlers {
         json(ctx, 200, new JsonObject().put("status", "up"));
     }
 
-    /** 200 once a config is loaded and the traffic listener is up; 503 while starting or draining. */
+    /**
+     * 200 once a config is loaded and the traffic listener is up; 503 while starting or draining. With
+     * replicas, {@code details.cluster} says whether Redis answers; a replica that lost it still serves on
+     * the state it knew, so it stays ready.
+     */
     void ready(RoutingContext ctx) {
         if (ready.getAsBoolean() && snapshot.get() != null) {
-            json(ctx, 200, new JsonObject().put("status", "ready"));
+            JsonObject body = new JsonObject().put("status", "ready");
+            JsonObject c = cluster.get();
+            if (c != null) {
+                body.put("details", new JsonObject().put("cluster", c));
+            }
+            json(ctx, 200, body);
         } else {
             json(ctx, 503, new JsonObject().put("status", "not_ready")
                     .put("message", "config not loaded or traffic listener not up (starting or draining)"));

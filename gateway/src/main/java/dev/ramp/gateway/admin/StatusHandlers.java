@@ -24,9 +24,11 @@ final class StatusHandlers {
     private final RouteStatusSource statusSource;
     private final EventLog events;
     private final Supplier<TlsStatus> tls;
+    private final Supplier<JsonObject> cluster;
 
     StatusHandlers(Supplier<RoutingSnapshot> snapshot, ConfigState configState, RouteStatusSource statusSource,
-                   EventLog events, Supplier<TlsStatus> tls) {
+                   EventLog events, Supplier<TlsStatus> tls, Supplier<JsonObject> cluster) {
+        this.cluster = cluster;
         this.tls = tls;
         this.snapshot = snapshot;
         this.configState = configState;
@@ -122,8 +124,12 @@ final class StatusHandlers {
                     .put("window", guard.getValue("window"))
                     .put("guard", guard.getValue("guard"))); // null while the route's guard is disabled
         }
-        return new JsonObject().put("config", config).put("tls", tls(tls.get())).put("total", matched)
-                .put("routes", routes);
+        JsonObject out = new JsonObject().put("config", config).put("tls", tls(tls.get()));
+        JsonObject replicas = cluster.get();
+        if (replicas != null) {
+            out.put("cluster", replicas); // only with replicas: a single replica's status is unchanged
+        }
+        return out.put("total", matched).put("routes", routes);
     }
 
     /**

@@ -174,6 +174,7 @@ public final class ConfigLoader {
         if (grace != null && grace.isNegative()) {
             ramp.problem("shutdown-grace", grace + " (expected: 0s or more)");
         }
+        ClusterSettings cluster = ClusterReader.read(ramp.object("cluster"));
 
         List<RouteConfig> routes = new ArrayList<>();
         ConfigObject defaults = merged.getObject("ramp.route-defaults");
@@ -207,7 +208,7 @@ public final class ConfigLoader {
         }
         return new GatewayConfig(file, clock.instant(), listen, eventLoops, transport, clientIdle, limits, http2,
                 Optional.ofNullable(tls), new AdminConfig(adminListen, token),
-                Path.of(stateDir), trusted, grace, routes, Set.of(file.toAbsolutePath().normalize()));
+                Path.of(stateDir), trusted, grace, cluster, routes, Set.of(file.toAbsolutePath().normalize()));
     }
 
     private static Limits limits(ConfigReader r) {

@@ -25,6 +25,7 @@ public record GatewayConfig(
         Path stateDir,
         List<Cidr> trustedSources,
         Duration shutdownGrace,
+        ClusterSettings cluster,
         List<RouteConfig> routes,
         Set<Path> sources) {
 
@@ -36,8 +37,8 @@ public record GatewayConfig(
 
     /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
     public GatewayConfig withSources(Set<Path> files) {
-        return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, http2, tls, admin,
-                stateDir, trustedSources, shutdownGrace, routes, files);
+        return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, http2, tls,
+                admin, stateDir, trustedSources, shutdownGrace, cluster, routes, files);
     }
 
     /** Whether every setting equals {@code other}'s; when and from which files it was loaded do not count. */
@@ -49,7 +50,8 @@ public record GatewayConfig(
                && tls.equals(other.tls)
                && admin.equals(other.admin)
                && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())
-               && shutdownGrace.equals(other.shutdownGrace) && routes.equals(other.routes);
+               && shutdownGrace.equals(other.shutdownGrace) && cluster.equals(other.cluster)
+               && routes.equals(other.routes);
     }
 
     /** Event loops serving traffic: the configured number, or one per available processor when 0. */

@@ -14,6 +14,7 @@ import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.state.LatchHold;
 import dev.ramp.gateway.state.LatchStore;
+import dev.ramp.gateway.state.ReplicaSync;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Map;
@@ -43,6 +44,15 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
     private volatile RoutingSnapshot current;
 
     public GuardService(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock) {
+        this(latches, metrics, events, nanoClock, clock, ReplicaSync.LOCAL);
+    }
+
+    /**
+     * A guard service whose reverts and resumes are shared with other replicas through {@code shared}, and
+     * which follows theirs.
+     */
+    public GuardService(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock,
+                        ReplicaSync shared) {
         this.latches = latches;
         ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ramp-guard");
@@ -51,7 +61,8 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
         });
         e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() need not wait for the next tick
         this.executor = e;
-        this.reverts = new Reverts(latches, metrics, events, nanoClock, clock, e, guards, () -> current);
+        this.reverts = new Reverts(latches, metrics, events, nanoClock, clock, e, guards, () -> current, shared);
+        shared.listen(reverts::applyShared);
         this.timer = new GuardTimer(e, () -> current, nanoClock, guards::get);
     }
 
@@ -81,6 +92,11 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
      */
     public RouteObserver observerFor(String name) {
         return guards.observer(name);
+    }
+
+    /** Completes once every revert, resume and latch file operation handed to the guard thread so far is done. */
+    public Future<Void> settled() {
+        return reverts.flushed();
     }
 
     /** One evaluation pass; see {@link GuardTimer#tick()}. */

@@ -9,6 +9,7 @@ import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.events.LatchCorrupt;
 import dev.ramp.gateway.events.LatchLifted;
 import dev.ramp.gateway.events.LatchWriteFailed;
+import dev.ramp.gateway.events.ReplicaChange;
 import dev.ramp.gateway.events.Resumed;
 import dev.ramp.gateway.events.Reverted;
 import dev.ramp.gateway.guard.Evidence;
@@ -24,6 +25,8 @@ import dev.ramp.gateway.state.Latch;
 import dev.ramp.gateway.state.LatchHold;
 import dev.ramp.gateway.state.LatchRead;
 import dev.ramp.gateway.state.LatchStore;
+import dev.ramp.gateway.state.ReplicaSync;
+import dev.ramp.gateway.state.RouteRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
@@ -43,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * resumes; a corrupt latch keeps the route reverted (fail safe). Every revert, resume and latch change is
  * an event, a WARN/INFO log line and (reverts) {@code ramp_reverts_total}.
  *
+ * <p>With replicas ({@link ReplicaSync}), every revert and resume is shared, and the other replicas' newer
+ * ones are followed ({@link #applyShared}) for the canary this replica serves; a revert taken from another
+ * replica is latched here too, but counted in {@code ramp_reverts_total} only where it was made.
+ *
  * <p>Config syncs and the kill switch are serialised on this object. Latch file I/O runs on the guard
  * thread, in order, so a resume's delete always follows the revert's write.
  */
@@ -59,9 +66,12 @@ final class Reverts {
     /** The snapshot being served: a revert reports the route's config in it. */
     private final Supplier<RoutingSnapshot> current;
     private final GuardSlots guards;
+    /** The other replicas ({@link ReplicaSync#LOCAL} when there are none). */
+    private final ReplicaSync shared;
 
     Reverts(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock,
-            Executor fileIo, GuardSlots guards, Supplier<RoutingSnapshot> current) {
+            Executor fileIo, GuardSlots guards, Supplier<RoutingSnapshot> current, ReplicaSync shared) {
+        this.shared = shared;
         this.current = current;
         this.guards = guards;
         this.latches = latches;
@@ -102,6 +112,10 @@ final class Reverts {
                 log.info("route={} version={} revert lifted: the config has a new canary ({} at {})", name,
                         rc.canary().version(), rc.canary().version(), rc.canary().url());
             }
+            if (old == null || canaryChanged) {
+                // A route new here, or with a new canary, follows what the other replicas decided for it.
+                shared.latest(name).ifPresent(r -> fileIo.execute(follow(r, route)));
+            }
             if (!rc.guard().enabled()) {
                 guards.set(name, null);
                 continue;
@@ -130,6 +144,7 @@ final class Reverts {
             if (latch.canaryUrl().equals(rc.canary().url().toString()) && latch.canaryVersion().equals(rc.canary().version())) {
                 state.revert();
                 holds.put(name, LatchHold.of(latch, latches.file(name)));
+                shared.restored(latch);
                 log.warn("route={} version={} stays reverted: latch from {} (reason {}); resume with POST "
                          + "/api/routes/{}/resume or deploy a new canary", name, latch.canaryVersion(), latch.at(),
                         latch.reason(), name);
@@ -147,6 +162,64 @@ final class Reverts {
             log.warn("route={} version={} latch file {} is corrupt, keeping the route reverted (fail safe): {}", name,
                     rc.canary().version(), latches.file(name), c.problem());
         }
+    }
+
+    /**
+     * Another replica's newer record for a route: applied on the guard thread, after the latch file work
+     * queued before it.
+     */
+    void applyShared(RouteRecord record) {
+        fileIo.execute(() -> {
+            RoutingSnapshot snap = current.get();
+            LiveRoute route = snap == null ? null : snap.route(record.route());
+            if (route != null) {
+                follow(record, route).run();
+            }
+        });
+    }
+
+    /**
+     * Brings {@code route} in line with a shared record about its current canary (a record about another
+     * canary changes nothing); returns the latch file work, to run on the guard thread.
+     */
+    private synchronized Runnable follow(RouteRecord record, LiveRoute route) {
+        String name = route.name();
+        RouteConfig rc = route.config();
+        if (!record.about(rc.canary().url().toString(), rc.canary().version())) {
+            return () -> {};
+        }
+        RouteState state = route.state();
+        RouteGuard guard = guards.get(name);
+        String from = record.stamp().replica();
+        if (record.reverted()) {
+            if (!state.revert()) {
+                return () -> {}; // reverted here already (its own guard, or the same revert heard twice)
+            }
+            Latch latch = record.latch();
+            LatchHold hold = LatchHold.of(latch, latches.file(name));
+            holds.put(name, hold);
+            if (guard != null) {
+                guard.markReverted(reasonOf(hold));
+            }
+            events.record(new ReplicaChange(name, true, latch.canaryVersion(), latch.reason(), from));
+            log.warn("route={} version={} canary reverted by replica {}, reason={}: effective 0% here too", name,
+                    latch.canaryVersion(), from.isEmpty() ? "(unknown)" : from, latch.reason());
+            return () -> writeLatch(latch);
+        }
+        LatchHold hold = holds.get(name);
+        if (!state.reverted() || hold != null && hold.latch() == null) {
+            // Not reverted; or held by a corrupt latch file, which only an operator here lifts (fail safe).
+            return () -> {};
+        }
+        holds.remove(name);
+        if (guard != null) {
+            guard.reset();
+        }
+        state.resume();
+        events.record(new ReplicaChange(name, false, rc.canary().version(), null, from));
+        log.info("route={} version={} resumed by replica {} at weight {}", name, rc.canary().version(),
+                from.isEmpty() ? "(unknown)" : from, rc.weight());
+        return () -> deleteLatchNow(name);
     }
 
     /** The reason a held route was reverted; a latch from a newer version with an unknown reason: manual. */
@@ -183,30 +256,37 @@ final class Reverts {
         Latch latch = new Latch(rc.name(), reason.tag(), clock.instant(), canary.url().toString(), canary.version(),
                 GuardJson.evidence(evidence));
         holds.put(rc.name(), LatchHold.of(latch, latches.file(rc.name())));
+        shared.reverted(latch);
         metrics.revert(rc.name(), reason.tag());
         events.record(new Reverted(latch));
         log.warn("route={} version={} canary reverted, reason={}, configured weight {} -> effective 0%; evidence {}",
                 rc.name(), canary.version(), reason.tag(), rc.weight(), latch.evidence().encode());
-        fileIo.execute(() -> {
-            try {
-                latches.write(latch);
-            } catch (IOException | RuntimeException e) {
-                // The route is reverted in memory either way; only a restart would forget it.
-                log.error("route={} version={} could not write latch {}: {}", rc.name(), canary.version(),
-                        latches.file(rc.name()), e.toString());
-                events.record(new LatchWriteFailed(rc.name(), latches.file(rc.name()), e.getMessage()));
-            }
-        });
+        fileIo.execute(() -> writeLatch(latch));
+    }
+
+    /** Writes a latch file; on the guard thread. */
+    private void writeLatch(Latch latch) {
+        try {
+            latches.write(latch);
+        } catch (IOException | RuntimeException e) {
+            // The route is reverted in memory either way; only a restart would forget it.
+            log.error("route={} version={} could not write latch {}: {}", latch.route(), latch.canaryVersion(),
+                    latches.file(latch.route()), e.toString());
+            events.record(new LatchWriteFailed(latch.route(), latches.file(latch.route()), e.getMessage()));
+        }
     }
 
     private void deleteLatch(String name) {
-        fileIo.execute(() -> {
-            try {
-                latches.delete(name);
-            } catch (IOException | RuntimeException e) {
-                log.error("route={} could not delete latch {}: {}", name, latches.file(name), e.toString());
-            }
-        });
+        fileIo.execute(() -> deleteLatchNow(name));
+    }
+
+    /** Deletes a latch file; on the guard thread. */
+    private void deleteLatchNow(String name) {
+        try {
+            latches.delete(name);
+        } catch (IOException | RuntimeException e) {
+            log.error("route={} could not delete latch {}: {}", name, latches.file(name), e.toString());
+        }
     }
 
     /** Completes once every file operation queued so far is done. */
@@ -243,6 +323,8 @@ final class Reverts {
         }
         state.resume();
         deleteLatch(name);
+        // Shared even when this replica was not reverted: another may be, and the operator means all.
+        shared.resumed(name, route.config().canary().url().toString(), route.config().canary().version());
         if (changed) {
             events.record(new Resumed(name, route.config().canary().version(), route.config().weight(), hold));
             log.info("route={} version={} resumed by an operator at weight {}", name,

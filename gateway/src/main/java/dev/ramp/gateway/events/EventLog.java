@@ -38,6 +38,10 @@ public final class EventLog {
     public static final String LATCH_CORRUPT = LatchCorrupt.TYPE;
     public static final String TLS_RELOAD = CertificatesReloaded.TYPE;
     public static final String TLS_RELOAD_FAILED = CertificatesRejected.TYPE;
+    public static final String CLUSTER_DOWN = ClusterDisconnected.TYPE;
+    public static final String CLUSTER_UP = ClusterConnected.TYPE;
+    public static final String REPLICA_REVERT = ReplicaChange.REVERT;
+    public static final String REPLICA_RESUME = ReplicaChange.RESUME;
 
     /**
      * Something an operator should know happened. One record per kind; several kinds may share a
@@ -45,7 +49,8 @@ public final class EventLog {
      */
     public sealed interface Event permits Reverted, Resumed, CanaryReplaced, LatchLifted, LatchCorrupt,
             LatchWriteFailed, ConfigReloaded, ConfigRejected, RouteAdded, RouteRemoved, WeightChanged,
-            UpstreamChanged, CertificatesReloaded, CertificatesRejected {
+            UpstreamChanged, CertificatesReloaded, CertificatesRejected, ClusterConnected, ClusterDisconnected,
+            ReplicaChange {
 
         /** The kind's wire name, e.g. {@code "revert"}. */
         String type();
