@@ -19,7 +19,7 @@ import io.netty.util.AsciiString;
  * trusted proxy saw it (an untrusted client can prepend anything, but cannot change what a trusted proxy
  * appended). Only the first X-Forwarded-For header counts, as for the header the gateway forwards.
  */
-final class DataPathFacts implements RequestFacts {
+public final class DataPathFacts implements RequestFacts {
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
 
     private final CharSlice cookie = new CharSlice();
@@ -35,7 +35,7 @@ final class DataPathFacts implements RequestFacts {
     private boolean sourceKnown;
 
     /** Points these facts at a request: its head, target and path, and the peer it came from. */
-    RequestFacts of(FlatHeaders headers, String uri, String path, String peer, boolean trusted,
+    public RequestFacts of(FlatHeaders headers, String uri, String path, String peer, boolean trusted,
                     RoutingSnapshot snapshot) {
         this.headers = headers;
         this.uri = uri;
