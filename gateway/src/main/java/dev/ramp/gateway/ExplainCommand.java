@@ -92,7 +92,8 @@ final class ExplainCommand implements Callable<Integer> {
             out.println(ExplainJson.of(e).encode());
         } else {
             out.println(e.route() + ": " + e.version().tag() + " (" + reason(e) + ")");
-            out.println("  identity " + e.identity() + (e.freshIdentity() ? " (none given: a fresh one, as for a new visitor)" : "")
+            out.println("  identity " + e.identity()
+                        + (e.freshIdentity() ? " (none given: a fresh one, as for a new visitor)" : "")
                         + ", bucket " + e.bucket() + ", weight " + e.weight()
                         + (e.reason() == Reason.BUCKET || e.reason() == Reason.RULE && e.rule().weight() != null
                            ? " (canary iff bucket < " + e.weight().basisPoints() + ")" : ""));

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The meters of one route name that do not depend on upstream versions: {@code ramp_requests_total},
  * {@code ramp_fallbacks_total}, {@code ramp_reverts_total}, {@code ramp_rule_matches_total} and the two
- * {@code ramp_canary_weight_ratio} gauges. Kept across reloads while the route exists, so its counters never reset; the gauges read the
- * route's current config and live state, re-pointed by every reload.
+ * {@code ramp_canary_weight_ratio} gauges. Kept across reloads while the route exists, so its counters never
+ * reset (but the rule counters when the rules change); the gauges read the route's current config and live
+ * state, re-pointed by every reload.
  */
 final class RouteMetrics {
     /** The {@code served_by} values, indexed by {@link Version#ordinal()}, then the gateway itself. */
@@ -76,7 +77,8 @@ final class RouteMetrics {
                 counters[i] = rs.register(() -> Counter.builder(RampMetrics.RULE_MATCHES)
                                 .description("Requests whose version a targeting rule decided, by rule index")
                                 .tags(tags).register(registry),
-                        () -> new NoopCounter(new Meter.Id(RampMetrics.RULE_MATCHES, tags, null, null, Meter.Type.COUNTER)));
+                        () -> new NoopCounter(new Meter.Id(RampMetrics.RULE_MATCHES, tags, null, null,
+                                Meter.Type.COUNTER)));
             }
             boundRules = config.rules();
             ruleMatches = counters;

@@ -1,8 +1,8 @@
 package dev.ramp.gateway.proxy;
 
+import dev.ramp.gateway.config.Percent;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.config.Sticky;
-import dev.ramp.gateway.config.Percent;
 import dev.ramp.gateway.routing.Assignment;
 import dev.ramp.gateway.routing.Buckets;
 import dev.ramp.gateway.routing.Decision;
@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Which version one request on a matched route gets, decided from plain values (no sockets, no HTTP
  * objects, see docs/architecture.md): a trusted override header first, then {@link Assignment} on the
  * request's identity and, for the route's targeting rules, its {@link RequestFacts}. {@link #explain} answers
- * the same question for the admin API and the {@code explain} command through the same code. A request without an identity gets a fresh one, which its response stores in the
- * route's identity cookie.
+ * the same question for the admin API and the {@code explain} command through the same code. A request
+ * without an identity gets a fresh one, which its response stores in the route's identity cookie.
  *
  * @param version     the version to try first; null when {@link #rejection()} is set
  * @param newIdentity a fresh identity to set as the cookie on the response, or null

@@ -179,7 +179,8 @@ class ExplainAgreesWithDataPathTest {
             ReferenceCountUtil.release(req);
         }
         // every rule, and no rule, decided some of the requests: the comparison covered each kind of match
-        assertThat(java.util.Arrays.stream(byRule).min().orElseThrow()).as("requests per rule %s", java.util.Arrays.toString(byRule)).isGreaterThan(50);
+        assertThat(java.util.Arrays.stream(byRule).min().orElseThrow())
+                .as("requests per rule %s", java.util.Arrays.toString(byRule)).isGreaterThan(50);
     }
 
     @Test
