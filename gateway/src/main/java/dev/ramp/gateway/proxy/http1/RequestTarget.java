@@ -71,8 +71,7 @@ public final class RequestTarget {
             }
             if (nameIs(uri, i, eq, name)) {
                 int vs = Math.min(eq + 1, end);
-                return encoded(uri, vs, end) ? QueryStringDecoder.decodeComponent(uri.substring(vs, end))
-                        : out.set(uri, vs, end);
+                return encoded(uri, vs, end) ? decode(uri.substring(vs, end)) : out.set(uri, vs, end);
             }
             i = end + 1;
         }
@@ -80,10 +79,22 @@ public final class RequestTarget {
     }
 
     private static boolean nameIs(String uri, int start, int end, String name) {
+        if (end - start < name.length()) {
+            return false; // decoding never lengthens a name
+        }
         if (encoded(uri, start, end)) {
-            return QueryStringDecoder.decodeComponent(uri.substring(start, end)).equals(name);
+            return decode(uri.substring(start, end)).equals(name);
         }
         return end - start == name.length() && uri.regionMatches(start, name, 0, name.length());
+    }
+
+    /** Percent-decoded, {@code +} as a space; a broken escape ({@code %}, {@code %zz}) leaves the text as sent. */
+    private static String decode(String s) {
+        try {
+            return QueryStringDecoder.decodeComponent(s);
+        } catch (IllegalArgumentException e) {
+            return s; // a client's malformed target must not fail its request: it just matches nothing decoded
+        }
     }
 
     private static boolean encoded(String s, int start, int end) {

@@ -28,6 +28,13 @@ class QueryParameterTest {
     }
 
     @Test
+    void aBrokenEscapeIsKeptAsSentRatherThanFailingTheRequest() {
+        assertThat(q("/p?preview=%", "preview")).isEqualTo("%");
+        assertThat(q("/p?preview=%zz&x=1", "preview")).isEqualTo("%zz");
+        assertThat(q("/p?pre%zz=1&preview=2", "preview")).isEqualTo("2");
+    }
+
+    @Test
     void randomTargetsAgreeWithNettysDecoder() {
         Random r = new Random(59);
         String[] names = {"a", "preview", "pre%76iew", "b+c", "", "x"};
