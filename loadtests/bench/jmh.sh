@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# JMH: the per-request routing decision (route match, identity -> bucket -> version) and the guard's once-a-second
+# JMH: the per-request routing decision (route match, identity -> bucket -> version; TargetingDecisionBenchmark:
+# the whole decision with 0 or 20 targeting rules) and the guard's once-a-second
 # evaluation (GuardEvaluationBenchmark), with the GC profiler
 # so allocation per operation is visible (gc.alloc.rate.norm: ~0 B/op expected for the routing decision).
 # Usage: bash loadtests/bench/jmh.sh [JMH options, e.g. -f 1 -wi 2 -i 3]

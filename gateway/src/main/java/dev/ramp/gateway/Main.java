@@ -25,12 +25,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The command line (README.md, docs/operations.md): {@code run}, {@code validate} and {@code demo}. Exit codes: 0 success,
+ * The command line (README.md, docs/operations.md): {@code run}, {@code validate}, {@code demo} and
+ * {@code explain} ({@link ExplainCommand}). Exit codes: 0 success,
  * 2 bad usage or invalid config, 1 anything else.
  */
 @Command(name = "ramp-gateway", mixinStandardHelpOptions = true, version = "ramp-gateway 0.1.0",
         description = "Ramp: a canary gateway that splits traffic between a stable and a canary upstream.",
-        subcommands = {Main.Run.class, Main.Validate.class, Main.Demo.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Run.class, Main.Validate.class, Main.Demo.class, ExplainCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;

@@ -29,7 +29,7 @@ public final class Cidr {
     }
 
     /** Parses a dotted-quad IPv4 literal into an int; -1L if it is not one. Allocation-free. */
-    static long parseV4(String s) {
+    static long parseV4(CharSequence s) {
         int n = s.length();
         if (n < 7 || n > 15) {
             return -1L;
@@ -90,15 +90,18 @@ public final class Cidr {
         return new Cidr(text, mask(bytes, prefix), prefix);
     }
 
-    /** Whether the literal IP address (as Netty/Vert.x report a peer) lies in this network. */
-    public boolean contains(String ipLiteral) {
+    /**
+     * Whether the literal IP address (as Netty/Vert.x report a peer, or a view of an X-Forwarded-For entry)
+     * lies in this network. Allocation-free for an IPv4 literal in an IPv4 network.
+     */
+    public boolean contains(CharSequence ipLiteral) {
         if (network.length == 4) {
             long v4 = parseV4(ipLiteral);
             if (v4 >= 0) {
                 return ((int) v4 & v4Mask) == v4Network;
             }
         }
-        byte[] bytes = literalBytes(ipLiteral);
+        byte[] bytes = literalBytes(ipLiteral.toString());
         return bytes != null && contains(bytes);
     }
 

@@ -1,6 +1,12 @@
 package dev.ramp.gateway.config;
 
-/** One route, fully merged over {@code ramp.route-defaults} and validated. */
+import java.util.List;
+
+/**
+ * One route, fully merged over {@code ramp.route-defaults} and validated.
+ *
+ * @param rules the targeting rules, in order (the first that matches a request decides); may be empty
+ */
 public record RouteConfig(
         String name,
         Match match,
@@ -13,4 +19,9 @@ public record RouteConfig(
         Timeouts timeouts,
         Fallback fallback,
         CircuitBreakerSettings circuitBreaker,
-        GuardSettings guard) {}
+        GuardSettings guard,
+        List<TargetingRule> rules) {
+    public RouteConfig {
+        rules = List.copyOf(rules);
+    }
+}

@@ -110,11 +110,12 @@ final class RouteReader {
         }
         CircuitBreakerSettings breaker = circuitBreaker(r.object("circuit-breaker"));
         GuardSettings guard = guard(r.object("guard"));
+        List<TargetingRule> rules = RuleReader.rules(r);
         if (r.problems.count() > before) {
             return null;
         }
         return new RouteConfig(name, match, stable, canary, weight, sticky, override, expose, timeouts, fallback,
-                breaker, guard);
+                breaker, guard, rules);
     }
 
     private static CircuitBreakerSettings circuitBreaker(ConfigReader b) {

@@ -49,6 +49,7 @@ public final class RampMetrics implements AutoCloseable {
     static final String FALLBACKS = "ramp.fallbacks";               // ramp_fallbacks_total
     static final String CANARY_WEIGHT = "ramp.canary.weight.ratio"; // ramp_canary_weight_ratio
     static final String REVERTS = "ramp.reverts";                   // ramp_reverts_total
+    static final String RULE_MATCHES = "ramp.rule.matches";         // ramp_rule_matches_total
     static final String CONFIG_RELOADS = "ramp.config.reloads";     // ramp_config_reloads_total
     static final String CONNECTIONS_REJECTED = "ramp.connections.rejected"; // ramp_connections_rejected_total
     static final String TLS_RELOADS = "ramp.tls.reloads";           // ramp_tls_reloads_total

@@ -36,4 +36,9 @@ final class RouteMeters implements RouteObserver {
     public void onClientResponse(Version servedBy, int status) {
         route.request(servedBy, status);
     }
+
+    @Override
+    public void onRuleMatch(int rule) {
+        route.ruleMatch(rule);
+    }
 }

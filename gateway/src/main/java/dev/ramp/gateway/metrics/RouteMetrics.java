@@ -1,6 +1,7 @@
 package dev.ramp.gateway.metrics;
 
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.config.TargetingRule;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.routing.Version;
 import io.micrometer.core.instrument.Counter;
@@ -9,14 +10,16 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.noop.NoopCounter;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The meters of one route name that do not depend on upstream versions: {@code ramp_requests_total},
- * {@code ramp_fallbacks_total}, {@code ramp_reverts_total} and the two {@code ramp_canary_weight_ratio}
- * gauges. Kept across reloads while the route exists, so its counters never reset; the gauges read the
- * route's current config and live state, re-pointed by every reload.
+ * {@code ramp_fallbacks_total}, {@code ramp_reverts_total}, {@code ramp_rule_matches_total} and the two
+ * {@code ramp_canary_weight_ratio} gauges. Kept across reloads while the route exists, so its counters never
+ * reset (but the rule counters when the rules change); the gauges read the route's current config and live
+ * state, re-pointed by every reload.
  */
 final class RouteMetrics {
     /** The {@code served_by} values, indexed by {@link Version#ordinal()}, then the gateway itself. */
@@ -32,6 +35,10 @@ final class RouteMetrics {
     private final ConcurrentHashMap<String, Counter> fallbacks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> reverts = new ConcurrentHashMap<>();
     private volatile Bound current; // null for the no-route pseudo route
+    /** ramp_rule_matches_total per rule index of the bound config; replaced whole when the rules change. */
+    private volatile Counter[] ruleMatches = new Counter[0];
+    private List<TargetingRule> boundRules = List.of(); // guarded by RampMetrics.bind's lock
+    private MeterScope ruleScope;
 
     /** What the weight gauges read: the route's config of the current snapshot and its live state. */
     private record Bound(RouteConfig config, RouteState state) {
@@ -46,13 +53,43 @@ final class RouteMetrics {
         this.name = name;
     }
 
-    /** Points the weight gauges at the route's config and state (registering them on the first bind). */
+    /**
+     * Points the weight gauges at the route's config and state (registering them on the first bind), and
+     * registers a rule-match counter for each targeting rule, at zero, so a rule that never matches shows. When
+     * the rules change, the old counters are removed: index N may now be another rule.
+     */
     void bind(RouteConfig config, RouteState state) {
         boolean first = current == null;
         current = new Bound(config, state);
         if (first) {
             gauge("configured", b -> b.config().weight().ratio());
             gauge("effective", Bound::effective);
+        }
+        if (first || !config.rules().equals(boundRules)) {
+            if (ruleScope != null) {
+                ruleScope.retire();
+            }
+            ruleScope = new MeterScope(registry);
+            MeterScope rs = ruleScope;
+            Counter[] counters = new Counter[config.rules().size()];
+            for (int i = 0; i < counters.length; i++) {
+                Tags tags = Tags.of("route", name, "rule", Integer.toString(i));
+                counters[i] = rs.register(() -> Counter.builder(RampMetrics.RULE_MATCHES)
+                                .description("Requests whose version a targeting rule decided, by rule index")
+                                .tags(tags).register(registry),
+                        () -> new NoopCounter(new Meter.Id(RampMetrics.RULE_MATCHES, tags, null, null,
+                                Meter.Type.COUNTER)));
+            }
+            boundRules = config.rules();
+            ruleMatches = counters;
+        }
+    }
+
+    /** Counts a request targeting rule {@code rule} decided; an index the current rules lack is dropped. */
+    void ruleMatch(int rule) {
+        Counter[] c = ruleMatches;
+        if (rule >= 0 && rule < c.length) {
+            c[rule].increment();
         }
     }
 
@@ -113,5 +150,8 @@ final class RouteMetrics {
 
     void retire() {
         scope.retire();
+        if (ruleScope != null) {
+            ruleScope.retire();
+        }
     }
 }

@@ -47,4 +47,15 @@ final class AllObservers implements RouteObserver {
             }
         }
     }
+
+    @Override
+    public void onRuleMatch(int rule) {
+        for (RouteObserver o : each) {
+            try {
+                o.onRuleMatch(rule);
+            } catch (RuntimeException e) {
+                log.warn("observer {} failed on a rule match: {}", o, e.toString());
+            }
+        }
+    }
 }

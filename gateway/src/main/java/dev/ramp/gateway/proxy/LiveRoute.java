@@ -2,6 +2,7 @@ package dev.ramp.gateway.proxy;
 
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.config.Upstream;
+import dev.ramp.gateway.routing.Rules;
 import dev.ramp.gateway.routing.Version;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
@@ -21,6 +22,8 @@ public final class LiveRoute {
     /** The Host header each version's upstream gets, as bytes ready to encode. */
     private final io.netty.util.AsciiString stableAuthority;
     private final io.netty.util.AsciiString canaryAuthority;
+    /** The route's targeting rules, compiled once per snapshot. */
+    private final Rules rules;
 
     /**
      * @param canaryBreaker the canary's breaker, kept across reloads while the canary is unchanged; null when
@@ -37,6 +40,12 @@ public final class LiveRoute {
         this.canaryKey = poolKey(config.canary(), config.timeouts());
         this.stableAuthority = new io.netty.util.AsciiString(config.stable().authority());
         this.canaryAuthority = new io.netty.util.AsciiString(config.canary().authority());
+        this.rules = Rules.of(config.rules());
+    }
+
+    /** The route's targeting rules, compiled (docs/targeting.md). */
+    public Rules rules() {
+        return rules;
     }
 
     /** {@code host:port} of the upstream that serves {@code version}, for its Host header. */

@@ -24,6 +24,12 @@ public interface RouteObserver {
     /** The client got its answer. {@code servedBy} is null when the gateway answered itself. */
     default void onClientResponse(Version servedBy, int status) {}
 
+    /**
+     * Targeting rule {@code rule} (its index in the route's {@code rules}) decided a request's version. Not called
+     * for requests an override, a ring or a revert decided, nor by explain.
+     */
+    default void onRuleMatch(int rule) {}
+
     RouteObserver NOOP = new RouteObserver() {};
 
     /** Makes the observer of each route of a snapshot being built. */

@@ -55,8 +55,8 @@ public final class RoutingSnapshot {
         return table.routes();
     }
 
-    /** Whether a peer (IP literal) may send override headers and have its X-Forwarded-For kept. */
-    public boolean trusted(String peerIp) {
+    /** Whether a peer (IP literal, or a view of one) may send override headers and have its X-Forwarded-For kept. */
+    public boolean trusted(CharSequence peerIp) {
         if (trusted.length == 0 || peerIp == null) {
             return false;
         }

@@ -3,6 +3,7 @@ package dev.ramp.gateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ramp.gateway.config.GatewayConfig;
+import dev.ramp.gateway.routing.RequestFacts;
 import dev.ramp.gateway.routing.Version;
 import dev.ramp.gateway.testing.TestConfigs;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class RouteDecisionTest {
     void aTrustedOverrideWinsEvenOnARevertedRoute() {
         LiveRoute r = route("0%");
         r.state().revert();
-        RouteDecision d = RouteDecision.decide(r, true, "Canary", "alice");
+        RouteDecision d = RouteDecision.decide(r, true, "Canary", "alice", RequestFacts.NONE);
         assertThat(d.version()).isEqualTo(Version.CANARY);
         assertThat(d.newIdentity()).isNull();
         assertThat(d.rejected()).isFalse();
@@ -33,13 +34,13 @@ class RouteDecisionTest {
     @Test
     void anUntrustedOverrideIsIgnoredEvenWhenItIsGarbage() {
         LiveRoute r = route("0%");
-        assertThat(RouteDecision.decide(r, false, "canary", "alice").version()).isEqualTo(Version.STABLE);
-        assertThat(RouteDecision.decide(r, false, "bogus", "alice").rejected()).isFalse();
+        assertThat(RouteDecision.decide(r, false, "canary", "alice", RequestFacts.NONE).version()).isEqualTo(Version.STABLE);
+        assertThat(RouteDecision.decide(r, false, "bogus", "alice", RequestFacts.NONE).rejected()).isFalse();
     }
 
     @Test
     void aTrustedOverrideNamingNoVersionIsRejectedWithTheHeaderInTheMessage() {
-        RouteDecision d = RouteDecision.decide(route("50%"), true, "beta", "alice");
+        RouteDecision d = RouteDecision.decide(route("50%"), true, "beta", "alice", RequestFacts.NONE);
         assertThat(d.rejected()).isTrue();
         assertThat(d.version()).isNull();
         assertThat(d.rejection()).isEqualTo("header X-Ramp-Version: \"beta\" (expected: stable or canary)");
@@ -48,10 +49,10 @@ class RouteDecisionTest {
     @Test
     void aRequestWithoutIdentityGetsAFreshOneAndIsDecidedOnIt() {
         LiveRoute r = route("100%");
-        RouteDecision d = RouteDecision.decide(r, false, null, "");
+        RouteDecision d = RouteDecision.decide(r, false, null, "", RequestFacts.NONE);
         assertThat(d.newIdentity()).matches("[A-Za-z0-9_-]{22}");
         assertThat(d.version()).isEqualTo(Version.CANARY);
-        assertThat(RouteDecision.decide(r, false, null, null).newIdentity()).isNotEqualTo(d.newIdentity());
+        assertThat(RouteDecision.decide(r, false, null, null, RequestFacts.NONE).newIdentity()).isNotEqualTo(d.newIdentity());
     }
 
     @Test
@@ -59,14 +60,14 @@ class RouteDecisionTest {
         LiveRoute r = route("50%");
         int canary = 0;
         for (int i = 0; i < 200; i++) {
-            Version first = RouteDecision.decide(r, false, null, "user-" + i).version();
-            assertThat(RouteDecision.decide(r, false, null, "user-" + i).version()).isEqualTo(first);
+            Version first = RouteDecision.decide(r, false, null, "user-" + i, RequestFacts.NONE).version();
+            assertThat(RouteDecision.decide(r, false, null, "user-" + i, RequestFacts.NONE).version()).isEqualTo(first);
             canary += first == Version.CANARY ? 1 : 0;
         }
         assertThat(canary).isBetween(60, 140);
         r.state().revert();
         for (int i = 0; i < 200; i++) {
-            assertThat(RouteDecision.decide(r, false, null, "user-" + i).version()).isEqualTo(Version.STABLE);
+            assertThat(RouteDecision.decide(r, false, null, "user-" + i, RequestFacts.NONE).version()).isEqualTo(Version.STABLE);
         }
     }
 

@@ -34,6 +34,28 @@ public final class Cookies {
 
     /** The value of cookie {@code name} in one Cookie header value {@code v}, or null when there is none. */
     static String value(CharSequence v, String name) {
+        long range = range(v, name);
+        return range < 0 ? null : v.subSequence((int) (range >>> 32), (int) range).toString();
+    }
+
+    /**
+     * The value of cookie {@code name} in the Cookie headers of {@code h} as a view ({@code out} re-pointed), or
+     * null: the same value {@link #value(HttpHeaders, String)} finds, without making a {@code String}.
+     */
+    public static CharSequence view(FlatHeaders h, String name, CharSlice out) {
+        int i = -1;
+        while ((i = h.indexOf(HttpHeaderNames.COOKIE, i + 1)) >= 0) {
+            CharSequence v = h.kv[(i << 1) + 1];
+            long range = range(v, name);
+            if (range >= 0) {
+                return out.set(v, (int) (range >>> 32), (int) range);
+            }
+        }
+        return null;
+    }
+
+    /** Where the value of cookie {@code name} lies in {@code v}: {@code start << 32 | end}, or -1. */
+    private static long range(CharSequence v, String name) {
         int n = v.length();
         int i = 0;
         while (i < n) {
@@ -58,11 +80,11 @@ public final class Cookies {
                     s++;
                     e--;
                 }
-                return v.subSequence(s, e).toString();
+                return (long) s << 32 | e;
             }
             i = end + 1;
         }
-        return null;
+        return -1;
     }
 
     private static boolean regionEquals(CharSequence v, int at, String name) {

@@ -1,6 +1,7 @@
 package dev.ramp.gateway.proxy.http1;
 
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
 
 /**
@@ -44,6 +45,66 @@ public final class RequestTarget {
             return start == 0 ? uri : uri.substring(start);
         }
         return uri.substring(start, q);
+    }
+
+    /**
+     * The first value of query parameter {@code name} in {@code uri}, or null. Pairs are separated by {@code &};
+     * a name or value with {@code %} or {@code +} is percent-decoded (as the admin API's parameters are), which
+     * makes a {@code String}; otherwise the value is a view ({@code out} re-pointed). A name without {@code =}
+     * has the empty value.
+     */
+    public static CharSequence query(String uri, String name, CharSlice out) {
+        int q = uri.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        int n = uri.length();
+        int i = q + 1;
+        while (i <= n) {
+            int end = uri.indexOf('&', i);
+            if (end < 0) {
+                end = n;
+            }
+            int eq = i;
+            while (eq < end && uri.charAt(eq) != '=') {
+                eq++;
+            }
+            if (nameIs(uri, i, eq, name)) {
+                int vs = Math.min(eq + 1, end);
+                return encoded(uri, vs, end) ? decode(uri.substring(vs, end)) : out.set(uri, vs, end);
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+
+    private static boolean nameIs(String uri, int start, int end, String name) {
+        if (end - start < name.length()) {
+            return false; // decoding never lengthens a name
+        }
+        if (encoded(uri, start, end)) {
+            return decode(uri.substring(start, end)).equals(name);
+        }
+        return end - start == name.length() && uri.regionMatches(start, name, 0, name.length());
+    }
+
+    /** Percent-decoded, {@code +} as a space; a broken escape ({@code %}, {@code %zz}) leaves the text as sent. */
+    private static String decode(String s) {
+        try {
+            return QueryStringDecoder.decodeComponent(s);
+        } catch (IllegalArgumentException e) {
+            return s; // a client's malformed target must not fail its request: it just matches nothing decoded
+        }
+    }
+
+    private static boolean encoded(String s, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == '%' || c == '+') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -76,6 +76,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
     private long lastActivity;
     /** The last request's Host header on this connection and its host part: a keep-alive client repeats it. */
     private final RequestTarget.HostCache hosts = new RequestTarget.HostCache();
+    /** What targeting rules read of the current request, re-pointed per request. */
+    private final DataPathFacts facts = new DataPathFacts();
 
     FrontHandler(Loop loop) {
         this(loop, null);
@@ -303,7 +305,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
         if (identity == null || identity.length() == 0) {
             identity = Cookies.value(h, rc.sticky().cookie());
         }
-        RouteDecision decision = RouteDecision.decide(route, trusted, h.get(rc.override().header()), identity);
+        RouteDecision decision = RouteDecision.decide(route, trusted, h.get(rc.override().header()), identity,
+                facts.of((FlatHeaders) h, req.uri(), path, peer, trusted, snap));
         if (decision.rejected()) {
             answer(req, keepAlive, bodyFollows, GatewayError.BAD_REQUEST, route.name(), decision.rejection());
             route.observer().onClientResponse(null, GatewayError.BAD_REQUEST.status());

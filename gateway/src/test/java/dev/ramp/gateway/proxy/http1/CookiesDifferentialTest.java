@@ -101,6 +101,8 @@ class CookiesDifferentialTest {
         HttpHeaders h = cookies("a=1", "ramp_uid=first", "ramp_uid=second");
         assertThat(Cookies.value(h, NAME)).isEqualTo("first").isEqualTo(netty(ServerCookieDecoder.STRICT, h, NAME));
         assertThat(Cookies.value(cookies(), NAME)).isNull();
+        assertThat(Cookies.view((FlatHeaders) h, NAME, new CharSlice())).hasToString("first");
+        assertThat(Cookies.view((FlatHeaders) cookies(), NAME, new CharSlice())).isNull();
     }
 
     @Test
@@ -112,6 +114,8 @@ class CookiesDifferentialTest {
         for (int i = 0; i < RANDOM_HEADERS; i++) {
             String header = randomHeader(random);
             String ramp = Cookies.value(cookies(header), NAME);
+            CharSequence view = Cookies.view((FlatHeaders) cookies("a=b", header), NAME, new CharSlice());
+            assertThat(view == null ? null : view.toString()).as("the rules' view of %s", header).isEqualTo(ramp);
             found += ramp != null && !ramp.isEmpty() ? 1 : 0;
             for (ServerCookieDecoder decoder : List.of(ServerCookieDecoder.STRICT, ServerCookieDecoder.LAX)) {
                 String netty = netty(decoder, cookies(header), NAME);
