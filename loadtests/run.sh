@@ -65,7 +65,10 @@ case "$MODE" in
               add RevertSimulation "${SMOKE_REVERT[@]}" ;;
   split)      add SplitStickinessSimulation "${FULL_SPLIT[@]}" ;;
   split-h2)   TLS=1
-              add SplitStickinessSimulation "${SMOKE_SPLIT[@]}" -Dramp.http2=true -Dramp.gatewayUrl=https://127.0.0.1:18080 ;;
+              # HTTP/2 multiplexes every user onto few connections: nothing queues in the client as with 32
+              # HTTP/1.1 connections, so the offered load is what reaches the gateway; 1200 users keep it modest.
+              add SplitStickinessSimulation "${SMOKE_SPLIT[@]}" -Dramp.split.users=1200 -Dramp.http2=true \
+                  -Dramp.gatewayUrl=https://127.0.0.1:18080 ;;
   fallback)   add FallbackSimulation "${FULL_FALLBACK[@]}" ;;
   revert)     add RevertSimulation "${FULL_REVERT[@]}" ;;
   throughput) add ThroughputSimulation "${FULL_THROUGHPUT[@]}" ;;

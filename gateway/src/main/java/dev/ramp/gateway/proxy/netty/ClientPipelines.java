@@ -102,6 +102,11 @@ final class ClientPipelines {
             protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
                 ctx.close(); // as before ALPN: a failed handshake is the client's problem, not a log line
             }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // a client reset before the protocol was chosen: nothing to answer, nothing to log
+            }
         };
     }
 
