@@ -19,6 +19,7 @@ import dev.ramp.gateway.proxy.netty.SocketTransport;
 import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.routing.Version;
 import dev.ramp.gateway.state.LatchStore;
+import dev.ramp.gateway.state.RolloutFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.BindException;
@@ -66,13 +67,14 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Vertx vertx, RouteObserver.Factory extra, RampMetrics metrics, GatewayConfig config) {
         this.vertx = vertx;
         this.metrics = metrics;
-        this.guards = new GuardService(new LatchStore(config.stateDir()), metrics, events, System::nanoTime,
-                java.time.Clock.systemUTC());
+        this.guards = new GuardService(new LatchStore(config.stateDir()), new RolloutFiles(config.stateDir()), vertx,
+                metrics, events, System::nanoTime, java.time.Clock.systemUTC());
         this.snapshots = new SnapshotBuilder(metrics, guards, extra);
         RoutingSnapshot initial = snapshots.build(config, Map.of());
         this.snapshot = new AtomicReference<>(initial);
         this.configState = ConfigState.of(config);
-        // Latches are read back before the listener opens: a reverted route never serves its canary.
+        // Latches and rollout progress are read back before the listener opens: a reverted route never serves
+        // its canary, and a plan serves the weight it had reached.
         guards.sync(initial, Map.of());
         guards.start();
     }

@@ -11,6 +11,7 @@ import dev.ramp.gateway.events.LatchLifted;
 import dev.ramp.gateway.events.LatchWriteFailed;
 import dev.ramp.gateway.events.Resumed;
 import dev.ramp.gateway.events.Reverted;
+import dev.ramp.gateway.events.RolloutEvent;
 import dev.ramp.gateway.events.RouteAdded;
 import dev.ramp.gateway.events.RouteRemoved;
 import dev.ramp.gateway.events.UpstreamChanged;
@@ -79,6 +80,8 @@ public final class EventJson {
             return new JsonObject().put("certificates", new JsonArray(c.certificates()));
         } else if (e instanceof CertificatesRejected c) {
             return new JsonObject().put("error", c.error());
+        } else if (e instanceof RolloutEvent r) {
+            return RolloutStatusJson.details(r);
         }
         throw new IllegalArgumentException("event: " + e + " (expected: a known kind)");
     }

@@ -1,6 +1,9 @@
 package dev.ramp.gateway.config;
 
-/** One route, fully merged over {@code ramp.route-defaults} and validated. */
+/**
+ * One route, fully merged over {@code ramp.route-defaults} and validated. {@code rollout} is null unless
+ * the route has a {@code rollout} block (a plan that steps the weight by itself).
+ */
 public record RouteConfig(
         String name,
         Match match,
@@ -13,4 +16,5 @@ public record RouteConfig(
         Timeouts timeouts,
         Fallback fallback,
         CircuitBreakerSettings circuitBreaker,
-        GuardSettings guard) {}
+        GuardSettings guard,
+        RolloutSettings rollout) {}

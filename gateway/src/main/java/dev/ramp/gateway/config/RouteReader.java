@@ -110,11 +110,13 @@ final class RouteReader {
         }
         CircuitBreakerSettings breaker = circuitBreaker(r.object("circuit-breaker"));
         GuardSettings guard = guard(r.object("guard"));
+        // Every route inherits the rollout defaults; only a route that writes a rollout block has a plan.
+        RolloutSettings rollout = raw.containsKey("rollout") ? RolloutReader.rollout(r.object("rollout")) : null;
         if (r.problems.count() > before) {
             return null;
         }
         return new RouteConfig(name, match, stable, canary, weight, sticky, override, expose, timeouts, fallback,
-                breaker, guard);
+                breaker, guard, rollout);
     }
 
     private static CircuitBreakerSettings circuitBreaker(ConfigReader b) {

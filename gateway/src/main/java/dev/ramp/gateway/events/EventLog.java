@@ -45,7 +45,7 @@ public final class EventLog {
      */
     public sealed interface Event permits Reverted, Resumed, CanaryReplaced, LatchLifted, LatchCorrupt,
             LatchWriteFailed, ConfigReloaded, ConfigRejected, RouteAdded, RouteRemoved, WeightChanged,
-            UpstreamChanged, CertificatesReloaded, CertificatesRejected {
+            UpstreamChanged, CertificatesReloaded, CertificatesRejected, RolloutEvent {
 
         /** The kind's wire name, e.g. {@code "revert"}. */
         String type();
