@@ -73,7 +73,7 @@ public final class RolloutMachine {
         int next = plan.nextAbove(p.weight());
         if (next < 0) {
             return new Transition(counted.with(RolloutState.READY_TO_PROMOTE, "at 100% and healthy for "
-                    + plan.promoteAfter()), Change.READY);
+                    + duration(plan.promoteAfter())), Change.READY);
         }
         if (plan.gates().isEmpty()) {
             return new Transition(counted.steppedTo(next, RolloutState.PROGRESSING, now, null), Change.STEPPED);
@@ -186,6 +186,31 @@ public final class RolloutMachine {
     private static RolloutConflict aborted(Progress p) {
         return new RolloutConflict("the plan is aborted (" + p.reason() + "): it starts again from its first step "
                 + "when a new canary is deployed (change the canary's version or url in the config)");
+    }
+
+    /** A duration as the config writes it: {@code "1h30m"}, {@code "15m"}, {@code "500ms"}, {@code "0s"}. */
+    public static String duration(java.time.Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        StringBuilder b = new StringBuilder();
+        long h = d.toHours();
+        int m = d.toMinutesPart();
+        int s = d.toSecondsPart();
+        int ms = d.toMillisPart();
+        if (h > 0) {
+            b.append(h).append('h');
+        }
+        if (m > 0) {
+            b.append(m).append('m');
+        }
+        if (s > 0) {
+            b.append(s).append('s');
+        }
+        if (ms > 0) {
+            b.append(ms).append("ms");
+        }
+        return b.toString();
     }
 
     /** Basis points as the config writes them: {@code "12.5%"}. */

@@ -44,6 +44,13 @@ class RolloutMachineTest {
     }
 
     @Test
+    void durationsReadAsTheConfigWritesThem() {
+        assertThat(RolloutMachine.duration(Duration.ofMinutes(90))).isEqualTo("1h30m");
+        assertThat(RolloutMachine.duration(Duration.ofMillis(1500))).isEqualTo("1s500ms");
+        assertThat(RolloutMachine.duration(Duration.ZERO)).isEqualTo("0s");
+    }
+
+    @Test
     void aPlanMustRiseAndEndAtAHundredPercent() {
         assertThatThrownBy(() -> new Plan(List.of(500, 100, 10_000), EVERY, 0, List.of(), EVERY))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -115,6 +122,7 @@ class RolloutMachineTest {
         Transition ready = RolloutMachine.tick(PLAN, full, 10_000, Health.HEALTHY, T0.plus(Duration.ofMinutes(30)));
         assertThat(ready.change()).isEqualTo(Change.READY);
         assertThat(ready.progress().state()).isEqualTo(RolloutState.READY_TO_PROMOTE);
+        assertThat(ready.progress().reason()).isEqualTo("at 100% and healthy for 30m");
         assertThat(ready.progress().effectiveWeight()).isEqualTo(10_000);
         assertThat(RolloutMachine.nextStepAt(PLAN, ready.progress())).isNull();
         // and it stays there
