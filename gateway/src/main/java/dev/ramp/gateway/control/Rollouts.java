@@ -11,6 +11,7 @@ import dev.ramp.gateway.metrics.RolloutMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.rollout.GateAnswer;
 import dev.ramp.gateway.rollout.Health;
 import dev.ramp.gateway.rollout.Plan;
 import dev.ramp.gateway.rollout.Progress;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -238,11 +238,17 @@ final class Rollouts {
                 Instant now = clock.instant();
                 Duration retry = rp.plan.stepEvery().compareTo(MAX_GATE_RETRY) < 0 ? rp.plan.stepEvery() : MAX_GATE_RETRY;
                 rp.gatesAgainAt = now.plus(retry);
-                List<dev.ramp.gateway.rollout.GateAnswer> answers = ar.succeeded() ? ar.result()
-                        : List.of(new dev.ramp.gateway.rollout.GateAnswer("(gates)", false, String.valueOf(ar.cause())));
+                List<GateAnswer> answers = ar.succeeded() ? ar.result()
+                        : List.of(new GateAnswer("(gates)", false, String.valueOf(ar.cause())));
                 long counter = guards.canaryAttempts(rp.route);
-                perform(rp, RolloutMachine.gatesAnswered(rp.plan, rp.progress.withRequests(requests(rp, counter)),
-                        answers, now), now, false, counter);
+                Transition t = RolloutMachine.gatesAnswered(rp.plan, rp.progress.withRequests(requests(rp, counter)),
+                        answers, now);
+                perform(rp, t, now, false, counter);
+                if (t.change() == Change.GATE_HELD) {
+                    answers.stream().filter(a -> !a.passed()).findFirst().ifPresent(a -> events.record(
+                            new RolloutEvent.GateHeld(rp.route, rp.config.canary().version(), t.progress().weight(),
+                                    a.url(), a.detail())));
+                }
             }
         }));
     }
@@ -279,66 +285,17 @@ final class Rollouts {
         long countedBefore = before == null ? 0 : before.requests() + Math.max(0, counter - rp.base);
         Progress after = t.progress();
         RouteConfig rc = rp.config;
-        String version = rc.canary().version();
         rp.base = counter;
         rp.progress = after;
         rp.state.planWeight(after.effectiveWeight());
         metrics.update(rp.route, after.effectiveWeight() / (double) Plan.FULL, after.state().tag());
-        switch (t.change()) {
-            case NONE -> { }
-            case STARTED -> {
-                events.record(new RolloutEvent.Started(rp.route, version, after.weight(), rp.plan.size(), before != null));
-                log.info("route={} version={} rollout started at {} ({} steps: {})", rp.route, version,
-                        RolloutMachine.percent(after.weight()), rp.plan.size(), stepsText(rp.plan));
-            }
-            case STEPPED -> {
-                int step = rp.plan.stepOf(after.weight());
-                events.record(new RolloutEvent.Stepped(rp.route, version, before.weight(), after.weight(), step,
-                        rp.plan.size(), countedBefore, guardTag(rp), byOperator));
-                log.info("route={} version={} rollout stepped {} -> {} (step {} of {}, {} canary requests, guard {}){}",
-                        rp.route, version, RolloutMachine.percent(before.weight()), RolloutMachine.percent(after.weight()),
-                        step, rp.plan.size(), countedBefore, guardTag(rp), byOperator ? " by an operator" : "");
-            }
-            case ASK_GATES -> rp.gatesAsked = false;
-            case GATE_HELD -> {
-                events.record(new RolloutEvent.GateHeld(rp.route, version, after.weight(), gateOf(after.reason()),
-                        after.reason()));
-                log.warn("route={} version={} rollout held at {}: {}", rp.route, version,
-                        RolloutMachine.percent(after.weight()), after.reason());
-            }
-            case PAUSED -> {
-                events.record(new RolloutEvent.Paused(rp.route, version, after.weight()));
-                log.info("route={} version={} rollout paused at {} by an operator", rp.route, version,
-                        RolloutMachine.percent(after.weight()));
-            }
-            case CONTINUED -> {
-                events.record(new RolloutEvent.Continued(rp.route, version, after.weight()));
-                log.info("route={} version={} rollout continued at {} by an operator", rp.route, version,
-                        RolloutMachine.percent(after.weight()));
-            }
-            case ABORTED -> {
-                rp.gateRound++;
-                events.record(new RolloutEvent.Aborted(rp.route, version, after.weight(), after.reason()));
-                log.warn("route={} version={} rollout aborted at {}: {}; the canary gets 0% until a new canary is "
-                         + "deployed", rp.route, version, RolloutMachine.percent(after.weight()), after.reason());
-            }
-            case READY -> {
-                String promote = promote(rc);
-                events.record(new RolloutEvent.ReadyToPromote(rp.route, version, rc.canary().url().toString(), promote));
-                log.info("route={} version={} rollout ready to promote: {}", rp.route, version, promote);
-            }
+        if (t.change() == Change.ABORTED) {
+            rp.gateRound++; // answers to gates asked before are void
         }
+        RolloutLog.record(events, t.change(), rc, rp.plan, before, after, countedBefore,
+                t.change() == Change.STEPPED ? guardTag(rp) : null, byOperator);
         save(rp, t.change() != Change.NONE || before == null || !java.util.Objects.equals(before.reason(),
                 rp.progress.reason()) || before.state() != rp.progress.state(), now);
-    }
-
-    private static String gateOf(String reason) {
-        // "gate <url> held the step: <answer>"
-        if (reason != null && reason.startsWith("gate ")) {
-            int end = reason.indexOf(' ', 5);
-            return end < 0 ? reason.substring(5) : reason.substring(5, end);
-        }
-        return "(gates)";
     }
 
     /** Saves the progress on a change, or its request count at most every {@link #SAVE_EVERY}. */
@@ -371,17 +328,6 @@ final class Rollouts {
         });
     }
 
-    /** What to edit to promote the canary: Ramp never rewrites the operator's file. */
-    static String promote(RouteConfig rc) {
-        return "in route \"" + rc.name() + "\" set stable { url = \"" + rc.canary().url() + "\", version = \""
-               + rc.canary().version() + "\" } (the canary becomes the stable); the next canary (a new version or url)"
-               + " starts the plan again from its first step";
-    }
-
-    private static String stepsText(Plan plan) {
-        return String.join(" ", plan.steps().stream().map(RolloutMachine::percent).toList());
-    }
-
     /** The route's plan for the status API; null without one. Lock-free: reads the plan's immutable copies. */
     RolloutView view(String route) {
         RoutePlan rp = plans.get(route);
@@ -396,6 +342,6 @@ final class Rollouts {
                 plan.steps().stream().map(RolloutMachine::percent).toList(),
                 RolloutMachine.percent(p.effectiveWeight()), p.stepStartedAt(), RolloutMachine.nextStepAt(plan, p),
                 p.reason(), requests, plan.minRequests(),
-                p.state() == RolloutState.READY_TO_PROMOTE ? promote(rp.config) : null);
+                p.state() == RolloutState.READY_TO_PROMOTE ? RolloutLog.promote(rp.config) : null);
     }
 }
