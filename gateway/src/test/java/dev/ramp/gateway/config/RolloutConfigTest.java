@@ -113,6 +113,23 @@ class RolloutConfigTest {
     }
 
     @Test
+    void routeDefaultsSetTheRolloutDefaultsOfEveryPlanButNotThePlanItself() throws Exception {
+        String conf = route("rollout { steps = [\"100%\"] }").replaceFirst("ramp \\{",
+                "ramp {\n  route-defaults { rollout { step-every = 5m, min-requests = 50 } }");
+        RolloutSettings r = ConfigLoader.load(TestConfigs.write(dir, "d.conf", conf)).routes().get(0).rollout();
+        assertThat(r.stepEvery()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(r.minRequests()).isEqualTo(50);
+        String planInDefaults = route("").replaceFirst("ramp \\{",
+                "ramp {\n  route-defaults { rollout { steps = [\"100%\"] } }");
+        try {
+            ConfigLoader.load(TestConfigs.write(dir, "e.conf", planInDefaults));
+            throw new AssertionError("a plan in route-defaults must be refused");
+        } catch (InvalidConfigException e) {
+            assertThat(e.problems()).extracting(ConfigProblem::path).contains("ramp.route-defaults.rollout.steps");
+        }
+    }
+
+    @Test
     void gatesMustBeHttpUrls() {
         assertThat(problems("rollout { steps = [\"100%\"], gates = [\"ftp://x/y\", \"http://ok/\"] }"))
                 .extracting(ConfigProblem::path).containsExactly("ramp.routes[0].rollout.gates[0]");
