@@ -72,6 +72,17 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
                 urls.stream().map(u -> new GateAnswer(u.toString(), false, "no HTTP client to ask gates")).toList());
         this.rollouts = new Rollouts(progress, metrics.rollouts(), events, clock, e, guards, gates);
         this.timer = new GuardTimer(e, () -> current, nanoClock, guards::get, rollouts::tick);
+        // A revert aborts the route's plan at once rather than on the next pass (the canary is already out of
+        // traffic either way; the plan's state, event and metrics follow within this hand-off).
+        events.listen(entry -> {
+            if (entry.event() instanceof dev.ramp.gateway.events.Reverted) {
+                try {
+                    e.execute(rollouts::tick);
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    // shutting down
+                }
+            }
+        });
     }
 
     /** Starts the evaluation timer. */
