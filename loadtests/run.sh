@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # loadtests/run.sh: start a gateway with its two demo upstreams and run Gatling simulations against it.
 #
-#   loadtests/run.sh [smoke|split|fallback|revert|throughput|all] [--config FILE] [-Dkey=value ...]
+#   loadtests/run.sh [smoke|split|fallback|revert|throughput|rollout|all] [--config FILE] [-Dkey=value ...]
 #
 #   smoke       split + fallback + revert, short (under 90 s in total, JVM start-ups included); CI runs this
 #   split       SplitStickinessSimulation, full length: every user sticks to one version, canary share = weight +- 1.5 pp
@@ -9,6 +9,7 @@
 #   fallback    FallbackSimulation, full length: 0 failed GETs while the canary refuses, resets, answers 503
 #   revert      RevertSimulation, full length: the canary breaks mid-run; reverted (responses and /api/status) <= 2 s
 #   throughput  ThroughputSimulation: closed-model ramp through the gateway, then directly against stable; prints the ratio, fails below 0.2
+#   rollout     RolloutSimulation: a 3-step plan steps itself under load to ready_to_promote, nobody moves back; then the canary fails and is reverted <= 2 s
 #   all         the four, full length
 #
 #   --config FILE   gateway config (default loadtests/ramp-loadtest.conf). To show that the smoke catches a
@@ -72,11 +73,12 @@ case "$MODE" in
   fallback)   add FallbackSimulation "${FULL_FALLBACK[@]}" ;;
   revert)     add RevertSimulation "${FULL_REVERT[@]}" ;;
   throughput) add ThroughputSimulation "${FULL_THROUGHPUT[@]}" ;;
+  rollout)    add RolloutSimulation ;;
   all)        add SplitStickinessSimulation "${FULL_SPLIT[@]}"
               add FallbackSimulation "${FULL_FALLBACK[@]}"
               add RevertSimulation "${FULL_REVERT[@]}"
               add ThroughputSimulation "${FULL_THROUGHPUT[@]}" ;;
-  *) echo "run.sh: unknown mode: $MODE (expected: smoke, split, split-h2, fallback, revert, throughput or all)" >&2; exit 2 ;;
+  *) echo "run.sh: unknown mode: $MODE (expected: smoke, split, split-h2, fallback, revert, throughput, rollout or all)" >&2; exit 2 ;;
 esac
 
 GATEWAY_PORT=18080; ADMIN_PORT=19901; STABLE_PORT=19001; CANARY_PORT=19002

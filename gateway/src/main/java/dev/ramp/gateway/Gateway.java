@@ -22,6 +22,7 @@ import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.routing.Version;
 import dev.ramp.gateway.state.LatchStore;
 import dev.ramp.gateway.state.ReplicaSync;
+import dev.ramp.gateway.state.RolloutFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.BindException;
@@ -76,13 +77,15 @@ public final class Gateway implements AutoCloseable {
         ClusterSettings cs = config.cluster();
         this.cluster = cs.enabled() ? RedisSync.create(vertx, cs, replicaId(cs), metrics.registry(), events,
                 java.time.Clock.systemUTC()) : null;
-        this.guards = new GuardService(new LatchStore(config.stateDir()), metrics, events, System::nanoTime,
-                java.time.Clock.systemUTC(), cluster == null ? ReplicaSync.LOCAL : cluster);
+        this.guards = new GuardService(new LatchStore(config.stateDir()), new RolloutFiles(config.stateDir()), vertx,
+                metrics, events, System::nanoTime, java.time.Clock.systemUTC(),
+                cluster == null ? ReplicaSync.LOCAL : cluster);
         this.snapshots = new SnapshotBuilder(metrics, guards, extra);
         RoutingSnapshot initial = snapshots.build(config, Map.of());
         this.snapshot = new AtomicReference<>(initial);
         this.configState = ConfigState.of(config);
-        // Latches are read back before the listener opens: a reverted route never serves its canary.
+        // Latches and rollout progress are read back before the listener opens: a reverted route never serves
+        // its canary, and a plan serves the weight it had reached.
         guards.sync(initial, Map.of());
         if (cluster != null) {
             joinCluster();

@@ -217,6 +217,10 @@ public final class Main implements Callable<Integer> {
                 out.println("  curl -s -XPOST " + auth + " " + admin + "/api/routes/" + route + "/revert"
                             + "   # the kill switch");
                 out.println("  curl -s " + admin + "/metrics | grep '^ramp_'          # per-version Prometheus metrics");
+                demo.routes().stream().filter(r -> r.rollout() != null).findFirst().ifPresent(plan -> out.println(
+                        "  for i in $(seq 1 300); do " + curl + " -s -o /dev/null " + base + plan.match().pathPrefix()
+                        + " -H \"X-User-Id: u$i\"; done; curl -s '" + admin + "/api/status?route=" + plan.name()
+                        + "' | jq .routes[0].rollout   # a rollout plan stepping by itself"));
                 out.println("Ctrl-C stops it.");
                 out.flush();
             });

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API of docs/admin-api.md on its own listener (never the traffic port): {@code GET /metrics},
  * {@code /health/live}, {@code /health/ready}, {@code /api/status}, {@code /api/events},
- * {@code /api/routes/:name/explain}, and the token-guarded {@code POST /api/routes/:name/revert|resume}.
+ * {@code /api/routes/:name/explain}, and the token-guarded {@code POST /api/routes/:name/revert|resume} and
+ * {@code .../rollout/pause|continue|next|abort}.
  *
  * <p>This class only wires a Vert.x Web {@link Router}: every request's body is read first (at most
  * {@link #MAX_BODY_BYTES}, so keep-alive connections stay usable and large bodies are refused with 413),
@@ -79,6 +80,9 @@ public final class AdminServer {
         endpoint(router, HttpMethod.POST, "/api/routes/:name/revert", actions::revert);
         endpoint(router, HttpMethod.POST, "/api/routes/:name/resume", actions::resume);
         endpoint(router, HttpMethod.GET, "/api/routes/:name/explain", explain::explain);
+        for (String command : new String[] {"pause", "continue", "next", "abort"}) {
+            endpoint(router, HttpMethod.POST, "/api/routes/:name/rollout/" + command, ctx -> actions.rollout(ctx, command));
+        }
         router.route().handler(AdminResponses::notFound);
         router.errorHandler(404, AdminResponses::notFound);
         router.errorHandler(413, ctx -> AdminResponses.payloadTooLarge(ctx, MAX_BODY_BYTES));

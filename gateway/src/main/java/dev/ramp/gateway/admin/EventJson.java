@@ -14,6 +14,7 @@ import dev.ramp.gateway.events.LatchWriteFailed;
 import dev.ramp.gateway.events.ReplicaChange;
 import dev.ramp.gateway.events.Resumed;
 import dev.ramp.gateway.events.Reverted;
+import dev.ramp.gateway.events.RolloutEvent;
 import dev.ramp.gateway.events.RouteAdded;
 import dev.ramp.gateway.events.RouteRemoved;
 import dev.ramp.gateway.events.UpstreamChanged;
@@ -89,6 +90,8 @@ public final class EventJson {
         } else if (e instanceof ReplicaChange r) {
             return new JsonObject().put("replica", r.replica()).put("canaryVersion", r.canaryVersion())
                     .put("reason", r.reason());
+        } else if (e instanceof RolloutEvent r) {
+            return RolloutStatusJson.details(r);
         }
         throw new IllegalArgumentException("event: " + e + " (expected: a known kind)");
     }

@@ -6,6 +6,7 @@ import static dev.ramp.gateway.admin.AdminResponses.json;
 
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.rollout.RolloutConflict;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -18,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kill switch, {@code POST /api/routes/:name/revert} and {@code .../resume}, behind the bearer token.
+ * The kill switch, {@code POST /api/routes/:name/revert} and {@code .../resume}, and the rollout plan's
+ * commands, {@code POST /api/routes/:name/rollout/pause|continue|next|abort}, behind the bearer token.
  * The token is read from the current config on each request, so a reload that changes it takes effect at
  * once; no token configured means every POST is refused with 403 saying how to set one.
  */
@@ -43,6 +45,11 @@ final class RouteActions {
         act(ctx, "resume");
     }
 
+    /** {@code POST /api/routes/:name/rollout/pause|continue|next|abort}. */
+    void rollout(RoutingContext ctx, String command) {
+        act(ctx, "rollout/" + command);
+    }
+
     private void act(RoutingContext ctx, String action) {
         if (!authorized(ctx)) {
             return;
@@ -55,7 +62,9 @@ final class RouteActions {
         }
         Future<Boolean> result;
         try {
-            result = action.equals("revert") ? control.revert(name, "manual") : control.resume(name);
+            result = action.equals("revert") ? control.revert(name, "manual")
+                    : action.equals("resume") ? control.resume(name)
+                    : control.rollout(name, action.substring("rollout/".length()));
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
@@ -64,6 +73,8 @@ final class RouteActions {
                 json(ctx, 200, status.route(route, ar.result()));
             } else if (ar.cause() instanceof UnknownRouteException) {
                 unknownRoute(ctx, name);
+            } else if (ar.cause() instanceof RolloutConflict c) {
+                error(ctx, 409, "rollout_conflict", name, c.getMessage());
             } else {
                 log.warn("route={} {} failed: {}", name, action, String.valueOf(ar.cause()));
                 AdminResponses.internalError(ctx, name, action + " failed: " + ar.cause().getMessage());

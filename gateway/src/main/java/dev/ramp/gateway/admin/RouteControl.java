@@ -18,4 +18,13 @@ public interface RouteControl {
 
     /** Puts the canary back at its configured weight; completes with false if it was not reverted. */
     Future<Boolean> resume(String route);
+
+    /**
+     * An operator's command to the route's rollout plan: {@code pause}, {@code continue}, {@code next} (step up
+     * now) or {@code abort}. Completes with whether it changed the plan; fails with {@link UnknownRouteException}
+     * (404) or {@link dev.ramp.gateway.rollout.RolloutConflict} (409: no plan, or a state that does not allow it).
+     */
+    default Future<Boolean> rollout(String route, String command) {
+        return Future.failedFuture(new dev.ramp.gateway.rollout.RolloutConflict("route " + route + " has no rollout plan"));
+    }
 }

@@ -12,4 +12,9 @@ public interface RouteStatusSource {
 
     /** The route's state, what holds it reverted, and the guard's last verdict. */
     GuardView guardStatus(LiveRoute route);
+
+    /** The route's rollout plan; null when it has none (the default, for sources that know no plans). */
+    default RolloutView rollout(LiveRoute route) {
+        return null;
+    }
 }

@@ -122,7 +122,8 @@ final class StatusHandlers {
                     .put("canary", upstream(r.config().canary()))
                     .put("latch", guard.getValue("latch"))
                     .put("window", guard.getValue("window"))
-                    .put("guard", guard.getValue("guard"))); // null while the route's guard is disabled
+                    .put("guard", guard.getValue("guard")) // null while the route's guard is disabled
+                    .put("rollout", RolloutStatusJson.status(statusSource.rollout(r)))); // null without a plan
         }
         JsonObject out = new JsonObject().put("config", config).put("tls", tls(tls.get()));
         JsonObject replicas = cluster.get();
@@ -142,7 +143,8 @@ final class StatusHandlers {
                 .put("changed", changed)
                 .put("configuredWeight", route.config().weight().toString())
                 .put("effectiveWeight", effectiveWeight(route))
-                .mergeIn(GuardJson.status(statusSource.guardStatus(route)));
+                .mergeIn(GuardJson.status(statusSource.guardStatus(route)))
+                .put("rollout", RolloutStatusJson.status(statusSource.rollout(route)));
     }
 
     /** {@code {"provider", "loadedAt", "lastError", "lastErrorAt", "certificates": [...]}}; null for plain HTTP. */

@@ -113,6 +113,10 @@ final class ConfigReader {
         return read(key, "a whole number", config::getInt);
     }
 
+    Double number(String key) {
+        return read(key, "a number such as 2", config::getDouble);
+    }
+
     Boolean bool(String key) {
         return read(key, "true or false", config::getBoolean);
     }

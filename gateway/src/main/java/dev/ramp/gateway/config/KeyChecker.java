@@ -94,6 +94,15 @@ final class KeyChecker {
                     if (e.getValue() instanceof ConfigObject upstream && upstream.containsKey("tls")) {
                         checkObject(upstream.get("tls"), path + ".tls", UPSTREAM_TLS_KEYS, null, problems);
                     }
+                } else if (key.equals("rollout") && defaults.get(key) instanceof ConfigObject rolloutDefaults) {
+                    // The plan itself (steps or exponential) has no default: a route's own keys.
+                    Set<String> rolloutKeys = new LinkedHashSet<>(rolloutDefaults.keySet());
+                    rolloutKeys.addAll(RolloutReader.PLAN_KEYS);
+                    checkObject(e.getValue(), path, rolloutKeys, null, problems);
+                    if (e.getValue() instanceof ConfigObject rollout && rollout.containsKey("exponential")) {
+                        checkObject(rollout.get("exponential"), path + ".exponential", RolloutReader.EXPONENTIAL_KEYS,
+                                null, problems);
+                    }
                 } else if (defaults.containsKey(key)) {
                     checkAgainst(e.getValue(), defaults.get(key), path, problems);
                 }

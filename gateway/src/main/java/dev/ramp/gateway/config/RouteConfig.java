@@ -3,7 +3,8 @@ package dev.ramp.gateway.config;
 import java.util.List;
 
 /**
- * One route, fully merged over {@code ramp.route-defaults} and validated.
+ * One route, fully merged over {@code ramp.route-defaults} and validated. {@code rollout} is null unless
+ * the route has a {@code rollout} block (a plan that steps the weight by itself).
  *
  * @param rules the targeting rules, in order (the first that matches a request decides); may be empty
  */
@@ -20,7 +21,8 @@ public record RouteConfig(
         Fallback fallback,
         CircuitBreakerSettings circuitBreaker,
         GuardSettings guard,
-        List<TargetingRule> rules) {
+        List<TargetingRule> rules,
+        RolloutSettings rollout) {
     public RouteConfig {
         rules = List.copyOf(rules);
     }

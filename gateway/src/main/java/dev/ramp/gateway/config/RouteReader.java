@@ -111,11 +111,13 @@ final class RouteReader {
         CircuitBreakerSettings breaker = circuitBreaker(r.object("circuit-breaker"));
         GuardSettings guard = guard(r.object("guard"));
         List<TargetingRule> rules = RuleReader.rules(r);
+        // Every route inherits the rollout defaults; only a route that writes a rollout block has a plan.
+        RolloutSettings rollout = raw.containsKey("rollout") ? RolloutReader.rollout(r.object("rollout")) : null;
         if (r.problems.count() > before) {
             return null;
         }
         return new RouteConfig(name, match, stable, canary, weight, sticky, override, expose, timeouts, fallback,
-                breaker, guard, rules);
+                breaker, guard, rules, rollout);
     }
 
     private static CircuitBreakerSettings circuitBreaker(ConfigReader b) {

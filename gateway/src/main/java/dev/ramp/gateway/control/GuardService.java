@@ -16,6 +16,12 @@ import dev.ramp.gateway.state.LatchHold;
 import dev.ramp.gateway.state.LatchStore;
 import dev.ramp.gateway.state.ReplicaSync;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import dev.ramp.gateway.admin.RolloutView;
+import dev.ramp.gateway.rollout.GateAnswer;
+import dev.ramp.gateway.rollout.ProgressStore;
+import dev.ramp.gateway.state.RolloutFiles;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -24,8 +30,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Puts the guard to work on live routes (docs/architecture.md): feeds each route's {@link RouteGuard} from
- * the data path, evaluates it on its own thread ({@link GuardTimer}), and reverts, resumes and latches
- * through {@link Reverts}. It also answers the admin API: the status of each route is the guard's own last
+ * the data path, evaluates it on its own thread ({@link GuardTimer}), reverts, resumes and latches
+ * through {@link Reverts}, and steps rollout plans after each pass ({@link Rollouts}). It also answers the admin API: the status of each route is the guard's own last
  * verdict and windows, so the API shows exactly the numbers the guard judges on.
  *
  * <p>One thread, {@code ramp-guard}, runs the evaluations and the latch file I/O, in order.
@@ -40,19 +46,22 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
     private final ScheduledThreadPoolExecutor executor;
     private final Reverts reverts;
     private final GuardTimer timer;
+    private final Rollouts rollouts;
     private final GuardSlots guards = new GuardSlots();
     private volatile RoutingSnapshot current;
 
     public GuardService(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock) {
-        this(latches, metrics, events, nanoClock, clock, ReplicaSync.LOCAL);
+        this(latches, new RolloutFiles(latches.stateDir()), null, metrics, events, nanoClock, clock, ReplicaSync.LOCAL);
     }
 
     /**
-     * A guard service whose reverts and resumes are shared with other replicas through {@code shared}, and
-     * which follows theirs.
+     * @param progress where rollout plans keep their progress
+     * @param vertx    the Vert.x whose HTTP client asks rollout gates; null: gates hold every step (tests)
+     * @param shared   where reverts and resumes are shared with other replicas (and theirs followed);
+     *                 {@link ReplicaSync#LOCAL} for one replica
      */
-    public GuardService(LatchStore latches, RampMetrics metrics, EventLog events, LongSupplier nanoClock, Clock clock,
-                        ReplicaSync shared) {
+    public GuardService(LatchStore latches, ProgressStore progress, Vertx vertx, RampMetrics metrics, EventLog events,
+                        LongSupplier nanoClock, Clock clock, ReplicaSync shared) {
         this.latches = latches;
         ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ramp-guard");
@@ -63,7 +72,21 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
         this.executor = e;
         this.reverts = new Reverts(latches, metrics, events, nanoClock, clock, e, guards, () -> current, shared);
         shared.listen(reverts::applyShared);
-        this.timer = new GuardTimer(e, () -> current, nanoClock, guards::get);
+        Gates gates = vertx != null ? new HttpGates(vertx) : (urls, timeout) -> Future.succeededFuture(
+                urls.stream().map(u -> new GateAnswer(u.toString(), false, "no HTTP client to ask gates")).toList());
+        this.rollouts = new Rollouts(progress, metrics.rollouts(), events, clock, e, guards, gates);
+        this.timer = new GuardTimer(e, () -> current, nanoClock, guards::get, rollouts::tick);
+        // A revert aborts the route's plan at once rather than on the next pass (the canary is already out of
+        // traffic either way; the plan's state, event and metrics follow within this hand-off).
+        events.listen(entry -> {
+            if (entry.event() instanceof dev.ramp.gateway.events.Reverted) {
+                try {
+                    e.execute(rollouts::tick);
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    // shutting down
+                }
+            }
+        });
     }
 
     /** Starts the evaluation timer. */
@@ -79,6 +102,8 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
      */
     public void sync(RoutingSnapshot next, Map<String, LiveRoute> previous) {
         reverts.sync(next, previous);
+        // After the latches: a plan restored on a reverted route aborts on its first tick.
+        rollouts.sync(next, previous);
         previous.keySet().stream().filter(n -> next.route(n) == null).forEach(n -> {
             timer.forget(n);
             guards.remove(n);
@@ -122,6 +147,38 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
         }
         boolean changed = reverts.resume(route);
         return reverts.flushed().map(v -> changed);
+    }
+
+    @Override
+    public Future<Boolean> rollout(String name, String command) {
+        if (routeOrNull(name) == null) {
+            return Future.failedFuture(new UnknownRouteException(name));
+        }
+        // On the guard thread, in order with the ticks and the progress writes; never on the caller's loop.
+        Promise<Boolean> result = Promise.promise();
+        try {
+            executor.execute(() -> {
+                try {
+                    result.complete(rollouts.command(name, command));
+                } catch (RuntimeException e) {
+                    result.fail(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.fail(new IllegalStateException("the gateway is shutting down"));
+        }
+        // Answer once the new progress is saved (queued on the same thread after the command).
+        return result.future().compose(changed -> reverts.flushed().map(v -> changed));
+    }
+
+    @Override
+    public RolloutView rollout(LiveRoute route) {
+        return rollouts.view(route.name());
+    }
+
+    /** One rollout pass (tests). */
+    void rolloutTick() {
+        rollouts.tick();
     }
 
     private LiveRoute routeOrNull(String name) {

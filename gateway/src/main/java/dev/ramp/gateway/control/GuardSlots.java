@@ -24,6 +24,11 @@ final class GuardSlots {
         return s == null ? null : s.guard();
     }
 
+    /** Route {@code name}'s canary attempts so far (a count that only grows while the route stays configured). */
+    long canaryAttempts(String name) {
+        return slot(name).canaryAttempts();
+    }
+
     void set(String name, RouteGuard guard) {
         slot(name).guard(guard);
     }

@@ -35,9 +35,12 @@ final class GuardTimer {
     private final Map<String, Long> nextDue = new ConcurrentHashMap<>();
     /** Last seen state of each canary breaker, to log transitions (only the guard thread touches it). */
     private final Map<CircuitBreaker, CircuitBreaker.State> breakerStates = new WeakHashMap<>();
+    /** Runs after each pass of evaluations (the rollout plans, which read the fresh verdicts). */
+    private final Runnable afterEvaluations;
 
     GuardTimer(ScheduledExecutorService executor, Supplier<RoutingSnapshot> current, LongSupplier nanoClock,
-               Function<String, RouteGuard> guards) {
+               Function<String, RouteGuard> guards, Runnable afterEvaluations) {
+        this.afterEvaluations = afterEvaluations;
         this.guards = guards;
         this.executor = executor;
         this.current = current;
@@ -103,6 +106,11 @@ final class GuardTimer {
             } catch (RuntimeException e) {
                 log.error("route={} guard evaluation failed", route.name(), e);
             }
+        }
+        try {
+            afterEvaluations.run();
+        } catch (RuntimeException e) {
+            log.error("rollout pass failed", e);
         }
         // Round up to whole milliseconds so that the route is due when the timer fires.
         return Math.max(GuardService.TICK_MILLIS, (wait + 999_999) / 1_000_000);

@@ -50,7 +50,7 @@ public final class EventLog {
     public sealed interface Event permits Reverted, Resumed, CanaryReplaced, LatchLifted, LatchCorrupt,
             LatchWriteFailed, ConfigReloaded, ConfigRejected, RouteAdded, RouteRemoved, WeightChanged,
             UpstreamChanged, CertificatesReloaded, CertificatesRejected, ClusterConnected, ClusterDisconnected,
-            ReplicaChange {
+            ReplicaChange, RolloutEvent {
 
         /** The kind's wire name, e.g. {@code "revert"}. */
         String type();

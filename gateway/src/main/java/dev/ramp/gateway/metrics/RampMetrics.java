@@ -72,6 +72,7 @@ public final class RampMetrics implements AutoCloseable {
     private final Map<String, Counter> rejectedConnections = new ConcurrentHashMap<>();
     private final Map<Boolean, Counter> tlsReloads = new ConcurrentHashMap<>();
     private final MultiGauge tlsExpiry;
+    private final RolloutMetrics rollouts;
     // Replaced as a whole under the lock, read without it.
     private volatile Map<String, RouteMetrics> routes = Map.of();
     private Map<VersionKey, VersionMeters> versions = Map.of(); // guarded by this
@@ -98,6 +99,7 @@ public final class RampMetrics implements AutoCloseable {
         };
         reloadSuccess = reloads("success");
         reloadFailure = reloads("failure");
+        rollouts = new RolloutMetrics(registry);
         tlsExpiry = MultiGauge.builder(TLS_EXPIRY)
                 .description("When each served TLS certificate expires (notAfter), as a Unix time")
                 .baseUnit("seconds")
@@ -171,6 +173,11 @@ public final class RampMetrics implements AutoCloseable {
         routes = Map.copyOf(nextRoutes);
         versions = Map.copyOf(nextVersions);
         return observers;
+    }
+
+    /** The gauges of rollout plans. */
+    public RolloutMetrics rollouts() {
+        return rollouts;
     }
 
     /** The observer of requests no route matches: counted under the route {@value #NO_ROUTE}. */

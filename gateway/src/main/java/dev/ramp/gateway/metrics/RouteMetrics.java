@@ -43,7 +43,7 @@ final class RouteMetrics {
     /** What the weight gauges read: the route's config of the current snapshot and its live state. */
     private record Bound(RouteConfig config, RouteState state) {
         double effective() {
-            return state.reverted() ? 0 : config.weight().ratio();
+            return state.effectiveBasisPoints(config.weight().basisPoints()) / 10_000.0;
         }
     }
 

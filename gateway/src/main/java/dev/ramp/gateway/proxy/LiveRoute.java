@@ -109,8 +109,8 @@ public final class LiveRoute {
         return state.reverted();
     }
 
-    /** The canary share new requests get now: 0 when reverted. */
+    /** The canary share new requests get now: 0 when reverted, else the rollout plan's, else the configured. */
     public int effectiveWeightBasisPoints() {
-        return state.reverted() ? 0 : config.weight().basisPoints();
+        return state.effectiveBasisPoints(config.weight().basisPoints());
     }
 }

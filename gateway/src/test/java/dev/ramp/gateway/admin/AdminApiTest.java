@@ -67,7 +67,8 @@ class AdminApiTest {
 
         JsonObject route = status.getJsonArray("routes").getJsonObject(0);
         assertThat(route.fieldNames()).containsExactly("name", "configuredWeight", "effectiveWeight", "state",
-                "stable", "canary", "latch", "window", "guard");
+                "stable", "canary", "latch", "window", "guard", "rollout");
+        assertThat(route.getValue("rollout")).as("no rollout block, no plan").isNull();
         assertThat(route.getJsonObject("guard").fieldNames()).containsExactly("verdict", "breaches",
                 "consecutiveBreaches", "breachesToRevert", "evidence");
         assertThat(route.getString("name")).isEqualTo("shop");

@@ -1,0 +1,68 @@
+package dev.ramp.gateway.state;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Replaces a file atomically and durably, the way {@link LatchStore} writes latches: a new temporary file
+ * beside it ({@code O_EXCL}, never through a planted link), forced to disk, renamed over the target, then the
+ * directory forced so the rename survives a crash. A reader sees the old content or the new, never a torn
+ * write. Blocking: not for event loops.
+ */
+final class AtomicFile {
+
+    private AtomicFile() {}
+
+    static void write(Path file, byte[] bytes) throws IOException {
+        Path dir = file.getParent();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.createDirectories(dir);
+        try {
+            Files.deleteIfExists(tmp);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
+                                                        LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("directory " + dir + " does not support atomic renames", e);
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the next write removes it
+            }
+            throw e;
+        }
+        forceDirectory(dir);
+    }
+
+    /** Removes {@code file} and a leftover temporary file; the unlink is made durable. */
+    static void delete(Path file) throws IOException {
+        Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".tmp"));
+        if (Files.deleteIfExists(file)) {
+            forceDirectory(file.getParent());
+        }
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not every platform opens directories; there the rename is as durable as the platform makes it.
+        }
+    }
+}
