@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API of docs/admin-api.md on its own listener (never the traffic port): {@code GET /metrics},
  * {@code /health/live}, {@code /health/ready}, {@code /api/status}, {@code /api/events}, and the
- * token-guarded {@code POST /api/routes/:name/revert|resume}.
+ * token-guarded {@code POST /api/routes/:name/revert|resume} and {@code POST /api/alerts} (Alertmanager's
+ * webhook).
  *
  * <p>This class only wires a Vert.x Web {@link Router}: every request's body is read first (at most
  * {@link #MAX_BODY_BYTES}, so keep-alive connections stay usable and large bodies are refused with 413),
@@ -52,14 +53,16 @@ public final class AdminServer {
         StatusHandlers status = new StatusHandlers(b.snapshot, b.configState, b.statusSource, b.events,
                 b.tls);
         RouteActions actions = new RouteActions(b.snapshot, b.control, status);
-        this.router = router(b.vertx, health, status, actions);
+        AlertActions alerts = new AlertActions(b.snapshot, b.control, b.events, actions);
+        this.router = router(b.vertx, health, status, actions, alerts);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    private static Router router(Vertx vertx, HealthHandlers health, StatusHandlers status, RouteActions actions) {
+    private static Router router(Vertx vertx, HealthHandlers health, StatusHandlers status, RouteActions actions,
+                                 AlertActions alerts) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             log.debug("admin {} {}", ctx.request().method(), ctx.request().path());
@@ -75,6 +78,7 @@ public final class AdminServer {
         endpoint(router, HttpMethod.GET, "/api/events", status::events);
         endpoint(router, HttpMethod.POST, "/api/routes/:name/revert", actions::revert);
         endpoint(router, HttpMethod.POST, "/api/routes/:name/resume", actions::resume);
+        endpoint(router, HttpMethod.POST, "/api/alerts", alerts::receive);
         router.route().handler(AdminResponses::notFound);
         router.errorHandler(404, AdminResponses::notFound);
         router.errorHandler(413, ctx -> AdminResponses.payloadTooLarge(ctx, MAX_BODY_BYTES));

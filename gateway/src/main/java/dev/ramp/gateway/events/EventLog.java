@@ -38,6 +38,7 @@ public final class EventLog {
     public static final String LATCH_CORRUPT = LatchCorrupt.TYPE;
     public static final String TLS_RELOAD = CertificatesReloaded.TYPE;
     public static final String TLS_RELOAD_FAILED = CertificatesRejected.TYPE;
+    public static final String ALERT_UNMATCHED = AlertUnmatched.TYPE;
 
     /**
      * Something an operator should know happened. One record per kind; several kinds may share a
@@ -45,7 +46,7 @@ public final class EventLog {
      */
     public sealed interface Event permits Reverted, Resumed, CanaryReplaced, LatchLifted, LatchCorrupt,
             LatchWriteFailed, ConfigReloaded, ConfigRejected, RouteAdded, RouteRemoved, WeightChanged,
-            UpstreamChanged, CertificatesReloaded, CertificatesRejected {
+            UpstreamChanged, CertificatesReloaded, CertificatesRejected, AlertUnmatched {
 
         /** The kind's wire name, e.g. {@code "revert"}. */
         String type();

@@ -21,9 +21,16 @@ import io.vertx.core.json.JsonObject;
  * @param canaryUrl the reverted canary's url
  * @param canaryVersion the reverted canary's version
  * @param evidence what the guard saw, empty for a manual revert
+ * @param alert the alert that reverted the route ({@code reason} is then {@code alert:<alertname>}), or null
  */
 public record Latch(String route, String reason, Instant at, String canaryUrl, String canaryVersion,
-                    JsonObject evidence) {
+                    JsonObject evidence, AlertCause alert) {
+
+    /** A latch set by the guard or an operator, not by an alert. */
+    public Latch(String route, String reason, Instant at, String canaryUrl, String canaryVersion,
+                 JsonObject evidence) {
+        this(route, reason, at, canaryUrl, canaryVersion, evidence, null);
+    }
 
     public Latch {
         requireNonNull(route, "route");
