@@ -11,6 +11,7 @@ import dev.ramp.gateway.events.ConfigRejected;
 import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.metrics.RampMetrics;
+import dev.ramp.gateway.notify.Notifier;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
@@ -62,6 +63,8 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean ready;
     private AdminServer admin;
     private volatile int adminPort;
+    /** Tells ramp.notify's webhooks of events; null until started. */
+    private volatile Notifier notifier;
 
     private Gateway(Vertx vertx, RouteObserver.Factory extra, RampMetrics metrics, GatewayConfig config) {
         this.vertx = vertx;
@@ -102,6 +105,7 @@ public final class Gateway implements AutoCloseable {
                 .setInternalBlockingPoolSize(2));
         RampMetrics metrics = RampMetrics.create();
         Gateway g = new Gateway(vertx, extra, metrics, config);
+        g.notifier = Notifier.start(vertx, g.events, metrics, () -> g.snapshot.get().config().notifyTargets());
         try {
             // Both listeners are bound before either is announced: a clash on the admin port must not leave
             // a log that says the gateway serves.
@@ -115,6 +119,7 @@ public final class Gateway implements AutoCloseable {
             if (g.netty != null) {
                 g.netty.shutdown(0);
             }
+            g.notifier.close();
             vertx.close().await(10, TimeUnit.SECONDS);
             g.guards.close();
             metrics.close();
@@ -346,6 +351,10 @@ public final class Gateway implements AutoCloseable {
             }
         } catch (Exception e) {
             log.warn("admin listener did not close cleanly: {}", e.toString());
+        }
+        Notifier nf = notifier;
+        if (nf != null) {
+            nf.close();
         }
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
