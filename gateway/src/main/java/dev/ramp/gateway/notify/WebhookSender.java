@@ -75,7 +75,7 @@ final class WebhookSender {
             long last = lastDropLog.get();
             if (now - last >= DROP_LOG_EVERY_NANOS && lastDropLog.compareAndSet(last, now)) {
                 log.warn("notify target={} queue full ({} waiting): {} event dropped (ramp_notifications_total"
-                         + "{{result=\"dropped\"}} counts every drop)", target.name(), target.queue(), entry.event().type());
+                         + "{result=\"dropped\"} counts every drop)", target.name(), target.queue(), entry.event().type());
             }
             return false;
         }
