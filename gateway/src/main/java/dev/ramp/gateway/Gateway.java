@@ -132,6 +132,10 @@ public final class Gateway implements AutoCloseable {
                 g.tls == null ? "plain HTTP" : "TLS by " + g.tls.status().provider(), loops, config.routes().size());
         log.info("admin API on {}:{} (token {})", config.admin().listen().host(), g.adminPort,
                 config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
+        if (!config.notifyTargets().isEmpty()) {
+            log.info("notifying {} webhook(s): {}", config.notifyTargets().size(), config.notifyTargets().stream()
+                    .map(t -> t.name() + " (" + t.format().tag() + ", " + String.join(" ", t.events()) + ")").toList());
+        }
         return g;
     }
 

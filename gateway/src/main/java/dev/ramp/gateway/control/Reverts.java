@@ -257,8 +257,9 @@ final class Reverts {
             return false;
         }
         RouteGuard guard = guards.get(route.name());
-        // The guard goes quiet as after its own revert; if it tripped just now, its revert stands alone.
-        if (guard != null && !guard.markReverted(RevertReason.MANUAL)) {
+        // The guard goes quiet as after its own revert. If it tripped just now, its revert stands alone; a
+        // guard that claims a revert the route does not have must not keep the alert from pulling the switch.
+        if (guard != null && !guard.markReverted(RevertReason.MANUAL) && state.reverted()) {
             return false;
         }
         reverted(state, route.config(), alert.reason(), "alert",
