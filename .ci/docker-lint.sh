@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lints docker/ without a Docker engine:
-#   1. `promtool check config docker/prometheus.yml`;
+#   1. `promtool check config docker/prometheus.yml`; the alerting rules of docs/alerting (`promtool check rules`,
+#      `promtool test rules`) and both Alertmanager configs (`amtool check-config`, when amtool is installed);
 #   2. every PromQL query of docker/grafana/ramp-dashboard.json: its syntax (`promtool check rules` on a rule file
 #      made from the queries, $route replaced by .*), and each metric name and label it uses against those
 #      docs/metrics.md lists (histogram names expand to _bucket, _count, _sum; `le` is a _bucket label);
@@ -129,6 +130,18 @@ if ! "$PROMTOOL" check rules "$tmp/rules.yml" > "$tmp/rules.out" 2>&1; then
   fail "a dashboard query does not parse (above)"
 fi
 echo "promtool check rules: every dashboard query parses"
+
+echo "== alerting rules and Alertmanager configs (docs/alerting, docker/alertmanager.yml)"
+"$PROMTOOL" check rules docs/alerting/ramp-alerts.yml || fail "docs/alerting/ramp-alerts.yml has problems (above)"
+(cd docs/alerting && "$PROMTOOL" test rules ramp-alerts.test.yml) || fail "docs/alerting/ramp-alerts.test.yml failed (above)"
+if command -v amtool >/dev/null 2>&1; then
+  for f in docs/alerting/alertmanager.yml docker/alertmanager.yml; do
+    amtool check-config "$f" > "$tmp/amtool.out" 2>&1 || { cat "$tmp/amtool.out" >&2; fail "amtool check-config $f"; }
+  done
+  echo "amtool check-config: docs/alerting/alertmanager.yml and docker/alertmanager.yml are valid"
+else
+  echo "amtool check-config skipped: amtool is not installed (Debian package prometheus-alertmanager)"
+fi
 
 echo "== docker/ramp.conf with the compose environment"
 if [ ! -f "$JAR" ]; then

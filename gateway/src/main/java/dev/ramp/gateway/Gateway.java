@@ -13,6 +13,7 @@ import dev.ramp.gateway.events.ConfigRejected;
 import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.metrics.RampMetrics;
+import dev.ramp.gateway.notify.Notifier;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
@@ -70,6 +71,8 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean ready;
     private AdminServer admin;
     private volatile int adminPort;
+    /** Tells ramp.notify's webhooks of events; null until started. */
+    private volatile Notifier notifier;
 
     private Gateway(Vertx vertx, RouteObserver.Factory extra, RampMetrics metrics, GatewayConfig config) {
         this.vertx = vertx;
@@ -151,6 +154,7 @@ public final class Gateway implements AutoCloseable {
                 .setInternalBlockingPoolSize(2));
         RampMetrics metrics = RampMetrics.create();
         Gateway g = new Gateway(vertx, extra, metrics, config);
+        g.notifier = Notifier.start(vertx, g.events, metrics, () -> g.snapshot.get().config().notifyTargets());
         try {
             // Both listeners are bound before either is announced: a clash on the admin port must not leave
             // a log that says the gateway serves.
@@ -167,6 +171,7 @@ public final class Gateway implements AutoCloseable {
             if (g.cluster != null) {
                 g.cluster.close();
             }
+            g.notifier.close();
             vertx.close().await(10, TimeUnit.SECONDS);
             g.guards.close();
             metrics.close();
@@ -179,6 +184,10 @@ public final class Gateway implements AutoCloseable {
                 g.tls == null ? "plain HTTP" : "TLS by " + g.tls.status().provider(), loops, config.routes().size());
         log.info("admin API on {}:{} (token {})", config.admin().listen().host(), g.adminPort,
                 config.admin().token().isPresent() ? "configured" : "not configured: POST endpoints refused");
+        if (!config.notifyTargets().isEmpty()) {
+            log.info("notifying {} webhook(s): {}", config.notifyTargets().size(), config.notifyTargets().stream()
+                    .map(t -> t.name() + " (" + t.format().tag() + ", " + String.join(" ", t.events()) + ")").toList());
+        }
         return g;
     }
 
@@ -411,6 +420,10 @@ public final class Gateway implements AutoCloseable {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        Notifier nf = notifier;
+        if (nf != null) {
+            nf.close();
         }
         try {
             vertx.close().await(10, TimeUnit.SECONDS);

@@ -51,7 +51,7 @@ final class AdminResponses {
         HttpServerRequest req = ctx.request();
         error(ctx, 404, "not_found", null, "no admin endpoint " + req.method() + " " + clip(req.path())
                 + " (expected: GET /metrics, /health/live, /health/ready, /api/status, /api/events;"
-                + " POST /api/routes/{name}/revert or /resume)");
+                + " POST /api/routes/{name}/revert or /resume, /api/alerts)");
     }
 
     /** 405 with {@code Allow} for a known path asked with another method. */

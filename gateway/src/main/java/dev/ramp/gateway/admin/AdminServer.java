@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API of docs/admin-api.md on its own listener (never the traffic port): {@code GET /metrics},
  * {@code /health/live}, {@code /health/ready}, {@code /api/status}, {@code /api/events},
- * {@code /api/routes/:name/explain}, and the token-guarded {@code POST /api/routes/:name/revert|resume} and
- * {@code .../rollout/pause|continue|next|abort}.
+ * {@code /api/routes/:name/explain}, and the token-guarded {@code POST /api/routes/:name/revert|resume},
+ * {@code .../rollout/pause|continue|next|abort} and {@code POST /api/alerts} (Alertmanager's webhook).
  *
  * <p>This class only wires a Vert.x Web {@link Router}: every request's body is read first (at most
  * {@link #MAX_BODY_BYTES}, so keep-alive connections stay usable and large bodies are refused with 413),
@@ -55,7 +55,8 @@ public final class AdminServer {
                 b.tls, b.cluster);
         RouteActions actions = new RouteActions(b.snapshot, b.control, status);
         ExplainHandler explain = new ExplainHandler(b.snapshot);
-        this.router = router(b.vertx, health, status, actions, explain);
+        AlertActions alerts = new AlertActions(b.snapshot, b.control, b.events, actions);
+        this.router = router(b.vertx, health, status, actions, explain, alerts);
     }
 
     public static Builder builder() {
@@ -63,7 +64,7 @@ public final class AdminServer {
     }
 
     private static Router router(Vertx vertx, HealthHandlers health, StatusHandlers status, RouteActions actions,
-                                 ExplainHandler explain) {
+                                 ExplainHandler explain, AlertActions alerts) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             log.debug("admin {} {}", ctx.request().method(), ctx.request().path());
@@ -83,6 +84,7 @@ public final class AdminServer {
         for (String command : new String[] {"pause", "continue", "next", "abort"}) {
             endpoint(router, HttpMethod.POST, "/api/routes/:name/rollout/" + command, ctx -> actions.rollout(ctx, command));
         }
+        endpoint(router, HttpMethod.POST, "/api/alerts", alerts::receive);
         router.route().handler(AdminResponses::notFound);
         router.errorHandler(404, AdminResponses::notFound);
         router.errorHandler(413, ctx -> AdminResponses.payloadTooLarge(ctx, MAX_BODY_BYTES));

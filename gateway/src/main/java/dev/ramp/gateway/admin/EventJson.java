@@ -1,5 +1,6 @@
 package dev.ramp.gateway.admin;
 
+import dev.ramp.gateway.events.AlertUnmatched;
 import dev.ramp.gateway.events.CanaryReplaced;
 import dev.ramp.gateway.events.CertificatesRejected;
 import dev.ramp.gateway.events.CertificatesReloaded;
@@ -92,6 +93,11 @@ public final class EventJson {
                     .put("reason", r.reason());
         } else if (e instanceof RolloutEvent r) {
             return RolloutStatusJson.details(r);
+        } else if (e instanceof AlertUnmatched a) {
+            JsonObject labels = new JsonObject();
+            a.alert().labels().forEach(labels::put);
+            return new JsonObject().put("alertname", a.alert().name()).put("routeLabel", a.routeLabel())
+                    .put("labels", labels);
         }
         throw new IllegalArgumentException("event: " + e + " (expected: a known kind)");
     }

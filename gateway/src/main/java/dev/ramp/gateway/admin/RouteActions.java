@@ -88,7 +88,7 @@ final class RouteActions {
     }
 
     /** Bearer token check, constant-time; answers 403 when no token is configured, 401 when it does not match. */
-    private boolean authorized(RoutingContext ctx) {
+    boolean authorized(RoutingContext ctx) {
         Optional<String> token = snapshot.get().config().admin().token();
         if (token.isEmpty()) {
             error(ctx, 403, "admin_token_not_configured", null, "POST endpoints are disabled until an admin token"

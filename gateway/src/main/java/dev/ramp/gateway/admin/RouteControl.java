@@ -1,5 +1,6 @@
 package dev.ramp.gateway.admin;
 
+import dev.ramp.gateway.state.AlertCause;
 import io.vertx.core.Future;
 
 /**
@@ -15,6 +16,12 @@ public interface RouteControl {
      * completes once the latch is on disk, with false if the route was already reverted.
      */
     Future<Boolean> revert(String route, String reason);
+
+    /**
+     * Takes the canary out of traffic because {@code alert} fires (reason {@code alert:<alertname>}, the alert
+     * kept in the latch); completes once the latch is on disk, with false if the route was already reverted.
+     */
+    Future<Boolean> revertForAlert(String route, AlertCause alert);
 
     /** Puts the canary back at its configured weight; completes with false if it was not reverted. */
     Future<Boolean> resume(String route);

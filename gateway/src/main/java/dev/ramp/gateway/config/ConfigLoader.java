@@ -203,12 +203,13 @@ public final class ConfigLoader {
                 }
             }
         }
+        List<NotifyTarget> notify = NotifyReader.read(merged, ramp, problems);
         if (problems.any()) {
             return null;
         }
         return new GatewayConfig(file, clock.instant(), listen, eventLoops, transport, clientIdle, limits, http2,
                 Optional.ofNullable(tls), new AdminConfig(adminListen, token),
-                Path.of(stateDir), trusted, grace, cluster, routes, Set.of(file.toAbsolutePath().normalize()));
+                Path.of(stateDir), trusted, grace, cluster, routes, Set.of(file.toAbsolutePath().normalize()), notify);
     }
 
     private static Limits limits(ConfigReader r) {

@@ -27,18 +27,20 @@ public record GatewayConfig(
         Duration shutdownGrace,
         ClusterSettings cluster,
         List<RouteConfig> routes,
-        Set<Path> sources) {
+        Set<Path> sources,
+        List<NotifyTarget> notifyTargets) {
 
     public GatewayConfig {
         trustedSources = List.copyOf(trustedSources);
         routes = List.copyOf(routes);
+        notifyTargets = List.copyOf(notifyTargets);
         sources = Set.copyOf(sources);
     }
 
     /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
     public GatewayConfig withSources(Set<Path> files) {
         return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, http2, tls,
-                admin, stateDir, trustedSources, shutdownGrace, cluster, routes, files);
+                admin, stateDir, trustedSources, shutdownGrace, cluster, routes, files, notifyTargets);
     }
 
     /** Whether every setting equals {@code other}'s; when and from which files it was loaded do not count. */
@@ -51,7 +53,7 @@ public record GatewayConfig(
                && admin.equals(other.admin)
                && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())
                && shutdownGrace.equals(other.shutdownGrace) && cluster.equals(other.cluster)
-               && routes.equals(other.routes);
+               && routes.equals(other.routes) && notifyTargets.equals(other.notifyTargets);
     }
 
     /** Event loops serving traffic: the configured number, or one per available processor when 0. */

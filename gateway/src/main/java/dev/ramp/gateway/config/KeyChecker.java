@@ -22,6 +22,8 @@ final class KeyChecker {
     /** Keys a route has besides the per-route blocks of route-defaults. */
     static final Set<String> ROUTE_OWN_KEYS = Set.of("name", "stable", "canary", "weight");
     static final Set<String> UPSTREAM_KEYS = Set.of("url", "version", "tls");
+    /** Keys a notify webhook has besides those of notify-defaults ({@code headers}: any header names). */
+    static final Set<String> NOTIFY_OWN_KEYS = Set.of("url", "name", "headers");
     /** The keys of an upstream's optional {@code tls} block (no defaults in reference.conf: see gateway.conf). */
     static final Set<String> UPSTREAM_TLS_KEYS = Set.of("ca-file", "server-name", "insecure-skip-verify");
     /**
@@ -59,6 +61,8 @@ final class KeyChecker {
             String path = "ramp." + ConfigUtil.quoteString(key).replace("\"", "");
             if (key.equals("routes")) {
                 checkRoutesKeys(e.getValue(), problems);
+            } else if (key.equals("notify")) {
+                checkNotifyKeys(e.getValue(), problems);
             } else if (key.equals("admin")) {
                 Set<String> known = new LinkedHashSet<>(schema.toConfig().getObject("admin").keySet());
                 known.add("token");
@@ -107,6 +111,17 @@ final class KeyChecker {
                     checkAgainst(e.getValue(), defaults.get(key), path, problems);
                 }
             }
+        }
+    }
+
+    private void checkNotifyKeys(ConfigValue notify, Problems problems) {
+        if (!(notify instanceof ConfigList list)) {
+            return; // reported as a type error when reading
+        }
+        Set<String> known = new LinkedHashSet<>(NOTIFY_OWN_KEYS);
+        known.addAll(reference.getObject("ramp.notify-defaults").keySet());
+        for (int i = 0; i < list.size(); i++) {
+            checkObject(list.get(i), "ramp.notify[" + i + "]", known, null, problems);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.state.AlertCause;
 import dev.ramp.gateway.state.LatchHold;
 import dev.ramp.gateway.state.LatchStore;
 import dev.ramp.gateway.state.ReplicaSync;
@@ -136,6 +137,16 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
             return Future.failedFuture(new UnknownRouteException(name));
         }
         boolean changed = reverts.revert(route);
+        return reverts.flushed().map(v -> changed);
+    }
+
+    @Override
+    public Future<Boolean> revertForAlert(String name, AlertCause alert) {
+        LiveRoute route = routeOrNull(name);
+        if (route == null) {
+            return Future.failedFuture(new UnknownRouteException(name));
+        }
+        boolean changed = reverts.revertForAlert(route, alert);
         return reverts.flushed().map(v -> changed);
     }
 

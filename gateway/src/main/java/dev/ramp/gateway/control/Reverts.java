@@ -21,6 +21,7 @@ import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.state.AlertCause;
 import dev.ramp.gateway.state.Latch;
 import dev.ramp.gateway.state.LatchHold;
 import dev.ramp.gateway.state.LatchRead;
@@ -250,17 +251,31 @@ final class Reverts {
 
     /** The guard tripped (or {@link #revert} was called): out of traffic now, latch on disk next. */
     private void reverted(RouteState state, RouteConfig rc, RevertReason reason, Evidence evidence) {
+        reverted(state, rc, reason.tag(), reason.tag(), evidence, null);
+    }
+
+    /**
+     * Out of traffic now, latch on disk next.
+     *
+     * @param tag the latch's reason, e.g. {@code error_rate} or {@code alert:CanaryErrorBudgetBurn}
+     * @param metricReason the {@code reason} tag of {@code ramp_reverts_total}: bounded, so {@code alert} for
+     *                     every alert
+     * @param alert the alert that reverted the route, or null
+     */
+    private void reverted(RouteState state, RouteConfig rc, String tag, String metricReason, Evidence evidence,
+                          AlertCause alert) {
         state.revert(); // effective weight 0 % for every new request from here on
         Upstream canary = rc.canary();
         // The latch keeps the evidence in the admin API's shape, so the file and the status agree.
-        Latch latch = new Latch(rc.name(), reason.tag(), clock.instant(), canary.url().toString(), canary.version(),
-                GuardJson.evidence(evidence));
+        Latch latch = new Latch(rc.name(), tag, clock.instant(), canary.url().toString(), canary.version(),
+                GuardJson.evidence(evidence), alert);
         holds.put(rc.name(), LatchHold.of(latch, latches.file(rc.name())));
         shared.reverted(latch);
-        metrics.revert(rc.name(), reason.tag());
+        metrics.revert(rc.name(), metricReason);
         events.record(new Reverted(latch));
-        log.warn("route={} version={} canary reverted, reason={}, configured weight {} -> effective 0%; evidence {}",
-                rc.name(), canary.version(), reason.tag(), rc.weight(), latch.evidence().encode());
+        log.warn("route={} version={} canary reverted, reason={}, configured weight {} -> effective 0%; evidence {}{}",
+                rc.name(), canary.version(), tag, rc.weight(), latch.evidence().encode(),
+                alert == null ? "" : "; alert labels " + alert.labels());
         fileIo.execute(() -> writeLatch(latch));
     }
 
@@ -309,6 +324,27 @@ final class Reverts {
             changed = true;
         }
         return changed;
+    }
+
+    /**
+     * Takes {@code route}'s canary out of traffic because {@code alert} fires; true if it was not reverted
+     * before. An alert repeated while the route stays reverted changes nothing, so Alertmanager's repeats
+     * make one revert and one event.
+     */
+    synchronized boolean revertForAlert(LiveRoute route, AlertCause alert) {
+        RouteState state = route.state();
+        if (state.reverted()) {
+            return false;
+        }
+        RouteGuard guard = guards.get(route.name());
+        // The guard goes quiet as after its own revert. If it tripped just now, its revert stands alone; a
+        // guard that claims a revert the route does not have must not keep the alert from pulling the switch.
+        if (guard != null && !guard.markReverted(RevertReason.MANUAL) && state.reverted()) {
+            return false;
+        }
+        reverted(state, route.config(), alert.reason(), "alert",
+                Evidence.untested(WindowSnapshot.EMPTY, WindowSnapshot.EMPTY), alert);
+        return true;
     }
 
     /** Puts {@code route}'s canary back at its configured weight; true if it was reverted. */

@@ -42,6 +42,7 @@ public final class EventLog {
     public static final String CLUSTER_UP = ClusterConnected.TYPE;
     public static final String REPLICA_REVERT = ReplicaChange.REVERT;
     public static final String REPLICA_RESUME = ReplicaChange.RESUME;
+    public static final String ALERT_UNMATCHED = AlertUnmatched.TYPE;
 
     /**
      * Something an operator should know happened. One record per kind; several kinds may share a
@@ -50,7 +51,7 @@ public final class EventLog {
     public sealed interface Event permits Reverted, Resumed, CanaryReplaced, LatchLifted, LatchCorrupt,
             LatchWriteFailed, ConfigReloaded, ConfigRejected, RouteAdded, RouteRemoved, WeightChanged,
             UpstreamChanged, CertificatesReloaded, CertificatesRejected, ClusterConnected, ClusterDisconnected,
-            ReplicaChange, RolloutEvent {
+            ReplicaChange, RolloutEvent, AlertUnmatched {
 
         /** The kind's wire name, e.g. {@code "revert"}. */
         String type();

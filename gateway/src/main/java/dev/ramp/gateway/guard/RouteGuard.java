@@ -182,11 +182,12 @@ public final class RouteGuard {
 
     /**
      * Puts the guard in the reverted state for {@code reason} without notifying the listener: for a route
-     * whose latch was read back at startup, so that the guard stays quiet as after its own revert.
+     * whose latch was read back at startup, or reverted from outside (an alert), so that the guard stays
+     * quiet as after its own revert. Returns false when the guard had already reverted.
      */
-    public void markReverted(RevertReason reason) {
+    public boolean markReverted(RevertReason reason) {
         requireNonNull(reason, "reason");
-        revertReason.compareAndSet(null, reason);
+        return revertReason.compareAndSet(null, reason);
     }
 
     /**

@@ -54,6 +54,7 @@ public final class RampMetrics implements AutoCloseable {
     static final String CONNECTIONS_REJECTED = "ramp.connections.rejected"; // ramp_connections_rejected_total
     static final String TLS_RELOADS = "ramp.tls.reloads";           // ramp_tls_reloads_total
     static final String TLS_EXPIRY = "ramp.tls.certificate.expiry.timestamp"; // ..._timestamp_seconds
+    static final String NOTIFICATIONS = "ramp.notifications";       // ramp_notifications_total
 
     /** The {@code route} tag of requests no route matched. Route names cannot contain parentheses. */
     public static final String NO_ROUTE = "(none)";
@@ -71,6 +72,7 @@ public final class RampMetrics implements AutoCloseable {
     private final Counter reloadFailure;
     private final Map<String, Counter> rejectedConnections = new ConcurrentHashMap<>();
     private final Map<Boolean, Counter> tlsReloads = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> notifications = new ConcurrentHashMap<>();
     private final MultiGauge tlsExpiry;
     private final RolloutMetrics rollouts;
     // Replaced as a whole under the lock, read without it.
@@ -202,6 +204,18 @@ public final class RampMetrics implements AutoCloseable {
             return;
         }
         rm.revert(reason).increment();
+    }
+
+    /**
+     * Counts a notification by its outcome: {@code sent} (a 2xx, retries included), {@code failed} (given up
+     * after its attempts) or {@code dropped} (its webhook's queue was full). A series appears with its first.
+     */
+    public void notification(String target, String result) {
+        notifications.computeIfAbsent(List.of(target, result), k -> Counter.builder(NOTIFICATIONS)
+                .description("Notifications to the ramp.notify webhooks, by target and outcome")
+                .tag("target", target)
+                .tag("result", result)
+                .register(registry)).increment();
     }
 
     /** Counts a change of the TLS certificate files by whether it was served (a series appears with its first). */

@@ -92,7 +92,7 @@ class AdminRoutingTest {
         assertThat(r.statusCode()).as(path).isEqualTo(404);
         assertThat(r.body()).isEqualTo("{\"error\":\"not_found\",\"message\":\"no admin endpoint POST " + path
                 + " (expected: GET /metrics, /health/live, /health/ready, /api/status, /api/events;"
-                + " POST /api/routes/{name}/revert or /resume)\"}");
+                + " POST /api/routes/{name}/revert or /resume, /api/alerts)\"}");
         assertThat(gateway.snapshot().route("shop").reverted()).isFalse();
     }
 
@@ -105,7 +105,7 @@ class AdminRoutingTest {
         assertThat(response).as(path).startsWith("HTTP/1.1 404 ")
                 .endsWith("{\"error\":\"not_found\",\"message\":\"no admin endpoint POST " + path
                         + " (expected: GET /metrics, /health/live, /health/ready, /api/status, /api/events;"
-                        + " POST /api/routes/{name}/revert or /resume)\"}");
+                        + " POST /api/routes/{name}/revert or /resume, /api/alerts)\"}");
         assertThat(gateway.snapshot().route("shop").reverted()).isFalse();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ramp.gateway.config.Percent;
 import dev.ramp.gateway.config.Upstream;
+import dev.ramp.gateway.events.AlertUnmatched;
 import dev.ramp.gateway.events.CanaryReplaced;
 import dev.ramp.gateway.events.CertificatesRejected;
 import dev.ramp.gateway.events.CertificatesReloaded;
@@ -20,12 +21,14 @@ import dev.ramp.gateway.events.RouteRemoved;
 import dev.ramp.gateway.events.UpstreamChanged;
 import dev.ramp.gateway.events.WeightChanged;
 import dev.ramp.gateway.routing.Version;
+import dev.ramp.gateway.state.AlertCause;
 import dev.ramp.gateway.state.Latch;
 import dev.ramp.gateway.state.LatchHold;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,6 +56,27 @@ class EventJsonTest {
                 + "\"message\":\"canary v2 reverted to 0% (error_rate)\",\"details\":{\"route\":\"shop\","
                 + "\"reason\":\"error_rate\",\"at\":\"2026-11-22T09:59:59.500Z\",\"canaryUrl\":\"http://127.0.0.1:9002\","
                 + "\"canaryVersion\":\"v2\",\"evidence\":{\"compared\":true}}}");
+    }
+
+    @Test
+    void revertByAnAlert() {
+        AlertCause alert = new AlertCause("Burn", Map.of("alertname", "Burn", "route", "shop"), Map.of("summary", "s"));
+        Latch latch = new Latch("shop", alert.reason(), Instant.parse("2026-11-22T09:59:59.500Z"),
+                "http://127.0.0.1:9002", "v2", new JsonObject(), alert);
+        assertThat(json(new Reverted(latch))).isEqualTo("{" + AT + ",\"type\":\"revert\",\"route\":\"shop\","
+                + "\"message\":\"canary v2 reverted to 0% (alert:Burn)\",\"details\":{\"route\":\"shop\","
+                + "\"reason\":\"alert:Burn\",\"at\":\"2026-11-22T09:59:59.500Z\",\"canaryUrl\":\"http://127.0.0.1:9002\","
+                + "\"canaryVersion\":\"v2\",\"evidence\":{},\"alert\":{\"name\":\"Burn\",\"labels\":{\"alertname\":\"Burn\","
+                + "\"route\":\"shop\"},\"annotations\":{\"summary\":\"s\"}}}}");
+    }
+
+    @Test
+    void alertUnmatched() {
+        AlertCause alert = new AlertCause("Burn", Map.of("alertname", "Burn", "route", "shopp"), Map.of());
+        assertThat(json(new AlertUnmatched(alert, "shopp"))).isEqualTo("{" + AT + ",\"type\":\"alert_unmatched\","
+                + "\"route\":null,\"message\":\"alert Burn names route \\\"shopp\\\", which is not configured: nothing reverted\","
+                + "\"details\":{\"alertname\":\"Burn\",\"routeLabel\":\"shopp\",\"labels\":{\"alertname\":\"Burn\","
+                + "\"route\":\"shopp\"}}}");
     }
 
     @Test
