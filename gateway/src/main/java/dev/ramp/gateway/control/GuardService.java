@@ -55,6 +55,13 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
         this(latches, new RolloutFiles(latches.stateDir()), null, metrics, events, nanoClock, clock, ReplicaSync.LOCAL);
     }
 
+    /** A single replica's guard service with rollout plans ({@link #GuardService(LatchStore, ProgressStore, Vertx,
+     * RampMetrics, EventLog, LongSupplier, Clock, ReplicaSync)} with nothing shared). */
+    public GuardService(LatchStore latches, ProgressStore progress, Vertx vertx, RampMetrics metrics, EventLog events,
+                        LongSupplier nanoClock, Clock clock) {
+        this(latches, progress, vertx, metrics, events, nanoClock, clock, ReplicaSync.LOCAL);
+    }
+
     /**
      * @param progress where rollout plans keep their progress
      * @param vertx    the Vert.x whose HTTP client asks rollout gates; null: gates hold every step (tests)
@@ -75,7 +82,7 @@ public final class GuardService implements RouteStatusSource, RouteControl, Auto
         shared.listen(reverts::applyShared);
         Gates gates = vertx != null ? new HttpGates(vertx) : (urls, timeout) -> Future.succeededFuture(
                 urls.stream().map(u -> new GateAnswer(u.toString(), false, "no HTTP client to ask gates")).toList());
-        this.rollouts = new Rollouts(progress, metrics.rollouts(), events, clock, e, guards, gates);
+        this.rollouts = new Rollouts(progress, metrics.rollouts(), events, clock, e, guards, gates, shared);
         this.timer = new GuardTimer(e, () -> current, nanoClock, guards::get, rollouts::tick);
         // A revert aborts the route's plan at once rather than on the next pass (the canary is already out of
         // traffic either way; the plan's state, event and metrics follow within this hand-off).

@@ -22,6 +22,8 @@ import dev.ramp.gateway.rollout.RolloutMachine;
 import dev.ramp.gateway.rollout.RolloutState;
 import dev.ramp.gateway.rollout.Transition;
 import dev.ramp.gateway.rollout.Transition.Change;
+import dev.ramp.gateway.state.ReplicaSync;
+import dev.ramp.gateway.state.RolloutJson;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Rollouts {
     private static final Logger log = LoggerFactory.getLogger(Rollouts.class);
+    /** How long a replica that stops renewing keeps stepping the plans; another takes over after it. */
+    static final Duration LEASE_TTL = Duration.ofSeconds(10);
     /** A plan saves its request count at most this often between transitions. */
     static final Duration SAVE_EVERY = Duration.ofSeconds(5);
     /** Gates that held are asked again after the step's time, but at least this often. */
@@ -57,6 +61,9 @@ final class Rollouts {
     private final Executor guardThread;
     private final GuardSlots guards;
     private final Gates gates;
+    /** Where plans are shared with other replicas; only the holder of {@link #lease} steps them. */
+    private final ReplicaSync shared;
+    private ReplicaSync.Lease lease;
     private final Map<String, RoutePlan> plans = new ConcurrentHashMap<>();
 
     /** One route's plan and its bookkeeping; fields change under the {@link Rollouts} lock. */
@@ -81,6 +88,25 @@ final class Rollouts {
 
     Rollouts(ProgressStore store, RolloutMetrics metrics, EventLog events, Clock clock, Executor guardThread,
              GuardSlots guards, Gates gates) {
+        this(store, metrics, events, clock, guardThread, guards, gates, ReplicaSync.LOCAL);
+    }
+
+    /**
+     * @param shared the other replicas: the progress of every plan is published to them and theirs followed;
+     *               plans step only on the replica holding the {@code rollouts} lease ({@link #LEASE_TTL})
+     */
+    Rollouts(ProgressStore store, RolloutMetrics metrics, EventLog events, Clock clock, Executor guardThread,
+             GuardSlots guards, Gates gates, ReplicaSync shared) {
+        this.shared = shared;
+        shared.listen(new ReplicaSync.Listener() {
+            @Override
+            public void route(dev.ramp.gateway.state.RouteRecord record) {}
+
+            @Override
+            public void progress(String route, io.vertx.core.json.JsonObject progress) {
+                guardThread.execute(() -> follow(route, progress));
+            }
+        });
         this.store = store;
         this.metrics = metrics;
         this.events = events;
@@ -175,9 +201,22 @@ final class Rollouts {
         return new Transition(fresh, Change.STARTED);
     }
 
-    /** One pass over every plan; on the guard thread, after the guard's evaluations. */
+    /**
+     * One pass over every plan; on the guard thread, after the guard's evaluations. With replicas, only the
+     * holder of the {@code rollouts} lease steps plans (one replica at a time; a dead holder's lease expires
+     * and another takes over from the progress it published); the others follow its progress.
+     */
     synchronized void tick() {
         Instant now = clock.instant();
+        if (plans.isEmpty()) {
+            return;
+        }
+        if (lease == null) {
+            lease = shared.lease("rollouts", LEASE_TTL);
+        }
+        if (!lease.held()) {
+            return;
+        }
         for (RoutePlan rp : plans.values()) {
             try {
                 long counter = guards.canaryAttempts(rp.route);
@@ -307,6 +346,7 @@ final class Rollouts {
         }
         rp.savedAt = now;
         rp.savedRequests = p.requests();
+        shared.progress(rp.route, RolloutJson.toJson(rp.route, p)); // stamped at once, sent in the background
         guardThread.execute(() -> {
             try {
                 store.write(rp.route, p);
@@ -316,6 +356,41 @@ final class Rollouts {
                         e.toString());
             }
         });
+    }
+
+    /**
+     * Another replica's newer progress for {@code route}: this replica serves its weight and saves it, so it
+     * goes on from there if it takes the lease, or restarts. Progress of another canary (a replica that has
+     * not reloaded yet, or one that has) is ignored. No events: the replica that stepped recorded them.
+     */
+    private synchronized void follow(String route, io.vertx.core.json.JsonObject json) {
+        RoutePlan rp = plans.get(route);
+        Progress p;
+        try {
+            p = RolloutJson.fromJson(json);
+        } catch (RuntimeException e) {
+            log.warn("route={} ignored another replica's rollout progress: {}", route, e.getMessage());
+            return;
+        }
+        if (rp == null || rp.progress == null || !p.canaryUrl().equals(rp.progress.canaryUrl())
+            || !p.canaryVersion().equals(rp.progress.canaryVersion()) || p.equals(rp.progress)) {
+            return;
+        }
+        rp.base = guards.canaryAttempts(route);
+        rp.progress = p;
+        rp.gatesAsked = false;
+        rp.gateRound++;
+        rp.state.planWeight(p.effectiveWeight());
+        metrics.update(route, p.effectiveWeight() / (double) Plan.FULL, p.state().tag());
+        log.info("route={} version={} rollout follows another replica: {} at {}", route, p.canaryVersion(),
+                p.state().tag(), RolloutMachine.percent(p.weight()));
+        rp.savedAt = clock.instant();
+        rp.savedRequests = p.requests();
+        try {
+            store.write(route, p);
+        } catch (IOException | RuntimeException e) {
+            log.error("route={} could not save rollout progress to {}: {}", route, store.location(route), e.toString());
+        }
     }
 
     private void delete(String route) {
