@@ -4,7 +4,9 @@ import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.config.Endpoint;
 import dev.ramp.gateway.events.EventLog;
+import dev.ramp.gateway.metrics.History;
 import dev.ramp.gateway.metrics.RampMetrics;
+import dev.ramp.gateway.metrics.RouteHistory;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API of docs/admin-api.md on its own listener (never the traffic port): {@code GET /metrics},
  * {@code /health/live}, {@code /health/ready}, {@code /api/status}, {@code /api/events}, and the
- * token-guarded {@code POST /api/routes/:name/revert|resume}.
+ * token-guarded {@code POST /api/routes/:name/revert|resume}, and the dashboard: its page at {@code GET /}
+ * ({@link Dashboard}), the Server-Sent Events of {@code GET /api/stream} ({@link EventStream}) and each route's
+ * {@code GET /api/routes/:name/history} ({@link HistoryJson}).
  *
  * <p>This class only wires a Vert.x Web {@link Router}: every request's body is read first (at most
  * {@link #MAX_BODY_BYTES}, so keep-alive connections stay usable and large bodies are refused with 413),
@@ -52,14 +56,18 @@ public final class AdminServer {
         StatusHandlers status = new StatusHandlers(b.snapshot, b.configState, b.statusSource, b.events,
                 b.tls);
         RouteActions actions = new RouteActions(b.snapshot, b.control, status);
-        this.router = router(b.vertx, health, status, actions);
+        EventStream stream = new EventStream(b.vertx, status::status, b.events, b.history);
+        Dashboard page = new Dashboard();
+        this.router = router(b.vertx, health, status, actions,
+                r -> dashboard(r, page, stream, b.snapshot, b.history));
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    private static Router router(Vertx vertx, HealthHandlers health, StatusHandlers status, RouteActions actions) {
+    private static Router router(Vertx vertx, HealthHandlers health, StatusHandlers status, RouteActions actions,
+                                 java.util.function.Consumer<Router> more) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             log.debug("admin {} {}", ctx.request().method(), ctx.request().path());
@@ -75,6 +83,7 @@ public final class AdminServer {
         endpoint(router, HttpMethod.GET, "/api/events", status::events);
         endpoint(router, HttpMethod.POST, "/api/routes/:name/revert", actions::revert);
         endpoint(router, HttpMethod.POST, "/api/routes/:name/resume", actions::resume);
+        more.accept(router);
         router.route().handler(AdminResponses::notFound);
         router.errorHandler(404, AdminResponses::notFound);
         router.errorHandler(413, ctx -> AdminResponses.payloadTooLarge(ctx, MAX_BODY_BYTES));
@@ -88,13 +97,35 @@ public final class AdminServer {
     }
 
     /**
+     * The dashboard: its page and files, the event stream, and each route's history. Added before the router's
+     * last (404) route.
+     */
+    private static void dashboard(Router router, Dashboard dashboard, EventStream stream,
+                                  Supplier<RoutingSnapshot> snapshot, History history) {
+        for (String path : Dashboard.paths()) {
+            endpoint(router, HttpMethod.GET, path, dashboard::serve);
+        }
+        endpoint(router, HttpMethod.GET, "/api/stream", stream::open);
+        endpoint(router, HttpMethod.GET, "/api/routes/:name/history", ctx -> {
+            String name = ctx.pathParam("name");
+            RouteHistory h = snapshot.get().route(name) == null ? null : history.route(name);
+            if (h == null) {
+                AdminResponses.error(ctx, 404, "unknown_route", AdminResponses.clip(name), "no route named "
+                        + AdminResponses.clip(name));
+                return;
+            }
+            AdminResponses.json(ctx, 200, HistoryJson.route(h));
+        });
+    }
+
+    /**
      * The router matches normalised paths and ignores a trailing slash; the API's paths are exact, so
      * {@code /metrics/} or {@code /api/../metrics} name no endpoint. Checked after the body is read, so an
      * oversized body is a 413 whatever its path.
      */
     private static void exactPathsOnly(RoutingContext ctx) {
         String path = ctx.request().path();
-        if (path == null || path.endsWith("/") || !path.equals(ctx.normalizedPath())) {
+        if (path == null || path.endsWith("/") && !path.equals("/") || !path.equals(ctx.normalizedPath())) {
             AdminResponses.notFound(ctx);
         } else {
             ctx.next();
@@ -134,6 +165,7 @@ public final class AdminServer {
         private RouteStatusSource statusSource;
         private RouteControl control;
         private Supplier<TlsStatus> tls = () -> null;
+        private History history = new History();
 
         private Builder() {}
 
@@ -188,6 +220,12 @@ public final class AdminServer {
         /** The traffic listener's TLS certificates and provider; optional (a plain listener reports null). */
         public Builder tls(Supplier<TlsStatus> value) {
             tls = Objects.requireNonNull(value, "tls");
+            return this;
+        }
+
+        /** Every route's per-second history, for the dashboard; optional (an empty one by default). */
+        public Builder history(History value) {
+            history = Objects.requireNonNull(value, "history");
             return this;
         }
 

@@ -25,7 +25,8 @@ public record GatewayConfig(
         List<Cidr> trustedSources,
         Duration shutdownGrace,
         List<RouteConfig> routes,
-        Set<Path> sources) {
+        Set<Path> sources,
+        AccessLogSettings accessLog) {
 
     public GatewayConfig {
         trustedSources = List.copyOf(trustedSources);
@@ -36,7 +37,7 @@ public record GatewayConfig(
     /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
     public GatewayConfig withSources(Set<Path> files) {
         return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, tls, admin,
-                stateDir, trustedSources, shutdownGrace, routes, files);
+                stateDir, trustedSources, shutdownGrace, routes, files, accessLog);
     }
 
     /** Whether every setting equals {@code other}'s; when and from which files it was loaded do not count. */
@@ -47,7 +48,8 @@ public record GatewayConfig(
                && tls.equals(other.tls)
                && admin.equals(other.admin)
                && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())
-               && shutdownGrace.equals(other.shutdownGrace) && routes.equals(other.routes);
+               && shutdownGrace.equals(other.shutdownGrace) && routes.equals(other.routes)
+               && accessLog.equals(other.accessLog);
     }
 
     /** Event loops serving traffic: the configured number, or one per available processor when 0. */
