@@ -67,12 +67,22 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
      * @throws IOException when the file cannot be opened for appending
      */
     public static AccessLogWriter start(Path file, int queueSize, Duration check) throws IOException {
+        AccessLogWriter w = unstarted(file, queueSize, check);
+        w.thread.start();
+        return w;
+    }
+
+    /** A writer whose thread is not started yet: lines only queue (tests fill the queue this way). */
+    static AccessLogWriter unstarted(Path file, int queueSize, Duration check) throws IOException {
         if (queueSize < 1) {
             throw new IllegalArgumentException("queueSize: " + queueSize + " (expected: >= 1)");
         }
-        AccessLogWriter w = new AccessLogWriter(file, queueSize, Objects.requireNonNull(check, "check"));
-        w.thread.start();
-        return w;
+        return new AccessLogWriter(file, queueSize, Objects.requireNonNull(check, "check"));
+    }
+
+    /** Starts the thread of an {@link #unstarted} writer. */
+    void startWriting() {
+        thread.start();
     }
 
     /** Queues one line; when the queue is full the line is dropped and counted. Never blocks. */
