@@ -117,10 +117,11 @@ function renderRoute(route) {
   p.versions.textContent = 'stable ' + r.stable.version + ' · canary ' + r.canary.version;
   const s = r.window && r.window.stable, c = r.window && r.window.canary;
   const last = v => { const a = route.hist[v]; return a.length ? a[a.length - 1].r : null; };
-  p.nums.replaceChildren(
-    el('span', 'stable', 'stable ' + fmt(last('stable'), 0) + '/s, ' + pct(s && s.errorRate) + ' err, p99 ' + fmt(s && s.p99Ms) + ' ms'),
-    document.createTextNode(' · '),
-    el('span', 'canary', 'canary ' + fmt(last('canary'), 0) + '/s, ' + pct(c && c.errorRate) + ' err, p99 ' + fmt(c && c.p99Ms) + ' ms'));
+  // Rate: the newest second; error rate and p99: the guard's window (what it judges), when it saw requests.
+  const nums = (v, w) => v + ' ' + fmt(last(v), 0) + '/s, ' + (w && w.requests > 0
+    ? pct(w.errorRate) + ' err, p99 ' + fmt(w.p99Ms) + ' ms' : 'no requests in the window');
+  p.nums.replaceChildren(el('span', 'stable', nums('stable', s)), document.createTextNode(' · '),
+    el('span', 'canary', nums('canary', c)));
   renderActions(route);
   renderRollout(route);
   if (r.latch) {
@@ -189,7 +190,7 @@ function renderDetail(route) {
         el('td', null, rule.pValue === null ? '–' : Number(rule.pValue).toPrecision(3)));
       rows.push(tr);
     }
-    p.evidence.replaceChildren(...rows);
+    p.evidence.replaceChildren(...(rows.length > 1 ? rows : []));
   }
   const mine = events.filter(e => e.route === route.name).slice(0, 10);
   p.mini.replaceChildren(...mine.map(eventItem));
@@ -223,7 +224,7 @@ function drawCharts(route) {
     c.lc.setAttribute('points', points(cv, end, max));
     const ls = sv.length ? sv[sv.length - 1][1] : null, lc = cv.length ? cv[cv.length - 1][1] : null;
     c.now.replaceChildren(el('span', 'key stable', fmt(ls)), document.createTextNode(' / '), el('span', 'key canary', fmt(lc)),
-      document.createTextNode(' (max ' + fmt(max / 1.1) + ')'));
+      document.createTextNode(sv.length || cv.length ? ' (max ' + fmt(max / 1.1) + ')' : ' no data yet'));
   }
 }
 function lastT(a) { return a.length ? a[a.length - 1].t : 0; }

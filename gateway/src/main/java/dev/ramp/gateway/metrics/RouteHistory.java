@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Memory: an idle route holds no buffers (a few dozen bytes); its first attempt allocates them (about
  * 30 KB: the rings and the current second's latency buckets). Latencies go into logarithmic buckets, four per
- * doubling (each within 19 % of its neighbour) from 1 µs to about a minute, so a percentile is read to within a
+ * doubling (each edge at most 25 % above the one before) from 1 µs to about a minute, so a percentile is read to within a
  * bucket's width.
  *
  * <p>Threading: {@link #onAttempt} only increments atomic counters; {@link #tick} (one thread) and the readers
