@@ -18,13 +18,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The access log's writer: event loops hand entries to a bounded queue ({@link #log}, never waits: a full
  * queue drops the entry and counts it, {@link #dropped()}), and one thread, {@code ramp-access-log}, formats
- * them ({@link AccessLogJson}) and appends them in batches to standard output or a file.
+ * them ({@link AccessLogJson}) and appends them in batches to standard output or a file. The thread polls the
+ * queue (sleeping 10 ms when it is empty) rather than waiting on it, so an offer never has a thread to wake.
  *
  * <p>Log rotation: the file is reopened on {@link #reopen()} (SIGUSR1, as nginx does) and, without a signal,
  * when the thread's periodic look finds the path missing or naming another file than the one open (renamed by
@@ -38,6 +40,8 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
     /** How often the writer checks whether its file was renamed away. */
     public static final Duration DEFAULT_CHECK = Duration.ofSeconds(1);
     private static final int BATCH = 1024;
+    /** How long the writer sleeps when its queue is empty. */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Path file;
     private final BlockingQueue<Entry> queue;
@@ -101,7 +105,7 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
     /** Asks the writer to reopen its file (after rotation); returns at once. */
     public void reopen() {
         reopen = true;
-        thread.interrupt();
+        LockSupport.unpark(thread);
     }
 
     /** Where the lines go: {@code stdout} or the file. */
@@ -114,17 +118,15 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
         StringBuilder text = new StringBuilder(256 * BATCH);
         lastCheck = System.nanoTime();
         while (true) {
-            try {
-                Entry first = queue.poll(checkNanos, TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
-                }
-            } catch (InterruptedException e) {
-                // reopen() or close() woke us: handled below
-            }
-            if (!batch.isEmpty()) {
+            int n = queue.drainTo(batch, BATCH);
+            if (n > 0) {
                 write(batch, text);
+            }
+            if (n < BATCH && !closing) {
+                // Poll, never wait on the queue: a waiting consumer would make every offer on an event loop
+                // wake this thread (a futex call per request). Sleeping while the queue is short also turns a
+                // trickle into batches of one write each. Lines wait at most this long.
+                LockSupport.parkNanos(IDLE_NANOS); // reopen() and close() unpark it early
             }
             if (closing && queue.isEmpty()) {
                 break;
@@ -171,7 +173,6 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
         lastCheck = now;
         boolean asked = reopen;
         reopen = false;
-        Thread.interrupted(); // a reopen() that raced this look must not cut the next poll short for nothing
         if (asked || !Objects.equals(fileKey(), openFileKey)) {
             closeOutput();
             try {
@@ -192,7 +193,7 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        // A FileOutputStream, not a FileChannel: an interrupt (reopen, close) must not close it mid-write.
+        // A FileOutputStream, not a FileChannel: an interrupt of this thread must not close it mid-write.
         out = new FileOutputStream(file.toFile(), true);
         openFileKey = fileKey();
     }
@@ -225,7 +226,7 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        thread.interrupt();
+        LockSupport.unpark(thread);
         try {
             thread.join(5000);
         } catch (InterruptedException e) {
