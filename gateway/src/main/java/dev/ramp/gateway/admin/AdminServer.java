@@ -120,7 +120,8 @@ public final class AdminServer {
 
     /**
      * The router matches normalised paths and ignores a trailing slash; the API's paths are exact, so
-     * {@code /metrics/} or {@code /api/../metrics} name no endpoint. Checked after the body is read, so an
+     * {@code /metrics/} or {@code /api/../metrics} name no endpoint ({@code /}, the dashboard, is the one path
+     * that ends with a slash). Checked after the body is read, so an
      * oversized body is a 413 whatever its path.
      */
     private static void exactPathsOnly(RoutingContext ctx) {
