@@ -2,13 +2,13 @@
 # The access log's cost: two gateways on the same nginx upstreams, one with ramp.access-log on (to a file), one
 # with it off, loaded in short alternating rounds (this host's speed moves in phases of seconds, so two separate
 # runs would compare the phases). Prints each round's requests/s and the median of the per-round ratios on/off.
-#   bash loadtests/bench/access-log-bench.sh    # WARMUP=5 ROUNDS=5 SECONDS_PER_ROUND=2: 30 s of load
+#   bash loadtests/bench/access-log-bench.sh    # WARMUP=8 ROUNDS=3 SECONDS_PER_ROUND=2: 28 s of load
 #   ROUNDS=6 CONNECTIONS=32 bash loadtests/bench/access-log-bench.sh
 # Loopback only; everything it starts is stopped on exit. Needs nginx and wrk (apt-get install nginx-light wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-WARMUP=${WARMUP:-5}
-ROUNDS=${ROUNDS:-5}
+WARMUP=${WARMUP:-8}
+ROUNDS=${ROUNDS:-3}
 SECONDS_PER_ROUND=${SECONDS_PER_ROUND:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 JAR=${JAR:-gateway/target/ramp-gateway.jar}
