@@ -206,7 +206,7 @@ function drawCharts(route) {
       h.append(title, now);
       const s = svg('svg', {viewBox: '0 0 ' + SECONDS + ' 100', preserveAspectRatio: 'none'});
       const axis = svg('line', {x1: 0, y1: 100, x2: SECONDS, y2: 100, class: 'axis'});
-      const ls = svg('polyline', {class: 's'}), lc = svg('polyline', {class: 'c'});
+      const ls = svg('path', {class: 's'}), lc = svg('path', {class: 'c'});
       s.append(axis, ls, lc);
       box.append(h, s);
       route.parts.charts.append(box);
@@ -220,19 +220,25 @@ function drawCharts(route) {
     let max = 0;
     for (const [, v] of sv.concat(cv)) if (v !== null && v > max) max = v;
     max = max > 0 ? max * 1.1 : 1;
-    c.ls.setAttribute('points', points(sv, end, max));
-    c.lc.setAttribute('points', points(cv, end, max));
+    c.ls.setAttribute('d', path(sv, end, max));
+    c.lc.setAttribute('d', path(cv, end, max));
     const ls = sv.length ? sv[sv.length - 1][1] : null, lc = cv.length ? cv[cv.length - 1][1] : null;
     c.now.replaceChildren(el('span', 'key stable', fmt(ls)), document.createTextNode(' / '), el('span', 'key canary', fmt(lc)),
       document.createTextNode(sv.length || cv.length ? ' (max ' + fmt(max / 1.1) + ')' : ' no data yet'));
   }
 }
 function lastT(a) { return a.length ? a[a.length - 1].t : 0; }
-function points(vals, end, max) {
+// An SVG path: a second without a value breaks the line; a lone value is a short dash, so it shows.
+function path(vals, end, max) {
   const out = [];
-  for (const [t, v] of vals) {
-    if (v === null) continue;
-    out.push((SECONDS - 1 - (end - t)) + ',' + (100 - 100 * v / max).toFixed(1));
+  let open = false;
+  for (let i = 0; i < vals.length; i++) {
+    const [t, v] = vals[i];
+    if (v === null) { open = false; continue; }
+    const xy = (SECONDS - 1 - (end - t)) + ' ' + (100 - 100 * v / max).toFixed(1);
+    const nextMissing = i + 1 >= vals.length || vals[i + 1][1] === null;
+    if (!open) out.push('M' + xy + (nextMissing ? ' h-6' : '')); else out.push('L' + xy);
+    open = true;
   }
   return out.join(' ');
 }

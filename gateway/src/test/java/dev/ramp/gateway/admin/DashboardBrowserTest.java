@@ -158,7 +158,10 @@ class DashboardBrowserTest {
         assertThat(shop.getAttribute("data-state")).isNotEqualTo("reverted");
         within(5).until(d -> browser.findElement(By.id("conn")).getText().equals("live"));
         // The history arrives and is drawn: both versions' lines in the request-rate chart.
-        within(10).until(d -> !shop.findElement(By.cssSelector(".chart polyline.s")).getAttribute("points").isEmpty());
+        within(10).until(d -> {
+            String line = shop.findElement(By.cssSelector(".chart path.s")).getAttribute("d");
+            return line != null && line.startsWith("M");
+        });
         screenshot("healthy");
 
         HttpResponse<String> revert = http.send(HttpRequest.newBuilder(URI.create(
