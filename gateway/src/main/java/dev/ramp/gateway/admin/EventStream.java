@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants: at most {@link #MAX_STREAMS} streams are open (more get 503); the snapshot is rendered once a
  * second for all streams, and only while one is open; a stream whose client does not read is never waited for:
  * while its write queue is full its messages are dropped, and after {@link #MAX_DROPPED} dropped in a row it is
- * closed (the browser's EventSource reconnects). A closed stream stops listening to the event log. Everything
- * but the event log's listeners runs on the admin event loop; those hop onto it.
+ * closed (the browser's EventSource reconnects). A closed stream stops listening to the event log. Snapshots are
+ * rendered on a worker thread; everything else runs on the admin event loop, and the event log's listeners hop
+ * onto it.
  */
 final class EventStream {
     private static final Logger log = LoggerFactory.getLogger(EventStream.class);
@@ -42,6 +43,8 @@ final class EventStream {
     /** The open streams; touched on the admin event loop only. */
     private final Set<Client> clients = new LinkedHashSet<>();
     private long timer = -1;
+    /** A snapshot is being rendered on a worker: the next tick does not start another. */
+    private boolean rendering;
 
     EventStream(Vertx vertx, Supplier<JsonObject> status, EventLog events, History history) {
         this.vertx = vertx;
@@ -73,7 +76,7 @@ final class EventStream {
         res.exceptionHandler(e -> close(c));
         // The browser waits this long before reconnecting after the gateway went away.
         c.write("retry: 2000\n\n");
-        c.send("status", snapshot().encode());
+        render(data -> c.send("status", data));
         if (timer == -1) {
             timer = vertx.setPeriodic(PERIOD_MILLIS, id -> broadcast());
         }
@@ -95,10 +98,31 @@ final class EventStream {
             timer = -1;
             return;
         }
-        String data = snapshot().encode();
-        for (Client c : new ArrayList<>(clients)) {
-            c.send("status", data);
+        if (rendering) {
+            return; // the last one is still being rendered (thousands of routes): skip a beat
         }
+        rendering = true;
+        render(data -> {
+            rendering = false;
+            for (Client c : new ArrayList<>(clients)) {
+                c.send("status", data);
+            }
+        });
+    }
+
+    /**
+     * Renders a snapshot on a worker thread (a status of thousands of routes takes long enough to stall the
+     * admin event loop) and hands it to {@code then} back on the event loop.
+     */
+    private void render(java.util.function.Consumer<String> then) {
+        vertx.executeBlocking(() -> snapshot().encode(), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                then.accept(ar.result());
+            } else {
+                rendering = false;
+                log.warn("dashboard snapshot failed: {}", String.valueOf(ar.cause()));
+            }
+        });
     }
 
     private void close(Client c) {
