@@ -1,8 +1,10 @@
 package dev.ramp.gateway;
 
+import dev.ramp.gateway.accesslog.AccessLogWriter;
 import dev.ramp.gateway.admin.AdminServer;
 import dev.ramp.gateway.cluster.RedisSync;
 import dev.ramp.gateway.config.ClusterSettings;
+import dev.ramp.gateway.config.AccessLogSettings;
 import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
@@ -12,6 +14,7 @@ import dev.ramp.gateway.control.GuardService;
 import dev.ramp.gateway.events.ConfigRejected;
 import dev.ramp.gateway.events.ConfigReloaded;
 import dev.ramp.gateway.events.EventLog;
+import dev.ramp.gateway.metrics.History;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.notify.Notifier;
 import dev.ramp.gateway.proxy.LiveRoute;
@@ -73,17 +76,26 @@ public final class Gateway implements AutoCloseable {
     private volatile int adminPort;
     /** Tells ramp.notify's webhooks of events; null until started. */
     private volatile Notifier notifier;
+    /** The dashboard's per-second history of every route, closed each second on the admin event loop. */
+    private final History history = new History();
+    /** The access log's writer; null when {@code ramp.access-log} is off (it is read at start only). */
+    private final AccessLogWriter accessLog;
 
-    private Gateway(Vertx vertx, RouteObserver.Factory extra, RampMetrics metrics, GatewayConfig config) {
+    private Gateway(Vertx vertx, RouteObserver.Factory extra, RampMetrics metrics, GatewayConfig config,
+                    AccessLogWriter accessLog) {
         this.vertx = vertx;
         this.metrics = metrics;
+        this.accessLog = accessLog;
+        if (accessLog != null) {
+            metrics.accessLogDropped(accessLog::dropped);
+        }
         ClusterSettings cs = config.cluster();
         this.cluster = cs.enabled() ? RedisSync.create(vertx, cs, replicaId(cs), metrics.registry(), events,
                 java.time.Clock.systemUTC()) : null;
         this.guards = new GuardService(new LatchStore(config.stateDir()), new RolloutFiles(config.stateDir()), vertx,
                 metrics, events, System::nanoTime, java.time.Clock.systemUTC(),
                 cluster == null ? ReplicaSync.LOCAL : cluster);
-        this.snapshots = new SnapshotBuilder(metrics, guards, extra);
+        this.snapshots = new SnapshotBuilder(metrics, guards, extra, history, accessLog);
         RoutingSnapshot initial = snapshots.build(config, Map.of());
         this.snapshot = new AtomicReference<>(initial);
         this.configState = ConfigState.of(config);
@@ -153,7 +165,15 @@ public final class Gateway implements AutoCloseable {
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
         RampMetrics metrics = RampMetrics.create();
-        Gateway g = new Gateway(vertx, extra, metrics, config);
+        AccessLogWriter accessLog;
+        try {
+            accessLog = openAccessLog(config);
+        } catch (IllegalStateException e) {
+            vertx.close().await(10, TimeUnit.SECONDS);
+            metrics.close();
+            throw e;
+        }
+        Gateway g = new Gateway(vertx, extra, metrics, config, accessLog);
         g.notifier = Notifier.start(vertx, g.events, metrics, () -> g.snapshot.get().config().notifyTargets());
         try {
             // Both listeners are bound before either is announced: a clash on the admin port must not leave
@@ -175,6 +195,9 @@ public final class Gateway implements AutoCloseable {
             vertx.close().await(10, TimeUnit.SECONDS);
             g.guards.close();
             metrics.close();
+            if (accessLog != null) {
+                accessLog.close();
+            }
             throw e;
         }
         loopbackTrustWarning(config).ifPresent(log::warn);
@@ -188,7 +211,40 @@ public final class Gateway implements AutoCloseable {
             log.info("notifying {} webhook(s): {}", config.notifyTargets().size(), config.notifyTargets().stream()
                     .map(t -> t.name() + " (" + t.format().tag() + ", " + String.join(" ", t.events()) + ")").toList());
         }
+        log.info("dashboard on http://{}:{}/, access log {}", config.admin().listen().host(), g.adminPort,
+                accessLog == null ? "off" : "to " + accessLog.target());
         return g;
+    }
+
+    /** The access log's writer when {@code ramp.access-log} is on; a file that cannot be opened fails the start. */
+    private static AccessLogWriter openAccessLog(GatewayConfig config) {
+        AccessLogSettings a = config.accessLog();
+        if (!a.enabled()) {
+            return null;
+        }
+        try {
+            return AccessLogWriter.start(a.file(), AccessLogWriter.DEFAULT_QUEUE, AccessLogWriter.DEFAULT_CHECK);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot open the access log " + a.target() + ": " + e
+                    + " (ramp.access-log.path)", e);
+        }
+    }
+
+    /** Reopens the access log's file (SIGUSR1, after log rotation); nothing when the log is off. */
+    public void reopenAccessLog() {
+        if (accessLog != null) {
+            accessLog.reopen();
+        }
+    }
+
+    /** The access log's writer; null when the log is off. */
+    public AccessLogWriter accessLog() {
+        return accessLog;
+    }
+
+    /** The dashboard's per-second history of every route. */
+    public History history() {
+        return history;
     }
 
     private void deploy(GatewayConfig config, int loops, SocketTransport transport) throws Exception {
@@ -222,7 +278,10 @@ public final class Gateway implements AutoCloseable {
                 .routeControl(guards)
                 .tls(this::tlsStatus)
                 .cluster(() -> cluster == null ? null : cluster.status().toJson())
+                .history(history)
                 .build();
+        // Each second closes a point of every active route's history: cheap, so it runs on the admin event loop.
+        vertx.setPeriodic(1000, id -> history.tick(java.time.Instant.now().getEpochSecond()));
         try {
             adminPort = admin.start().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -322,6 +381,10 @@ public final class Gateway implements AutoCloseable {
 
     /** A reload read a valid config: apply it, count it, record it. */
     public RoutingSnapshot reload(GatewayConfig config) {
+        if (!config.accessLog().equals(snapshot.get().config().accessLog())) {
+            log.warn("ramp.access-log changed to {} {}: the access log is set up at start, restart to apply it",
+                    config.accessLog().enabled() ? "on," : "off,", config.accessLog().target());
+        }
         RoutingSnapshot next = apply(config);
         insecureUpstreamWarnings(config).forEach(log::warn);
         metrics.reload(true);
@@ -432,6 +495,9 @@ public final class Gateway implements AutoCloseable {
         }
         guards.close();
         metrics.close();
+        if (accessLog != null) {
+            accessLog.close(); // after the listener drained: the last requests' lines are written
+        }
     }
 
     @Override

@@ -203,6 +203,7 @@ public final class Main implements Callable<Integer> {
                 out.println();
                 out.println("Ramp demo is up (config " + file + ", canary weight " + demo.routes().get(0).weight()
                             + ", admin token " + bearer + "). Try:");
+                out.println("  open " + admin + "/                           # the live dashboard (revert and resume ask for the token)");
                 out.println("  " + curl + " -s " + base + "/ -H 'X-User-Id: alice'        # the same user always gets the same version");
                 out.println("  " + curl + " -s -i " + base + "/                            # anonymous: gets a ramp_uid cookie");
                 out.println("  " + curl + " -s " + base + "/ -H 'X-Ramp-Version: canary'   # trusted override (from 127.0.0.1)");
@@ -248,11 +249,12 @@ public final class Main implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(Main.class);
         Gateway gateway = Gateway.start(config);
         out.println("Ramp serving on " + (config.tls().isPresent() ? "https" : "http") + "://" + config.listen().host() + ":" + gateway.port() + ", admin API on http://"
-                    + config.admin().listen().host() + ":" + gateway.adminPort() + " (/metrics, /health/ready, /api/status)");
+                    + config.admin().listen().host() + ":" + gateway.adminPort() + " (dashboard at /, /metrics, /health/ready, /api/status)");
         out.flush();
         Reloader reloader = new Reloader(gateway, ConfigLoader.create()).watch(Duration.ofMillis(200));
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
+        Signals.onUsr1(gateway::reopenAccessLog);
         if (!Signals.onHangup(() -> reloader.reload("SIGHUP"))) {
             log.warn("SIGHUP reload is unavailable: the process was started with SIGHUP ignored (nohup?); "
                      + "edits to {} are still reloaded by the file watcher", config.file());

@@ -5,7 +5,7 @@ import sun.misc.SignalHandler;
 
 /**
  * POSIX signals for the CLI: SIGTERM and SIGINT stop (drain then exit 0), SIGHUP reloads. Handlers run on
- * the JVM's signal thread, never an event loop.
+ * the JVM's signal thread, never an event loop. SIGUSR1 reopens the access log.
  */
 final class Signals {
     private Signals() {}
@@ -13,6 +13,16 @@ final class Signals {
     static void onTerminate(Runnable action) {
         Signal.handle(new Signal("TERM"), s -> action.run());
         Signal.handle(new Signal("INT"), s -> action.run());
+    }
+
+    /** Runs {@code action} on SIGUSR1 (the access log's reopen, as nginx does); false when it cannot be caught. */
+    static boolean onUsr1(Runnable action) {
+        try {
+            Signal.handle(new Signal("USR1"), s -> action.run());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false; // no SIGUSR1 here, or the VM uses it
+        }
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.ramp.gateway;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.control.GuardService;
+import dev.ramp.gateway.metrics.History;
 import dev.ramp.gateway.metrics.RampMetrics;
+import dev.ramp.gateway.proxy.AccessLog;
 import dev.ramp.gateway.proxy.CanaryBreakers;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteObserver;
@@ -17,17 +19,27 @@ import java.util.Map;
 /**
  * Builds the routing snapshot of a config (at start and on every reload): each route's live state carried
  * over from the previous snapshot, its canary breaker kept while its canary is unchanged, and its observer
- * made from the metrics, the guard and any extra observer (tests). See docs/architecture.md.
+ * made from the metrics, the guard, the dashboard's history and any extra observer (tests); the access log, when
+ * on, rides along. See docs/architecture.md.
  */
 final class SnapshotBuilder {
     private final RampMetrics metrics;
     private final GuardService guards;
     private final RouteObserver.Factory extra;
+    private final History history;
+    private final AccessLog accessLog;
 
-    SnapshotBuilder(RampMetrics metrics, GuardService guards, RouteObserver.Factory extra) {
+    /**
+     * @param history the dashboard's per-second history, one of each route's observers
+     * @param accessLog where answered requests are logged; null when the access log is off
+     */
+    SnapshotBuilder(RampMetrics metrics, GuardService guards, RouteObserver.Factory extra, History history,
+                    AccessLog accessLog) {
         this.metrics = metrics;
         this.guards = guards;
         this.extra = extra;
+        this.history = history;
+        this.accessLog = accessLog;
     }
 
     /** @param previous the routes of the snapshot being replaced, by name (empty at start) */
@@ -42,11 +54,12 @@ final class SnapshotBuilder {
         List<LiveRoute> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
             RouteObserver observer = RouteObserver.all(List.of(measured.get(rc.name()),
-                    guards.observerFor(rc.name()), extra.forRoute(rc)));
+                    guards.observerFor(rc.name()), history.forRoute(rc.name()), extra.forRoute(rc)));
             routes.add(new LiveRoute(rc, CanaryBreakers.forRoute(rc, previous.get(rc.name())),
                     states.get(rc.name()), observer));
         }
+        history.retain(states.keySet());
         RouteObserver unrouted = RouteObserver.all(List.of(metrics.unrouted(), extra.forRoute(null)));
-        return new RoutingSnapshot(config, routes, unrouted);
+        return new RoutingSnapshot(config, routes, unrouted, accessLog);
     }
 }

@@ -4,7 +4,9 @@ import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.proxy.netty.TlsStatus;
 import dev.ramp.gateway.config.Endpoint;
 import dev.ramp.gateway.events.EventLog;
+import dev.ramp.gateway.metrics.History;
 import dev.ramp.gateway.metrics.RampMetrics;
+import dev.ramp.gateway.metrics.RouteHistory;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * The admin API of docs/admin-api.md on its own listener (never the traffic port): {@code GET /metrics},
  * {@code /health/live}, {@code /health/ready}, {@code /api/status}, {@code /api/events},
  * {@code /api/routes/:name/explain}, and the token-guarded {@code POST /api/routes/:name/revert|resume},
- * {@code .../rollout/pause|continue|next|abort} and {@code POST /api/alerts} (Alertmanager's webhook).
+ * {@code .../rollout/pause|continue|next|abort} and {@code POST /api/alerts} (Alertmanager's webhook); and the
+ * dashboard: its page at {@code GET /} ({@link Dashboard}), the Server-Sent Events of {@code GET /api/stream}
+ * ({@link EventStream}) and each route's {@code GET /api/routes/:name/history} ({@link HistoryJson}).
  *
  * <p>This class only wires a Vert.x Web {@link Router}: every request's body is read first (at most
  * {@link #MAX_BODY_BYTES}, so keep-alive connections stay usable and large bodies are refused with 413),
@@ -56,7 +60,10 @@ public final class AdminServer {
         RouteActions actions = new RouteActions(b.snapshot, b.control, status);
         ExplainHandler explain = new ExplainHandler(b.snapshot);
         AlertActions alerts = new AlertActions(b.snapshot, b.control, b.events, actions);
-        this.router = router(b.vertx, health, status, actions, explain, alerts);
+        EventStream stream = new EventStream(b.vertx, status::status, b.events, b.history);
+        Dashboard page = new Dashboard();
+        this.router = router(b.vertx, health, status, actions, explain, alerts,
+                r -> dashboard(r, page, stream, b.snapshot, b.history));
     }
 
     public static Builder builder() {
@@ -64,7 +71,8 @@ public final class AdminServer {
     }
 
     private static Router router(Vertx vertx, HealthHandlers health, StatusHandlers status, RouteActions actions,
-                                 ExplainHandler explain, AlertActions alerts) {
+                                 ExplainHandler explain, AlertActions alerts,
+                                 java.util.function.Consumer<Router> more) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             log.debug("admin {} {}", ctx.request().method(), ctx.request().path());
@@ -85,6 +93,7 @@ public final class AdminServer {
             endpoint(router, HttpMethod.POST, "/api/routes/:name/rollout/" + command, ctx -> actions.rollout(ctx, command));
         }
         endpoint(router, HttpMethod.POST, "/api/alerts", alerts::receive);
+        more.accept(router);
         router.route().handler(AdminResponses::notFound);
         router.errorHandler(404, AdminResponses::notFound);
         router.errorHandler(413, ctx -> AdminResponses.payloadTooLarge(ctx, MAX_BODY_BYTES));
@@ -98,13 +107,36 @@ public final class AdminServer {
     }
 
     /**
+     * The dashboard: its page and files, the event stream, and each route's history. Added before the router's
+     * last (404) route.
+     */
+    private static void dashboard(Router router, Dashboard dashboard, EventStream stream,
+                                  Supplier<RoutingSnapshot> snapshot, History history) {
+        for (String path : Dashboard.paths()) {
+            endpoint(router, HttpMethod.GET, path, dashboard::serve);
+        }
+        endpoint(router, HttpMethod.GET, "/api/stream", stream::open);
+        endpoint(router, HttpMethod.GET, "/api/routes/:name/history", ctx -> {
+            String name = ctx.pathParam("name");
+            RouteHistory h = snapshot.get().route(name) == null ? null : history.route(name);
+            if (h == null) {
+                AdminResponses.error(ctx, 404, "unknown_route", AdminResponses.clip(name), "no route named "
+                        + AdminResponses.clip(name));
+                return;
+            }
+            AdminResponses.json(ctx, 200, HistoryJson.route(h));
+        });
+    }
+
+    /**
      * The router matches normalised paths and ignores a trailing slash; the API's paths are exact, so
-     * {@code /metrics/} or {@code /api/../metrics} name no endpoint. Checked after the body is read, so an
+     * {@code /metrics/} or {@code /api/../metrics} name no endpoint ({@code /}, the dashboard, is the one path
+     * that ends with a slash). Checked after the body is read, so an
      * oversized body is a 413 whatever its path.
      */
     private static void exactPathsOnly(RoutingContext ctx) {
         String path = ctx.request().path();
-        if (path == null || path.endsWith("/") || !path.equals(ctx.normalizedPath())) {
+        if (path == null || path.endsWith("/") && !path.equals("/") || !path.equals(ctx.normalizedPath())) {
             AdminResponses.notFound(ctx);
         } else {
             ctx.next();
@@ -145,6 +177,7 @@ public final class AdminServer {
         private RouteControl control;
         private Supplier<TlsStatus> tls = () -> null;
         private Supplier<JsonObject> cluster = () -> null;
+        private History history = new History();
 
         private Builder() {}
 
@@ -208,6 +241,12 @@ public final class AdminServer {
          */
         public Builder cluster(Supplier<JsonObject> value) {
             cluster = Objects.requireNonNull(value, "cluster");
+            return this;
+        }
+
+        /** Every route's per-second history, for the dashboard; optional (an empty one by default). */
+        public Builder history(History value) {
+            history = Objects.requireNonNull(value, "history");
             return this;
         }
 

@@ -176,6 +176,8 @@ public final class ConfigLoader {
         }
         ClusterSettings cluster = ClusterReader.read(ramp.object("cluster"));
 
+        AccessLogSettings accessLog = accessLog(ramp.object("access-log"), file.toAbsolutePath().getParent());
+
         List<RouteConfig> routes = new ArrayList<>();
         ConfigObject defaults = merged.getObject("ramp.route-defaults");
         List<? extends ConfigObject> routeObjs = ramp.objectList("routes");
@@ -209,7 +211,22 @@ public final class ConfigLoader {
         }
         return new GatewayConfig(file, clock.instant(), listen, eventLoops, transport, clientIdle, limits, http2,
                 Optional.ofNullable(tls), new AdminConfig(adminListen, token),
-                Path.of(stateDir), trusted, grace, cluster, routes, Set.of(file.toAbsolutePath().normalize()), notify);
+                Path.of(stateDir), trusted, grace, cluster, routes, Set.of(file.toAbsolutePath().normalize()), notify,
+                accessLog);
+    }
+
+    /** {@code ramp.access-log { enabled, path }}: a path is {@code stdout} or a file, relative to the config's directory. */
+    private static AccessLogSettings accessLog(ConfigReader r, Path base) {
+        if (r == null) {
+            return AccessLogSettings.OFF;
+        }
+        Boolean enabled = r.bool("enabled");
+        String path = r.string("path");
+        if (path != null && path.isBlank()) {
+            r.problem("path", "is empty (expected: \"stdout\" or a file path)");
+            return AccessLogSettings.OFF;
+        }
+        return enabled == null || path == null ? AccessLogSettings.OFF : AccessLogSettings.of(enabled, path, base);
     }
 
     private static Limits limits(ConfigReader r) {

@@ -28,7 +28,8 @@ public record GatewayConfig(
         ClusterSettings cluster,
         List<RouteConfig> routes,
         Set<Path> sources,
-        List<NotifyTarget> notifyTargets) {
+        List<NotifyTarget> notifyTargets,
+        AccessLogSettings accessLog) {
 
     public GatewayConfig {
         trustedSources = List.copyOf(trustedSources);
@@ -40,7 +41,7 @@ public record GatewayConfig(
     /** A copy whose {@link #sources()} (the files a reload watches) are {@code files}. */
     public GatewayConfig withSources(Set<Path> files) {
         return new GatewayConfig(file, loadedAt, listen, eventLoops, transport, clientIdleTimeout, limits, http2, tls,
-                admin, stateDir, trustedSources, shutdownGrace, cluster, routes, files, notifyTargets);
+                admin, stateDir, trustedSources, shutdownGrace, cluster, routes, files, notifyTargets, accessLog);
     }
 
     /** Whether every setting equals {@code other}'s; when and from which files it was loaded do not count. */
@@ -53,7 +54,8 @@ public record GatewayConfig(
                && admin.equals(other.admin)
                && stateDir.equals(other.stateDir) && trustedSources.toString().equals(other.trustedSources.toString())
                && shutdownGrace.equals(other.shutdownGrace) && cluster.equals(other.cluster)
-               && routes.equals(other.routes) && notifyTargets.equals(other.notifyTargets);
+               && routes.equals(other.routes) && notifyTargets.equals(other.notifyTargets)
+               && accessLog.equals(other.accessLog);
     }
 
     /** Event loops serving traffic: the configured number, or one per available processor when 0. */

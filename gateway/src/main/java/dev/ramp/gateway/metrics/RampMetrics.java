@@ -53,6 +53,7 @@ public final class RampMetrics implements AutoCloseable {
     static final String CONFIG_RELOADS = "ramp.config.reloads";     // ramp_config_reloads_total
     static final String CONNECTIONS_REJECTED = "ramp.connections.rejected"; // ramp_connections_rejected_total
     static final String TLS_RELOADS = "ramp.tls.reloads";           // ramp_tls_reloads_total
+    static final String ACCESS_LOG_DROPPED = "ramp.access.log.dropped"; // ramp_access_log_dropped_total
     static final String TLS_EXPIRY = "ramp.tls.certificate.expiry.timestamp"; // ..._timestamp_seconds
     static final String NOTIFICATIONS = "ramp.notifications";       // ramp_notifications_total
 
@@ -234,6 +235,13 @@ public final class RampMetrics implements AutoCloseable {
         tlsExpiry.register(notAfter.entrySet().stream()
                 .map(e -> MultiGauge.Row.of(Tags.of("certificate", e.getKey()), e.getValue().getEpochSecond()))
                 .toList(), true);
+    }
+
+    /** Exposes the access log's dropped lines (its queue was full) as {@code ramp_access_log_dropped_total}. */
+    public void accessLogDropped(java.util.function.LongSupplier dropped) {
+        io.micrometer.core.instrument.FunctionCounter.builder(ACCESS_LOG_DROPPED, dropped, d -> d.getAsLong())
+                .description("Access log lines dropped because the writer's queue was full (requests never wait)")
+                .register(registry);
     }
 
     /** Counts a config reload attempt by its result. */

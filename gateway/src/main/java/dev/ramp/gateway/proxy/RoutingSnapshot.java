@@ -17,6 +17,7 @@ public final class RoutingSnapshot {
     private final Map<String, LiveRoute> byName;
     private final Cidr[] trusted;
     private final RouteObserver unrouted;
+    private final AccessLog accessLog;
 
     public RoutingSnapshot(GatewayConfig config, List<LiveRoute> routes) {
         this(config, routes, RouteObserver.NOOP);
@@ -24,7 +25,13 @@ public final class RoutingSnapshot {
 
     /** @param unrouted what requests no route matches are reported to */
     public RoutingSnapshot(GatewayConfig config, List<LiveRoute> routes, RouteObserver unrouted) {
+        this(config, routes, unrouted, null);
+    }
+
+    /** @param accessLog where answered requests are logged; null when {@code ramp.access-log} is off */
+    public RoutingSnapshot(GatewayConfig config, List<LiveRoute> routes, RouteObserver unrouted, AccessLog accessLog) {
         this.config = config;
+        this.accessLog = accessLog;
         this.unrouted = unrouted;
         this.table = RouteTable.of(routes, r -> r.config().match().hosts(), r -> r.config().match().pathPrefix());
         Map<String, LiveRoute> m = new LinkedHashMap<>();
@@ -40,6 +47,11 @@ public final class RoutingSnapshot {
     /** What requests no route matches are reported to. */
     public RouteObserver unrouted() {
         return unrouted;
+    }
+
+    /** Where answered requests are logged; null when the access log is off. */
+    public AccessLog accessLog() {
+        return accessLog;
     }
 
     public RouteTable<LiveRoute> table() {

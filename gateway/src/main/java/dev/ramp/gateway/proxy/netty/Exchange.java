@@ -84,6 +84,10 @@ final class Exchange {
     private boolean breakerPermit;
     private boolean timedOut;
     private long responseDeadline;
+    /** For the access log: the first attempt's start, the attempts' summed time, whether it fell back. */
+    private long firstStart;
+    private long upstreamNanos = -1;
+    private boolean fellBack;
     /** Body pieces waiting for a connection, and the copy kept for a replay; none for a bodiless request. */
     private final BodyBuffers body;
 
@@ -174,6 +178,9 @@ final class Exchange {
         version = v;
         Upstream upstream = route.upstream(v);
         attemptStart = System.nanoTime();
+        if (firstStart == 0) {
+            firstStart = attemptStart;
+        }
         timedOut = false;
         requestSent = false;
         responseDeadline = 0;
@@ -329,6 +336,7 @@ final class Exchange {
         responded = true;
         attemptEnded(Outcome.ofStatus(u.relay.status()));
         route.observer().onClientResponse(version, u.relay.status());
+        logAccess(version, u.relay.status(), u.relay.bytesOut());
         up = null;
         u.finish(u.keepAlive() && requestSent);
         body.releaseReplay();
@@ -345,6 +353,7 @@ final class Exchange {
         u.tunnelled();
         attemptEnded(Outcome.ofStatus(101));
         route.observer().onClientResponse(version, 101);
+        logAccess(version, 101, 0);
         String protocol = r.headers().get(HttpHeaderNames.UPGRADE);
         rewriteResponseHead(r, 101);
         Tunnel.keepUpgrade(r, protocol != null ? protocol : request.headers().get(HttpHeaderNames.UPGRADE));
@@ -376,6 +385,7 @@ final class Exchange {
         log.debug("route={} version={} response failed after its head: {}", route.name(), version.tag(), c.toString());
         attemptEnded(Outcome.RESET);
         route.observer().onClientResponse(version, u.relay.status());
+        logAccess(version, u.relay.status(), u.relay.bytesOut());
         body.releaseReplay();
         u.relay.emitPendingHead(front.channel());
         front.channel().close();
@@ -395,6 +405,7 @@ final class Exchange {
     private void fallBack(String reason, Throwable cause) {
         FallbackLog.warn(route.name(), reason, cause, loop.now());
         route.observer().onFallback(reason);
+        fellBack = true;
         mayFallBack = false;
         if (!bodyStarted) {
             replayable = false; // nothing was sent: stable gets the untouched request stream
@@ -415,6 +426,7 @@ final class Exchange {
     /** Reports the current attempt's end to the observer and, once, to the canary's breaker. */
     private void attemptEnded(Outcome outcome) {
         long nanos = System.nanoTime() - attemptStart;
+        upstreamNanos = upstreamNanos < 0 ? nanos : upstreamNanos + nanos;
         route.observer().onAttempt(version, outcome, nanos);
         if (breakerPermit) {
             breakerPermit = false;
@@ -437,8 +449,18 @@ final class Exchange {
         front.writeError(failure.error(), route.name(), failure.message(), clientVersion,
                 bodyPending || !clientKeepAlive || loop.shuttingDown());
         route.observer().onClientResponse(null, failure.error().status());
+        logAccess(null, failure.error().status(), 0);
         front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
         front.exchangeFinished(this, bodyPending || loop.shuttingDown());
+    }
+
+    /** The access log's line for this request, when the log is on ({@link AccessLogging}). */
+    private void logAccess(Version servedBy, int status, long bytesOut) {
+        dev.ramp.gateway.proxy.AccessLog log = loop.snapshot.get().accessLog();
+        if (log != null) {
+            AccessLogging.exchange(log, front.peer(), request, route, servedBy, status, firstStart, upstreamNanos,
+                    fellBack, bytesOut);
+        }
     }
 
     /** The client connection closed. */

@@ -2,6 +2,7 @@ package dev.ramp.gateway.proxy.netty;
 
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.proxy.RouteDecision;
+import dev.ramp.gateway.proxy.TraceParent;
 import dev.ramp.gateway.proxy.http1.FlatHeaders;
 import dev.ramp.gateway.proxy.http1.Headers;
 import dev.ramp.gateway.routing.Version;
@@ -16,6 +17,7 @@ import io.netty.util.AsciiString;
 /**
  * The header rewrites of a hop through the gateway, done in place on the decoded heads: hop-by-hop headers
  * dropped (RFC 9110 section 7.6.1), X-Forwarded-* set from the connection unless a trusted peer sent them,
+ * W3C {@code traceparent} passed on with the gateway's span id (or started),
  * and the response's framing and Connection header chosen for the client's HTTP version.
  */
 final class ForwardedHeaders {
@@ -23,6 +25,8 @@ final class ForwardedHeaders {
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+    private static final AsciiString TRACESTATE = AsciiString.cached("tracestate");
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
     /**
@@ -68,7 +72,22 @@ final class ForwardedHeaders {
                 h.remove(X_FORWARDED_HOST);
             }
         }
+        traceContext(h);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /**
+     * W3C Trace Context: the client's trace goes on with the gateway as its new parent ({@link TraceParent});
+     * a request without a valid one starts a trace, and a {@code tracestate} that belonged to no valid parent is
+     * dropped (the specification allows it; a new trace has no vendor state yet). A valid one's state is kept.
+     */
+    private static void traceContext(HttpHeaders h) {
+        String incoming = h.get(TRACEPARENT);
+        boolean continued = incoming != null && TraceParent.valid(incoming);
+        h.set(TRACEPARENT, TraceParent.next(continued ? incoming : null));
+        if (!continued) {
+            h.remove(TRACESTATE);
+        }
     }
 
     /**

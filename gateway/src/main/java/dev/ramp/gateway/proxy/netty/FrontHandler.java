@@ -310,6 +310,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
         if (decision.rejected()) {
             answer(req, keepAlive, bodyFollows, GatewayError.BAD_REQUEST, route.name(), decision.rejection());
             route.observer().onClientResponse(null, GatewayError.BAD_REQUEST.status());
+            if (snap.accessLog() != null) {
+                AccessLogging.answered(snap.accessLog(), peer, req, route.name(), GatewayError.BAD_REQUEST.status());
+            }
             return;
         }
         if (h.contains(HttpHeaderNames.EXPECT) && io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(req)) {
@@ -445,6 +448,11 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
         }
     }
 
+    /** The client's address (an IP literal), or null when unknown. */
+    String peer() {
+        return peer;
+    }
+
     /** A response the gateway produces itself, written and flushed at once. */
     void writeError(GatewayError error, String route, String message, HttpVersion version, boolean close) {
         lastActivity = loop.now();
@@ -456,6 +464,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
                                GatewayError error, String message) {
         answer(req, keepAlive, bodyFollows, error, null, message);
         snap.unrouted().onClientResponse(null, error.status());
+        if (snap.accessLog() != null) {
+            AccessLogging.answered(snap.accessLog(), peer, req, null, error.status());
+        }
     }
 
     private void answer(HttpRequest req, boolean keepAlive, boolean bodyFollows, GatewayError error, String route,

@@ -30,6 +30,8 @@ final class Relay {
      */
     private HttpResponse pendingHead;
     private boolean skipInformationalEnd;
+    /** Body bytes relayed to the client in this response (the access log's {@code bytesOut}). */
+    private long bytesOut;
 
     Relay(UpstreamConnection upstream) {
         this.upstream = upstream;
@@ -42,6 +44,7 @@ final class Relay {
         closesClient = false;
         pendingHead = null;
         skipInformationalEnd = false;
+        bytesOut = 0;
     }
 
     /** Whether a response head went (or is held for) the client: no other attempt may answer. */
@@ -52,6 +55,11 @@ final class Relay {
     /** The status of the relayed response. */
     int status() {
         return status;
+    }
+
+    /** Body bytes relayed to the client so far in this response. */
+    long bytesOut() {
+        return bytesOut;
     }
 
     /** Whether the client connection closes after this response. */
@@ -106,6 +114,7 @@ final class Relay {
         if (r instanceof LastHttpContent) {
             // A whole small response from the decoder: relayed as it is.
             pendingHead = null;
+            bytesOut = ((LastHttpContent) r).content().readableBytes();
             client.write(r, client.voidPromise());
             exchange.finishResponse(upstream);
         }
@@ -129,6 +138,7 @@ final class Relay {
             return;
         }
         Channel client = exchange.client();
+        bytesOut += c.content().readableBytes();
         HttpResponse h = pendingHead;
         if (h != null && c instanceof LastHttpContent last) {
             // The whole response arrived in one burst: head and body go out as one message.
