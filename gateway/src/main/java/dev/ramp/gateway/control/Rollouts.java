@@ -1,8 +1,6 @@
 package dev.ramp.gateway.control;
 
 import dev.ramp.gateway.admin.RolloutView;
-import dev.ramp.gateway.config.Percent;
-import dev.ramp.gateway.config.RolloutSettings;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.events.RolloutEvent;
@@ -66,26 +64,6 @@ final class Rollouts {
     private ReplicaSync.Lease lease;
     private final Map<String, RoutePlan> plans = new ConcurrentHashMap<>();
 
-    /** One route's plan and its bookkeeping; fields change under the {@link Rollouts} lock. */
-    private static final class RoutePlan {
-        final String route;
-        volatile RouteConfig config;
-        volatile Plan plan;
-        volatile Progress progress;
-        RouteState state;
-        /** The canary-attempt counter's value that {@code progress.requests()} was counted up to. */
-        volatile long base;
-        int gateRound;
-        boolean gatesAsked;
-        Instant gatesAgainAt = Instant.MIN;
-        Instant savedAt = Instant.MIN;
-        long savedRequests = -1;
-
-        RoutePlan(String route) {
-            this.route = route;
-        }
-    }
-
     Rollouts(ProgressStore store, RolloutMetrics metrics, EventLog events, Clock clock, Executor guardThread,
              GuardSlots guards, Gates gates) {
         this(store, metrics, events, clock, guardThread, guards, gates, ReplicaSync.LOCAL);
@@ -116,14 +94,6 @@ final class Rollouts {
         this.gates = gates;
     }
 
-    /** The plan of the route's rollout block. */
-    static Plan plan(RolloutSettings s) {
-        List<Integer> steps = s.exponential()
-                ? Plan.exponential(s.exponentialStart().basisPoints(), s.exponentialFactor())
-                : s.steps().stream().map(Percent::basisPoints).toList();
-        return new Plan(steps, s.stepEvery(), s.minRequests(), s.gates().stream().map(Object::toString).toList(),
-                s.promoteAfter());
-    }
 
     /**
      * Brings plans in line with a snapshot before it is published: reads the saved progress of a plan seen for
@@ -163,7 +133,7 @@ final class Rollouts {
                 t = RolloutMachine.reconcile(current, rc.weight().basisPoints(), url, version, now);
             }
             rp.config = rc;
-            rp.plan = plan(rc.rollout());
+            rp.plan = RoutePlan.plan(rc.rollout());
             rp.state = route.state();
             if (t.change() == Change.STARTED && rp.progress != null) {
                 rp.gateRound++; // answers for the old canary's gates are void
@@ -361,7 +331,8 @@ final class Rollouts {
     /**
      * Another replica's newer progress for {@code route}: this replica serves its weight and saves it, so it
      * goes on from there if it takes the lease, or restarts. Progress of another canary (a replica that has
-     * not reloaded yet, or one that has) is ignored. No events: the replica that stepped recorded them.
+     * not reloaded yet, or one that has) is ignored, as is a lower weight that is not an abort. No events: the
+     * replica that stepped recorded them.
      */
     private synchronized void follow(String route, io.vertx.core.json.JsonObject json) {
         RoutePlan rp = plans.get(route);
@@ -374,6 +345,11 @@ final class Rollouts {
         }
         if (rp == null || rp.progress == null || !p.canaryUrl().equals(rp.progress.canaryUrl())
             || !p.canaryVersion().equals(rp.progress.canaryVersion()) || p.equals(rp.progress)) {
+            return;
+        }
+        // Weights only go up, whoever published: a replica that just started publishes its fresh plan at the
+        // start weight, which must not move the others back. An abort always travels.
+        if (p.state() != RolloutState.ABORTED && p.weight() < rp.progress.weight()) {
             return;
         }
         rp.base = guards.canaryAttempts(route);

@@ -44,6 +44,6 @@ class SelfSignedCertificateTest {
             assertThat(t.key()).isEqualTo(key.toAbsolutePath());
         });
         assertThat(c.admin().token()).contains("t0ken");
-        assertThat(c.routes()).extracting(r -> r.name()).containsExactly("demo");
+        assertThat(c.routes()).extracting(r -> r.name()).containsExactly("demo", "plan");
     }
 }
