@@ -4,11 +4,9 @@ import dev.ramp.gateway.accesslog.AccessLogWriter;
 import dev.ramp.gateway.admin.AdminServer;
 import dev.ramp.gateway.cluster.RedisSync;
 import dev.ramp.gateway.config.ClusterSettings;
-import dev.ramp.gateway.config.AccessLogSettings;
 import dev.ramp.gateway.config.ConfigState;
 import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
-import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.control.ConfigChanges;
 import dev.ramp.gateway.control.GuardService;
 import dev.ramp.gateway.events.ConfigRejected;
@@ -23,22 +21,16 @@ import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.netty.ProxyServer;
 import dev.ramp.gateway.proxy.netty.SocketTransport;
 import dev.ramp.gateway.proxy.netty.TlsStatus;
-import dev.ramp.gateway.routing.Version;
 import dev.ramp.gateway.state.LatchStore;
 import dev.ramp.gateway.state.ReplicaSync;
 import dev.ramp.gateway.state.RolloutFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -90,7 +82,7 @@ public final class Gateway implements AutoCloseable {
             metrics.accessLogDropped(accessLog::dropped);
         }
         ClusterSettings cs = config.cluster();
-        this.cluster = cs.enabled() ? RedisSync.create(vertx, cs, replicaId(cs), metrics.registry(), events,
+        this.cluster = cs.enabled() ? RedisSync.create(vertx, cs, RedisSync.replicaId(cs), metrics.registry(), events,
                 java.time.Clock.systemUTC()) : null;
         this.guards = new GuardService(new LatchStore(config.stateDir()), new RolloutFiles(config.stateDir()), vertx,
                 metrics, events, System::nanoTime, java.time.Clock.systemUTC(),
@@ -126,21 +118,6 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The configured replica id, else {@code <hostname>-<6 random hex digits>}, new at each start. */
-    static String replicaId(ClusterSettings cs) {
-        if (!cs.replicaId().isEmpty()) {
-            return cs.replicaId();
-        }
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "replica";
-        }
-        host = host.replaceAll("[^A-Za-z0-9._-]", "-");
-        return host + "-" + String.format("%06x", new java.security.SecureRandom().nextInt(1 << 24));
-    }
-
     /**
      * Binds the traffic listener, then the admin listener, and returns once both are bound; a listener that
      * cannot bind fails the start with its address named.
@@ -167,7 +144,7 @@ public final class Gateway implements AutoCloseable {
         RampMetrics metrics = RampMetrics.create();
         AccessLogWriter accessLog;
         try {
-            accessLog = openAccessLog(config);
+            accessLog = AccessLogWriter.open(config.accessLog());
         } catch (IllegalStateException e) {
             vertx.close().await(10, TimeUnit.SECONDS);
             metrics.close();
@@ -200,8 +177,8 @@ public final class Gateway implements AutoCloseable {
             }
             throw e;
         }
-        loopbackTrustWarning(config).ifPresent(log::warn);
-        insecureUpstreamWarnings(config).forEach(log::warn);
+        StartupMessages.loopbackTrustWarning(config).ifPresent(log::warn);
+        StartupMessages.insecureUpstreamWarnings(config).forEach(log::warn);
         log.info("traffic listener on {}:{} ({} transport, {}) with {} event loop(s), {} route(s)",
                 config.listen().host(), g.port, transport.tag(),
                 g.tls == null ? "plain HTTP" : "TLS by " + g.tls.status().provider(), loops, config.routes().size());
@@ -214,20 +191,6 @@ public final class Gateway implements AutoCloseable {
         log.info("dashboard on http://{}:{}/, access log {}", config.admin().listen().host(), g.adminPort,
                 accessLog == null ? "off" : "to " + accessLog.target());
         return g;
-    }
-
-    /** The access log's writer when {@code ramp.access-log} is on; a file that cannot be opened fails the start. */
-    private static AccessLogWriter openAccessLog(GatewayConfig config) {
-        AccessLogSettings a = config.accessLog();
-        if (!a.enabled()) {
-            return null;
-        }
-        try {
-            return AccessLogWriter.start(a.file(), AccessLogWriter.DEFAULT_QUEUE, AccessLogWriter.DEFAULT_CHECK);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot open the access log " + a.target() + ": " + e
-                    + " (ramp.access-log.path)", e);
-        }
     }
 
     /** Reopens the access log's file (SIGUSR1, after log rotation); nothing when the log is off. */
@@ -257,7 +220,7 @@ public final class Gateway implements AutoCloseable {
             netty = ProxyServer.start(host, config.listen().port(), loops, transport, idle, config.limits(),
                     config.http2(), tls == null ? null : tls.contexts(), snapshot::get, metrics::connectionRejected);
         } catch (Exception e) {
-            throw new IllegalStateException(cannotListen("traffic", host, config.listen().port(), e), e);
+            throw new IllegalStateException(StartupMessages.cannotListen("traffic", host, config.listen().port(), e), e);
         }
         port = netty.port();
         if (tls != null) {
@@ -285,61 +248,9 @@ public final class Gateway implements AutoCloseable {
         try {
             adminPort = admin.start().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException(cannotListen("admin API",
+            throw new IllegalStateException(StartupMessages.cannotListen("admin API",
                     config.admin().listen().host(), config.admin().listen().port(), e), e);
         }
-    }
-
-    /**
-     * A warning when {@code trusted-sources} trusts loopback while the traffic listener is not on loopback: a
-     * TLS terminator or sidecar on the same host then makes every client trusted, able to force the canary and
-     * to set X-Forwarded-For.
-     */
-    /**
-     * One warning per https upstream whose certificate is not verified ({@code tls.insecure-skip-verify}),
-     * naming its route and version: logged at start and at every reload, so it is never forgotten.
-     */
-    static List<String> insecureUpstreamWarnings(GatewayConfig config) {
-        List<String> warnings = new ArrayList<>();
-        for (RouteConfig rc : config.routes()) {
-            for (Version v : Version.values()) {
-                Upstream u = v == Version.CANARY ? rc.canary() : rc.stable();
-                if (u.ssl() && u.tls().insecureSkipVerify()) {
-                    warnings.add("INSECURE: route " + rc.name() + " " + v.tag() + " upstream " + u.url()
-                                 + " (version " + u.version() + ") is used WITHOUT verifying its TLS certificate "
-                                 + "(tls.insecure-skip-verify = true): anyone on the network path can impersonate it");
-                }
-            }
-        }
-        return warnings;
-    }
-
-    static Optional<String> loopbackTrustWarning(GatewayConfig config) {
-        String host = config.listen().host();
-        boolean onLoopback;
-        try {
-            onLoopback = InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            onLoopback = false;
-        }
-        boolean trustsLoopback = config.trustedSources().stream()
-                .anyMatch(c -> c.contains("127.0.0.1") || c.contains("::1"));
-        if (onLoopback || !trustsLoopback) {
-            return Optional.empty();
-        }
-        return Optional.of("ramp.trusted-sources trusts loopback while the traffic listener is on " + host
-                + ": a proxy or TLS terminator on this host would make every client trusted (override header,"
-                + " X-Forwarded-For); list only the addresses of your load balancers");
-    }
-
-    /** "cannot listen for traffic on 127.0.0.1:8080: address already in use (ramp.listen)". */
-    static String cannotListen(String what, String host, int port, Exception e) {
-        String reason = String.valueOf(e.getMessage());
-        if (reason.contains("Address already in use") || e instanceof BindException) {
-            reason = "address already in use (another process listens there)";
-        }
-        String key = what.equals("traffic") ? "ramp.listen" : "ramp.admin";
-        return "cannot listen for " + what + " on " + host + ":" + port + ": " + reason + " (" + key + ")";
     }
 
     /**
@@ -386,7 +297,7 @@ public final class Gateway implements AutoCloseable {
                     config.accessLog().enabled() ? "on," : "off,", config.accessLog().target());
         }
         RoutingSnapshot next = apply(config);
-        insecureUpstreamWarnings(config).forEach(log::warn);
+        StartupMessages.insecureUpstreamWarnings(config).forEach(log::warn);
         metrics.reload(true);
         events.record(new ConfigReloaded(config.file(), config.routes().size()));
         return next;

@@ -15,7 +15,7 @@ class LoopbackTrustWarningTest {
     private java.util.Optional<String> warning(String host, String extra) {
         String conf = TestConfigs.gateway(dir, TestConfigs.route("shop", 9001, 9002, "5%", ""), extra)
                 .replace("listen { host = \"127.0.0.1\"", "listen { host = \"" + host + "\"");
-        return Gateway.loopbackTrustWarning(TestConfigs.load(dir, conf));
+        return StartupMessages.loopbackTrustWarning(TestConfigs.load(dir, conf));
     }
 
     @Test

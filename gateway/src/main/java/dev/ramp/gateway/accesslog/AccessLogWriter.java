@@ -65,6 +65,23 @@ public final class AccessLogWriter implements AccessLog, AutoCloseable {
     }
 
     /**
+     * The writer {@code ramp.access-log} asks for, started; null when it is off.
+     *
+     * @throws IllegalStateException naming the file when it cannot be opened (the start fails)
+     */
+    public static AccessLogWriter open(dev.ramp.gateway.config.AccessLogSettings a) {
+        if (!a.enabled()) {
+            return null;
+        }
+        try {
+            return start(a.file(), DEFAULT_QUEUE, DEFAULT_CHECK);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot open the access log " + a.target() + ": " + e
+                    + " (ramp.access-log.path)", e);
+        }
+    }
+
+    /**
      * A started writer to {@code file} (null: standard output) holding at most {@code queueSize} lines, looking
      * every {@code check} whether the file was renamed.
      *

@@ -1,5 +1,7 @@
 package dev.ramp.gateway.cluster;
 
+import java.net.UnknownHostException;
+import java.net.InetAddress;
 import dev.ramp.gateway.config.ClusterSettings;
 import dev.ramp.gateway.events.ClusterConnected;
 import dev.ramp.gateway.events.ClusterDisconnected;
@@ -372,5 +374,20 @@ public final class RedisSync implements ReplicaSync, AutoCloseable {
     @Override
     public String toString() {
         return "RedisSync[" + url + ", replica " + replica + "]";
+    }
+
+    /** The configured replica id, else {@code <hostname>-<6 random hex digits>}, new at each start. */
+    public static String replicaId(ClusterSettings cs) {
+        if (!cs.replicaId().isEmpty()) {
+            return cs.replicaId();
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "replica";
+        }
+        host = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        return host + "-" + String.format("%06x", new java.security.SecureRandom().nextInt(1 << 24));
     }
 }
