@@ -54,6 +54,7 @@ public final class AdminServer {
                 b.tls, b.cluster);
         RouteActions actions = new RouteActions(b.snapshot, b.control, status);
         ExplainHandler explain = new ExplainHandler(b.snapshot);
+        MirrorHandler mirror = new MirrorHandler(b.snapshot);
         this.router = router(b.vertx, health, status, actions, explain);
     }
 
@@ -79,6 +80,7 @@ public final class AdminServer {
         endpoint(router, HttpMethod.POST, "/api/routes/:name/revert", actions::revert);
         endpoint(router, HttpMethod.POST, "/api/routes/:name/resume", actions::resume);
         endpoint(router, HttpMethod.GET, "/api/routes/:name/explain", explain::explain);
+        endpoint(router, HttpMethod.GET, "/api/routes/:name/mirror/diffs", mirror::diffs);
         router.route().handler(AdminResponses::notFound);
         router.errorHandler(404, AdminResponses::notFound);
         router.errorHandler(413, ctx -> AdminResponses.payloadTooLarge(ctx, MAX_BODY_BYTES));

@@ -122,7 +122,8 @@ final class StatusHandlers {
                     .put("canary", upstream(r.config().canary()))
                     .put("latch", guard.getValue("latch"))
                     .put("window", guard.getValue("window"))
-                    .put("guard", guard.getValue("guard"))); // null while the route's guard is disabled
+                    .put("guard", guard.getValue("guard")) // null while the route's guard is disabled
+                    .put("mirror", MirrorHandler.counts(r))); // null without a dark launch
         }
         JsonObject out = new JsonObject().put("config", config).put("tls", tls(tls.get()));
         JsonObject replicas = cluster.get();

@@ -6,6 +6,7 @@ import java.util.List;
  * One route, fully merged over {@code ramp.route-defaults} and validated.
  *
  * @param rules the targeting rules, in order (the first that matches a request decides); may be empty
+ * @param mirror the route's dark launch, or null when it has none (its percent is 0%)
  */
 public record RouteConfig(
         String name,
@@ -20,7 +21,8 @@ public record RouteConfig(
         Fallback fallback,
         CircuitBreakerSettings circuitBreaker,
         GuardSettings guard,
-        List<TargetingRule> rules) {
+        List<TargetingRule> rules,
+        MirrorSettings mirror) {
     public RouteConfig {
         rules = List.copyOf(rules);
     }

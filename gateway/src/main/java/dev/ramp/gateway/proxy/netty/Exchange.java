@@ -86,6 +86,8 @@ final class Exchange {
     private long responseDeadline;
     /** Body pieces waiting for a connection, and the copy kept for a replay; none for a bodiless request. */
     private final BodyBuffers body;
+    /** The request's dark-launch copy when it was sampled ({@link Mirror}), else null. */
+    Mirror mirror;
 
     Exchange(FrontHandler front, HttpRequest request, LiveRoute route, String setCookieIdentity,
              boolean clientKeepAlive) {
@@ -331,6 +333,9 @@ final class Exchange {
         route.observer().onClientResponse(version, u.relay.status());
         up = null;
         u.finish(u.keepAlive() && requestSent);
+        if (mirror != null && version == Version.STABLE) {
+            loop.mirrors.send(mirror); // after stable's answer is whole: the user never waits for the copy
+        }
         body.releaseReplay();
         front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
         front.exchangeFinished(this, u.relay.closesClient());
