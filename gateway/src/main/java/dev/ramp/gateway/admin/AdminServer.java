@@ -54,8 +54,7 @@ public final class AdminServer {
                 b.tls, b.cluster);
         RouteActions actions = new RouteActions(b.snapshot, b.control, status);
         ExplainHandler explain = new ExplainHandler(b.snapshot);
-        MirrorHandler mirror = new MirrorHandler(b.snapshot);
-        this.router = router(b.vertx, health, status, actions, explain);
+        this.router = router(b.vertx, health, status, actions, explain, new MirrorHandler(b.snapshot));
     }
 
     public static Builder builder() {
@@ -63,7 +62,7 @@ public final class AdminServer {
     }
 
     private static Router router(Vertx vertx, HealthHandlers health, StatusHandlers status, RouteActions actions,
-                                 ExplainHandler explain) {
+                                 ExplainHandler explain, MirrorHandler mirror) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             log.debug("admin {} {}", ctx.request().method(), ctx.request().path());

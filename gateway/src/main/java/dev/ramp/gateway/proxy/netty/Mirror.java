@@ -78,8 +78,7 @@ final class Mirror {
      */
     static Mirror sample(LiveRoute route, HttpRequest req, RouteDecision decision, CharSequence identity) {
         MirrorSettings s = route.config().mirror();
-        if (decision.version() != Version.STABLE || !(req instanceof FullHttpRequest)
-            || !s.methods().contains(req.method().name())) {
+        if (decision.version() != Version.STABLE || !s.methods().contains(req.method().name()) || !bodiless(req)) {
             return null;
         }
         CharSequence id = decision.newIdentity() != null ? decision.newIdentity() : identity;
@@ -87,6 +86,11 @@ final class Mirror {
             return null;
         }
         return new Mirror(route, req);
+    }
+
+    /** No body: none announced (one whole message from the decoder), or {@code Content-Length: 0}. */
+    private static boolean bodiless(HttpRequest req) {
+        return req instanceof FullHttpRequest || "0".equals(req.headers().get(HttpHeaderNames.CONTENT_LENGTH));
     }
 
     /** Stable's final response head, relayed to the client; a whole small answer carries its body. */
