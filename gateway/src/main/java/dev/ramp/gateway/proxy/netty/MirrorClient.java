@@ -188,6 +188,10 @@ final class MirrorClient {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            ArrayDeque<Copier> q = idle.get(key);
+            if (q != null) {
+                q.remove(this); // closed while idle: the upstream's keep-alive ended
+            }
             fail("connection closed before the answer ended");
         }
 
