@@ -18,6 +18,9 @@ public final class MirrorStats {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final MirrorDiff[] ring = new MirrorDiff[RING];
     private long written;
+    /** The second (of {@code System.nanoTime}) diffs are being kept in, and how many were kept in it. */
+    private long diffSecond;
+    private int diffsThisSecond;
 
     public MirrorStats() {
         for (int i = 0; i < counts.length; i++) {
@@ -39,6 +42,21 @@ public final class MirrorStats {
             if (inFlight.compareAndSet(n, n + 1)) {
                 return true;
             }
+        }
+    }
+
+    /**
+     * Whether a differing pair ending now should be kept: at most {@link #RING} a second, so a canary that
+     * differs on every request costs one sample per copy only until the ring is full of fresh ones.
+     */
+    public boolean wantsDiff(long nanoTime) {
+        long second = nanoTime / 1_000_000_000L;
+        synchronized (ring) {
+            if (second != diffSecond) {
+                diffSecond = second;
+                diffsThisSecond = 0;
+            }
+            return diffsThisSecond++ < RING;
         }
     }
 

@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One sampled request's dark launch: a copy of its head taken before {@link ForwardedHeaders} rewrites it, the
@@ -41,10 +40,10 @@ import java.util.Set;
 final class Mirror {
     static final AsciiString MIRROR_HEADER = AsciiString.cached("x-ramp-mirror");
     /** Hop-by-hop and framing headers the copy does not carry (it is a fresh bodiless request). */
-    private static final Set<AsciiString> DROPPED = Set.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+    private static final AsciiString[] DROPPED = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, HttpHeaderNames.CONTENT_LENGTH,
-            HttpHeaderNames.HOST, HttpHeaderNames.EXPECT, MIRROR_HEADER);
+            HttpHeaderNames.HOST, HttpHeaderNames.EXPECT, MIRROR_HEADER};
 
     final LiveRoute route;
     final MirrorSettings settings;
@@ -62,10 +61,19 @@ final class Mirror {
         this.uri = req.uri();
         this.headers = new DefaultHttpHeaders();
         for (Map.Entry<String, String> e : req.headers()) {
-            if (!DROPPED.contains(AsciiString.of(e.getKey()).toLowerCase())) {
+            if (!dropped(e.getKey())) {
                 headers.add(e.getKey(), e.getValue());
             }
         }
+    }
+
+    private static boolean dropped(String name) {
+        for (AsciiString d : DROPPED) {
+            if (d.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -120,12 +128,14 @@ final class Mirror {
         MirrorResult result = MirrorComparison.compare(stableStatus, stable, canaryStatus, canary,
                 settings.compare());
         MirrorStats stats = route.mirror();
-        stats.finished(result, result == MirrorResult.MATCH ? null : diff(result, canaryStatus, canary.head()));
+        boolean keep = result != MirrorResult.MATCH && stats.wantsDiff(System.nanoTime());
+        stats.finished(result, keep ? diff(result, canaryStatus, canary.head()) : null);
     }
 
     /** The copy failed ({@code why}): connect error, timeout, reset or a broken answer. */
     void failed(String why) {
-        route.mirror().finished(MirrorResult.ERROR, diff(MirrorResult.ERROR, 0, why));
+        MirrorStats stats = route.mirror();
+        stats.finished(MirrorResult.ERROR, stats.wantsDiff(System.nanoTime()) ? diff(MirrorResult.ERROR, 0, why) : null);
     }
 
     private MirrorDiff diff(MirrorResult result, int canaryStatus, String canaryBody) {
