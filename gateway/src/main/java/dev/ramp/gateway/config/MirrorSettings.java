@@ -11,7 +11,7 @@ import java.util.Set;
  *
  * @param percent       the share of users, by their bucket, whose requests are copied (above 0%)
  * @param methods       the request methods copied, upper case (GET and HEAD by default)
- * @param compare       whether bodies are compared (digests); statuses always are
+ * @param compare       whether bodies are compared (digests; JSON by value); statuses always are
  * @param ignoreHeaders response headers the comparison skips (accepted for the contract; headers are not
  *                      compared yet)
  * @param maxInFlight   copies in flight at once for the route; more are dropped and counted

@@ -168,6 +168,19 @@ class MirrorIntegrationTest {
     }
 
     @Test
+    void jsonAnswersThatDifferOnlyInKeyOrderMatch() throws Exception {
+        int s = upstream(stableGot, json("{\"id\":7,\"price\":{\"eur\":10,\"usd\":11}}"));
+        int c = upstream(canaryGot, req -> json(req.path().equals("/same")
+                ? "{\"price\":{\"usd\":11,\"eur\":10},\"id\":7}"
+                : "{\"price\":{\"usd\":11,\"eur\":99},\"id\":7}").handle(req));
+        gateway(s, c, "0%", "mirror { percent = \"100%\" }");
+        get("/same", "X-User-Id", "a");
+        get("/other", "X-User-Id", "a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> stats().count(MirrorResult.MATCH) == 1
+                && stats().count(MirrorResult.BODY_DIFF) == 1);
+    }
+
+    @Test
     void largeStreamedBodiesAreComparedWithoutBeingKeptWhole() throws Exception {
         String big = "x".repeat(300_000);
         int s = upstream(stableGot, req -> req.response().setChunked(true).end(big));

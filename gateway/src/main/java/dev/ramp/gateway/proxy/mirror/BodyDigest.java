@@ -20,12 +20,41 @@ public final class BodyDigest implements ByteProcessor {
     private long length;
     private final byte[] first = new byte[KEPT];
     private int kept;
+    /** The whole body, kept only for a JSON answer ({@link #keepWhole}) while it stays within {@code limit}. */
+    private byte[] whole;
+    private int wholeLength;
+    private int limit;
+
+    /**
+     * Keeps the whole body too, up to {@code limit} bytes (a JSON answer, compared structurally when the digests
+     * differ); a longer body is not kept and compares by digest only. Call before the first byte.
+     */
+    public void keepWhole(int limit) {
+        this.limit = limit;
+        this.whole = new byte[Math.min(limit, 1024)];
+    }
+
+    /** The whole body when it was kept and fit its limit, else null. */
+    public byte[] whole() {
+        return whole == null ? null : java.util.Arrays.copyOf(whole, wholeLength);
+    }
 
     /** Digests the readable bytes of {@code buf} without consuming them. */
     public void update(ByteBuf buf) {
         int n = buf.readableBytes();
         if (n == 0) {
             return;
+        }
+        if (whole != null) {
+            if (wholeLength + n > limit) {
+                whole = null; // too long to compare structurally
+            } else {
+                if (wholeLength + n > whole.length) {
+                    whole = java.util.Arrays.copyOf(whole, Math.min(limit, Math.max(wholeLength + n, whole.length * 2)));
+                }
+                buf.getBytes(buf.readerIndex(), whole, wholeLength, n);
+                wholeLength += n;
+            }
         }
         int keep = Math.min(n, KEPT - kept);
         if (keep > 0) {
@@ -38,13 +67,7 @@ public final class BodyDigest implements ByteProcessor {
 
     /** Digests {@code bytes} (tests, and callers that hold arrays). */
     public void update(byte[] bytes) {
-        int keep = Math.min(bytes.length, KEPT - kept);
-        System.arraycopy(bytes, 0, first, kept, Math.max(keep, 0));
-        kept += Math.max(keep, 0);
-        for (byte b : bytes) {
-            process(b);
-        }
-        length += bytes.length;
+        update(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
     }
 
     @Override

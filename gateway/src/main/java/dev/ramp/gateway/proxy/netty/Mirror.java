@@ -104,8 +104,16 @@ final class Mirror {
     /** Stable's final response head, relayed to the client; a whole small answer carries its body. */
     void stableHead(int status, HttpResponse r) {
         stableStatus = status;
+        json(stable, r);
         if (r instanceof HttpContent c) {
             stable.update(c.content());
+        }
+    }
+
+    /** A JSON answer is kept whole (up to a limit) to be compared structurally when the digests differ. */
+    void json(BodyDigest d, HttpResponse r) {
+        if (settings.compare() && MirrorComparison.isJson(r.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
+            d.keepWhole(MirrorComparison.JSON_LIMIT);
         }
     }
 

@@ -164,6 +164,7 @@ final class MirrorClient {
                     }
                     status = r.status().code();
                     keepAlive = Headers.keepAlive(r);
+                    m.json(m.canary, r);
                 }
                 if (msg instanceof HttpContent c && status >= 200) {
                     if (c.decoderResult().isFailure()) {

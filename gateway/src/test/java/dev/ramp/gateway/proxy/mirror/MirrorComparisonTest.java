@@ -46,6 +46,35 @@ class MirrorComparisonTest {
         assertThat(MirrorComparison.compare(200, a, 200, digest("{\"a\":1}"), true)).isEqualTo(MirrorResult.MATCH);
     }
 
+    private static BodyDigest json(String body) {
+        BodyDigest d = new BodyDigest();
+        d.keepWhole(MirrorComparison.JSON_LIMIT);
+        ByteBuf b = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        d.update(b.retainedSlice(0, 3));
+        d.update(b.retainedSlice(3, b.readableBytes() - 3));
+        b.release(3);
+        return d;
+    }
+
+    @Test
+    void jsonBodiesMatchWhateverTheirKeyOrderButNotWhateverTheirValues() {
+        BodyDigest a = json("{\"id\":7,\"tags\":[\"x\",\"y\"],\"price\":{\"eur\":10,\"usd\":11}}");
+        BodyDigest reordered = json("{\"price\":{\"usd\":11,\"eur\":10},\"id\":7,\"tags\":[\"x\",\"y\"]}");
+        BodyDigest changed = json("{\"price\":{\"usd\":12,\"eur\":10},\"id\":7,\"tags\":[\"x\",\"y\"]}");
+        BodyDigest arrayOrder = json("{\"id\":7,\"tags\":[\"y\",\"x\"],\"price\":{\"eur\":10,\"usd\":11}}");
+        assertThat(a.sameAs(reordered)).isFalse(); // the bytes differ...
+        assertThat(MirrorComparison.compare(200, a, 200, reordered, true)).isEqualTo(MirrorResult.MATCH); // ...the JSON not
+        assertThat(MirrorComparison.compare(200, a, 200, changed, true)).isEqualTo(MirrorResult.BODY_DIFF);
+        assertThat(MirrorComparison.compare(200, a, 200, arrayOrder, true)).isEqualTo(MirrorResult.BODY_DIFF);
+        // Not kept (not JSON, or over the limit): the digest decides.
+        assertThat(MirrorComparison.compare(200, digest("{\"a\":1,\"b\":2}"), 200, digest("{\"b\":2,\"a\":1}"), true))
+                .isEqualTo(MirrorResult.BODY_DIFF);
+        BodyDigest small = new BodyDigest();
+        small.keepWhole(4);
+        small.update("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        assertThat(small.whole()).isNull();
+    }
+
     @Test
     void theRingKeepsTheNewestDiffsAndInFlightSlotsAreBounded() {
         MirrorStats s = new MirrorStats();
