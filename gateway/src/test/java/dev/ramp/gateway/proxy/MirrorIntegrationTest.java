@@ -140,13 +140,17 @@ class MirrorIntegrationTest {
         });
         gateway(s, c, "0%", "mirror { percent = \"100%\" }");
         assertThat(get("/cart", "Authorization", "Bearer s3cret-token", "Cookie", "session=top-secret-cookie",
-                "X-User-Id", "ann").body()).isEqualTo("price=10 /cart");
+                "X-User-Id", "ann", "X-Forwarded-For", "6.6.6.6").body()).isEqualTo("price=10 /cart");
         assertThat(get("/broken", "X-User-Id", "bob").body()).isEqualTo("price=10 /broken");
         await().atMost(Duration.ofSeconds(5)).until(() -> stats().count(MirrorResult.BODY_DIFF) == 1
                 && stats().count(MirrorResult.STATUS_DIFF) == 1);
         assertThat(stats().count(MirrorResult.MATCH)).isZero();
-        // The copy carries what the canary needs to answer the same request...
+        // The copy carries what the canary needs to answer the same request, forwarded as stable got it...
         assertThat(canaryGot.get(0).get("authorization")).isEqualTo("Bearer s3cret-token");
+        // (the test client is a trusted source, so its X-Forwarded-For is extended, as for stable)
+        assertThat(canaryGot.get(0).get("x-forwarded-for")).isEqualTo(stableGot.get(0).get("x-forwarded-for"))
+                .isEqualTo("6.6.6.6, 127.0.0.1");
+        assertThat(canaryGot.get(0).get("x-forwarded-proto")).isEqualTo(stableGot.get(0).get("x-forwarded-proto"));
         // ...but nothing kept for the API does.
         String raw = admin("/api/routes/shop/mirror/diffs");
         assertThat(raw).doesNotContain("s3cret").doesNotContain("top-secret");

@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A response body digested as it streams past: a 64-bit FNV-1a hash of every byte, the length, and the first
- * {@link #KEPT} bytes for a diff sample. Bodies are never buffered whole; the hash is not cryptographic, it
- * only has to tell two answers to the same request apart. One per answer of a sampled request; confined to
+ * {@link #KEPT} bytes for a diff sample. A body is kept whole only when asked ({@link #keepWhole}: a JSON
+ * answer, up to a limit); the hash is not cryptographic, it only has to tell two answers to the same request
+ * apart. One per answer of a sampled request; confined to
  * one event loop.
  */
 public final class BodyDigest implements ByteProcessor {

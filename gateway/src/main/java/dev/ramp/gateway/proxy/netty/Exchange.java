@@ -130,6 +130,9 @@ final class Exchange {
             }
         }
         forward(trusted, peer, hostHeader);
+        if (mirror != null) {
+            mirror.capture(request); // the head stable gets is the head the canary's copy gets
+        }
         attempt(v);
     }
 

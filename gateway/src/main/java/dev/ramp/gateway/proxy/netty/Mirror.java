@@ -28,7 +28,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One sampled request's dark launch: a copy of its head taken before {@link ForwardedHeaders} rewrites it, the
+ * One sampled request's dark launch: a copy of its head as forwarded to stable ({@link #capture}), the
  * digest of stable's answer taken while the {@link Relay} streams it to the client, and, once stable's answer
  * is complete, the copy sent to the canary by its loop's {@link MirrorClient}, whose answer is digested and
  * compared ({@link MirrorComparison}) and then dropped. Exists only for sampled requests: a route without
@@ -49,7 +49,7 @@ final class Mirror {
     final MirrorSettings settings;
     final HttpMethod method;
     final String uri;
-    private final HttpHeaders headers;
+    private final HttpHeaders headers = new DefaultHttpHeaders();
     private int stableStatus;
     private final BodyDigest stable = new BodyDigest();
     final BodyDigest canary = new BodyDigest();
@@ -59,8 +59,14 @@ final class Mirror {
         this.settings = route.config().mirror();
         this.method = req.method();
         this.uri = req.uri();
-        this.headers = new DefaultHttpHeaders();
-        for (Map.Entry<String, String> e : req.headers()) {
+    }
+
+    /**
+     * Copies the request head as {@link ForwardedHeaders} rewrote it for stable (hop-by-hop headers dropped,
+     * X-Forwarded-* set from the connection), before it is sent: the canary gets what stable got.
+     */
+    void capture(HttpRequest forwarded) {
+        for (Map.Entry<String, String> e : forwarded.headers()) {
             if (!dropped(e.getKey())) {
                 headers.add(e.getKey(), e.getValue());
             }
@@ -79,8 +85,7 @@ final class Mirror {
     /**
      * The dark launch of {@code req} when it is sampled: decided for stable, bodiless, of a listed method, and
      * its user's bucket among the top {@code percent} (the buckets the canary's weight reaches last, so the
-     * same user is copied every time); else null. Call only for a route with a mirror, before the head is
-     * rewritten.
+     * same user is copied every time); else null. Call only for a route with a mirror.
      *
      * @param identity the request's identity as read (user header, else cookie), or null
      */
@@ -122,7 +127,7 @@ final class Mirror {
         stable.update(b);
     }
 
-    /** The copy to send to the canary: the original head, Host set to the canary's, bodiless. */
+    /** The copy to send to the canary: the head stable got, Host set to the canary's, bodiless. */
     FullHttpRequest request() {
         DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
                 Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
