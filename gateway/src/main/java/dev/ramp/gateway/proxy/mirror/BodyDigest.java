@@ -51,7 +51,8 @@ public final class BodyDigest implements ByteProcessor {
                 whole = null; // too long to compare structurally
             } else {
                 if (wholeLength + n > whole.length) {
-                    whole = java.util.Arrays.copyOf(whole, Math.min(limit, Math.max(wholeLength + n, whole.length * 2)));
+                    int size = Math.min(limit, Math.max(wholeLength + n, whole.length * 2));
+                    whole = java.util.Arrays.copyOf(whole, size);
                 }
                 buf.getBytes(buf.readerIndex(), whole, wholeLength, n);
                 wholeLength += n;

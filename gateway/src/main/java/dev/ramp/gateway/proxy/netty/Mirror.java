@@ -148,7 +148,8 @@ final class Mirror {
     /** The copy failed ({@code why}): connect error, timeout, reset or a broken answer. */
     void failed(String why) {
         MirrorStats stats = route.mirror();
-        stats.finished(MirrorResult.ERROR, stats.wantsDiff(System.nanoTime()) ? diff(MirrorResult.ERROR, 0, why) : null);
+        boolean keep = stats.wantsDiff(System.nanoTime());
+        stats.finished(MirrorResult.ERROR, keep ? diff(MirrorResult.ERROR, 0, why) : null);
     }
 
     private MirrorDiff diff(MirrorResult result, int canaryStatus, String canaryBody) {

@@ -41,16 +41,19 @@ final class MirrorClient {
         this.loop = loop;
     }
 
-    /** Sends {@code m}'s copy to its route's canary, unless the route has too many copies out already. */
+    /**
+     * Sends {@code m}'s copy to its route's canary, unless the route has too many copies out already (counted
+     * as dropped) or the gateway is draining (not sent, not counted).
+     */
     void send(Mirror m) {
         LiveRoute route = m.route;
-        if (!route.mirror().tryStart(m.settings.maxInFlight())) {
+        if (loop.shuttingDown() || !route.mirror().tryStart(m.settings.maxInFlight())) {
             return;
         }
         String key = route.poolKey(Version.CANARY);
         ArrayDeque<Copier> q = idle.get(key);
         Copier c;
-        while (q != null && (c = q.pollFirst()) != null) {
+        while (q != null && (c = q.pollLast()) != null) { // the most recently used: warm, least likely closed
             if (c.channel.isActive()) {
                 c.begin(m);
                 c.send();
