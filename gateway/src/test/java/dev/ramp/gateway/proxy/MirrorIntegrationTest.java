@@ -286,6 +286,27 @@ class MirrorIntegrationTest {
     }
 
     @Test
+    void headRequestsAreCopiedAndCountsSurviveAReload() throws Exception {
+        int s = upstream(stableGot, json("{\"v\":1}"));
+        int c = upstream(canaryGot, json("{\"v\":1}"));
+        gateway(s, c, "0%", "mirror { percent = \"100%\" }");
+        String head = "HEAD /x HTTP/1.1\r\nHost: t\r\nX-User-Id: u\r\nConnection: close\r\n\r\n";
+        assertThat(RawHttp.exchange(gateway.port(), head, 5000)).startsWith("HTTP/1.1 200");
+        await().atMost(Duration.ofSeconds(5)).until(() -> stats().count(MirrorResult.MATCH) == 1);
+        assertThat(canaryGot).extracting(h -> h.get(":method")).containsExactly("HEAD");
+        MirrorStats before = stats();
+        gateway.reload(TestConfigs.load(dir, TestConfigs.gateway(dir,
+                TestConfigs.route("shop", s, c, "0%", "mirror { percent = \"100%\", max-in-flight = 7 }"), "")));
+        assertThat(stats()).isSameAs(before);
+        get("/y", "X-User-Id", "u");
+        await().atMost(Duration.ofSeconds(5)).until(() -> stats().count(MirrorResult.MATCH) == 2);
+        gateway.reload(TestConfigs.load(dir, TestConfigs.gateway(dir, TestConfigs.route("shop", s, c, "0%", ""), "")));
+        get("/z", "X-User-Id", "u");
+        assertThat(stats()).isNull();
+        assertThat(canaryGot).hasSize(2);
+    }
+
+    @Test
     void mirroringOffSendsNothingToTheCanary() throws Exception {
         int s = upstream(stableGot, json("{}"));
         int c = upstream(canaryGot, json("{}"));
