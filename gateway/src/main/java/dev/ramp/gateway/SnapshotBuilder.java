@@ -4,6 +4,7 @@ import dev.ramp.gateway.config.GatewayConfig;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.control.GuardService;
 import dev.ramp.gateway.metrics.History;
+import dev.ramp.gateway.metrics.MirrorMeters;
 import dev.ramp.gateway.metrics.RampMetrics;
 import dev.ramp.gateway.proxy.AccessLog;
 import dev.ramp.gateway.proxy.CanaryBreakers;
@@ -11,6 +12,7 @@ import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteObserver;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.proxy.mirror.MirrorStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,10 +58,20 @@ final class SnapshotBuilder {
             RouteObserver observer = RouteObserver.all(List.of(measured.get(rc.name()),
                     guards.observerFor(rc.name()), history.forRoute(rc.name()), extra.forRoute(rc)));
             routes.add(new LiveRoute(rc, CanaryBreakers.forRoute(rc, previous.get(rc.name())),
-                    states.get(rc.name()), observer));
+                    states.get(rc.name()), observer, mirrorStats(rc, previous.get(rc.name()))));
         }
         history.retain(states.keySet());
         RouteObserver unrouted = RouteObserver.all(List.of(metrics.unrouted(), extra.forRoute(null)));
         return new RoutingSnapshot(config, routes, unrouted, accessLog);
+    }
+
+    /** A mirroring route's counts, carried over from its previous snapshot so they survive reloads. */
+    private MirrorStats mirrorStats(RouteConfig rc, LiveRoute old) {
+        if (rc.mirror() == null) {
+            return null;
+        }
+        MirrorStats stats = old != null && old.mirror() != null ? old.mirror() : new MirrorStats();
+        MirrorMeters.bind(metrics.registry(), rc.name(), stats);
+        return stats;
     }
 }

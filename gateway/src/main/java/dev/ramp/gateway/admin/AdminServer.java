@@ -62,7 +62,7 @@ public final class AdminServer {
         AlertActions alerts = new AlertActions(b.snapshot, b.control, b.events, actions);
         EventStream stream = new EventStream(b.vertx, status::status, b.events, b.history);
         Dashboard page = new Dashboard();
-        this.router = router(b.vertx, health, status, actions, explain, alerts,
+        this.router = router(b.vertx, health, status, actions, explain, alerts, new MirrorHandler(b.snapshot),
                 r -> dashboard(r, page, stream, b.snapshot, b.history));
     }
 
@@ -71,7 +71,7 @@ public final class AdminServer {
     }
 
     private static Router router(Vertx vertx, HealthHandlers health, StatusHandlers status, RouteActions actions,
-                                 ExplainHandler explain, AlertActions alerts,
+                                 ExplainHandler explain, AlertActions alerts, MirrorHandler mirror,
                                  java.util.function.Consumer<Router> more) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
@@ -93,6 +93,7 @@ public final class AdminServer {
             endpoint(router, HttpMethod.POST, "/api/routes/:name/rollout/" + command, ctx -> actions.rollout(ctx, command));
         }
         endpoint(router, HttpMethod.POST, "/api/alerts", alerts::receive);
+        endpoint(router, HttpMethod.GET, "/api/routes/:name/mirror/diffs", mirror::diffs);
         more.accept(router);
         router.route().handler(AdminResponses::notFound);
         router.errorHandler(404, AdminResponses::notFound);

@@ -113,7 +113,7 @@ final class StatusHandlers {
                 continue;
             }
             JsonObject guard = GuardJson.status(statusSource.guardStatus(r));
-            routes.add(new JsonObject()
+            JsonObject entry = new JsonObject()
                     .put("name", r.name())
                     .put("configuredWeight", r.config().weight().toString())
                     .put("effectiveWeight", effectiveWeight(r))
@@ -123,7 +123,9 @@ final class StatusHandlers {
                     .put("latch", guard.getValue("latch"))
                     .put("window", guard.getValue("window"))
                     .put("guard", guard.getValue("guard")) // null while the route's guard is disabled
-                    .put("rollout", RolloutStatusJson.status(statusSource.rollout(r)))); // null without a plan
+                    .put("rollout", RolloutStatusJson.status(statusSource.rollout(r))); // null without a plan
+            JsonObject mirror = MirrorHandler.counts(r);
+            routes.add(mirror == null ? entry : entry.put("mirror", mirror)); // only on a route with a dark launch
         }
         JsonObject out = new JsonObject().put("config", config).put("tls", tls(tls.get()));
         JsonObject replicas = cluster.get();

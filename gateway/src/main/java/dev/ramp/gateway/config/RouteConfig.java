@@ -7,6 +7,7 @@ import java.util.List;
  * the route has a {@code rollout} block (a plan that steps the weight by itself).
  *
  * @param rules the targeting rules, in order (the first that matches a request decides); may be empty
+ * @param mirror the route's dark launch, or null when it has none (its percent is 0%)
  */
 public record RouteConfig(
         String name,
@@ -22,7 +23,8 @@ public record RouteConfig(
         CircuitBreakerSettings circuitBreaker,
         GuardSettings guard,
         List<TargetingRule> rules,
-        RolloutSettings rollout) {
+        RolloutSettings rollout,
+        MirrorSettings mirror) {
     public RouteConfig {
         rules = List.copyOf(rules);
     }

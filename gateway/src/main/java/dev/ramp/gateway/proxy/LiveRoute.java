@@ -24,6 +24,8 @@ public final class LiveRoute {
     private final io.netty.util.AsciiString canaryAuthority;
     /** The route's targeting rules, compiled once per snapshot. */
     private final Rules rules;
+    /** The route's dark-launch counts, shared by every snapshot of it; null when it mirrors nothing. */
+    private final dev.ramp.gateway.proxy.mirror.MirrorStats mirror;
 
     /**
      * @param canaryBreaker the canary's breaker, kept across reloads while the canary is unchanged; null when
@@ -32,6 +34,14 @@ public final class LiveRoute {
      * @param observer      what the data path reports this route's requests to
      */
     public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker, RouteState state, RouteObserver observer) {
+        this(config, canaryBreaker, state, observer, config.mirror() == null ? null
+                : new dev.ramp.gateway.proxy.mirror.MirrorStats());
+    }
+
+    /** @param mirror the route's dark-launch counts (kept across reloads); null exactly when it has no mirror */
+    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker, RouteState state, RouteObserver observer,
+                     dev.ramp.gateway.proxy.mirror.MirrorStats mirror) {
+        this.mirror = config.mirror() == null ? null : mirror;
         this.config = config;
         this.canaryBreaker = canaryBreaker;
         this.state = state;
@@ -41,6 +51,11 @@ public final class LiveRoute {
         this.stableAuthority = new io.netty.util.AsciiString(config.stable().authority());
         this.canaryAuthority = new io.netty.util.AsciiString(config.canary().authority());
         this.rules = Rules.of(config.rules());
+    }
+
+    /** The route's dark-launch counts, or null when it mirrors nothing (the data path's only check). */
+    public dev.ramp.gateway.proxy.mirror.MirrorStats mirror() {
+        return mirror;
     }
 
     /** The route's targeting rules, compiled (docs/targeting.md). */

@@ -90,6 +90,8 @@ final class Exchange {
     private boolean fellBack;
     /** Body pieces waiting for a connection, and the copy kept for a replay; none for a bodiless request. */
     private final BodyBuffers body;
+    /** The request's dark-launch copy when it was sampled ({@link Mirror}), else null. */
+    Mirror mirror;
 
     Exchange(FrontHandler front, HttpRequest request, LiveRoute route, String setCookieIdentity,
              boolean clientKeepAlive) {
@@ -132,6 +134,9 @@ final class Exchange {
             }
         }
         forward(trusted, peer, hostHeader);
+        if (mirror != null) {
+            mirror.capture(request); // the head stable gets is the head the canary's copy gets
+        }
         attempt(v);
     }
 
@@ -339,6 +344,9 @@ final class Exchange {
         logAccess(version, u.relay.status(), u.relay.bytesOut());
         up = null;
         u.finish(u.keepAlive() && requestSent);
+        if (mirror != null && version == Version.STABLE) {
+            loop.mirrors.send(mirror); // after stable's answer is whole: the user never waits for the copy
+        }
         body.releaseReplay();
         front.resume(FrontHandler.PAUSE_UPSTREAM | FrontHandler.PAUSE_CONNECT);
         front.exchangeFinished(this, u.relay.closesClient());

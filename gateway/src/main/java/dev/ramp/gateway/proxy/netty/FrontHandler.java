@@ -320,6 +320,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
                     Unpooled.EMPTY_BUFFER), ch.voidPromise());
         }
         Exchange e = new Exchange(this, req, route, decision.newIdentity(), keepAlive);
+        e.mirror = route.mirror() == null ? null : Mirror.sample(route, req, decision, identity);
         current = e;
         if (e.upgrade()) {
             pause(PAUSE_UPGRADE);

@@ -7,11 +7,13 @@ import dev.ramp.gateway.proxy.http1.ClientCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
@@ -64,6 +66,8 @@ final class Loop {
     /** Whether the listener terminates TLS: its clients came over https (X-Forwarded-Proto). */
     final boolean secure;
     private final Set<Client> connections = new HashSet<>();
+    /** Sends this loop's dark-launch copies to canaries, over connections of its own. */
+    final MirrorClient mirrors = new MirrorClient(this);
     private Client[] sweepScratch = new Client[64];
     private volatile int open;
     private boolean shuttingDown;
@@ -195,6 +199,27 @@ final class Loop {
     }
 
     /**
+     * Opens a connection for dark-launch copies to {@code upstream} ({@link MirrorClient}): outside the pools
+     * and their limit, never given to an exchange; {@code handler} reads its answers after Netty's HTTP codec.
+     */
+    ChannelFuture connectMirror(Upstream upstream, int connectTimeoutMillis, ChannelHandler handler) {
+        Bootstrap b = upstreams.clone(loop)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) throws SSLException {
+                        if (upstream.ssl()) {
+                            ch.pipeline().addLast("tls", upstreamTls.newHandler(ch.alloc(), upstream,
+                                    connectTimeoutMillis));
+                        }
+                        ch.pipeline().addLast("http", new HttpClientCodec()).addLast("mirror", handler);
+                    }
+                });
+        ChannelFuture connected = b.connect(InetSocketAddress.createUnresolved(upstream.host(), upstream.port()));
+        return upstream.ssl() ? handshaken(connected) : connected;
+    }
+
+    /**
      * A future that completes when the TCP connect and then the TLS handshake have: a certificate that is not
      * trusted or does not match fails the attempt as a connect failure, before any byte of the request is sent
      * (so a canary may still fall back to stable).
@@ -227,6 +252,7 @@ final class Loop {
     /** Drops pools of origins no longer configured. */
     void retain(Set<String> keys) {
         pools.retain(keys);
+        mirrors.retain(keys);
     }
 
     /** Stops keep-alive: idle client connections close now, busy ones after their response. */

@@ -108,6 +108,9 @@ final class Relay {
         closesClient = exchange.rewriteResponseHead(r, st);
         headSent = true;
         status = st;
+        if (exchange.mirror != null) {
+            exchange.mirror.stableHead(st, r); // digested before the write releases its body
+        }
         pendingHead = r;
         Channel client = exchange.client();
         upstream.flushClientLater(client);
@@ -136,6 +139,9 @@ final class Relay {
             c.release();
             exchange.failUpstream(c.decoderResult().cause());
             return;
+        }
+        if (exchange.mirror != null) {
+            exchange.mirror.stableBody(c.content());
         }
         Channel client = exchange.client();
         bytesOut += c.content().readableBytes();
