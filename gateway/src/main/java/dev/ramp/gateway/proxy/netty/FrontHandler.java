@@ -1,16 +1,11 @@
 package dev.ramp.gateway.proxy.netty;
 
-import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.proxy.Failures;
 import dev.ramp.gateway.proxy.GatewayError;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteDecision;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
 import dev.ramp.gateway.proxy.http1.ClientCodec;
-import dev.ramp.gateway.proxy.http1.Cookies;
-import dev.ramp.gateway.proxy.http1.FlatHeaders;
-import dev.ramp.gateway.proxy.http1.Headers;
-import dev.ramp.gateway.proxy.http1.RequestTarget;
 import dev.ramp.gateway.routing.Version;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -21,21 +16,19 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
  * One client connection: reads requests one at a time (pipelined ones wait their turn), routes each, decides
- * its version ({@link RouteDecision}) and hands it to an {@link Exchange}. Answers what the gateway answers
+ * its version (its {@link RequestRouter}) and hands it to an {@link Exchange}. Answers what the gateway answers
  * itself (404, 400, 405, malformed requests) with a {@link GatewayError}. After a WebSocket upgrade it only
  * counts the connection: a {@link Tunnel} moves its bytes. Confined to its event loop.
  */
@@ -54,10 +47,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
     private Channel ch;
     private ClientCodec.Decoder decoder;
     private String peer;
-    /** The peer address as bytes ready to encode (X-Forwarded-For), made once per connection. */
-    private AsciiString peerHeader;
-    private RoutingSnapshot trustedFor;
-    private boolean trusted;
+    /** Routes this connection's requests; made when the connection (or stream) becomes active. */
+    private RequestRouter router;
     /** The exchange of the request being served, until both its request and its response are complete. */
     private Exchange current;
     /** The connection was upgraded (101): from then on its bytes go through this tunnel. */
@@ -74,10 +65,6 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
     /** Whether the request being answered is a HEAD: its response goes out without a body. */
     private boolean answeringHead;
     private long lastActivity;
-    /** The last request's Host header on this connection and its host part: a keep-alive client repeats it. */
-    private final RequestTarget.HostCache hosts = new RequestTarget.HostCache();
-    /** What targeting rules read of the current request, re-pointed per request. */
-    private final DataPathFacts facts = new DataPathFacts();
 
     FrontHandler(Loop loop) {
         this(loop, null);
@@ -129,8 +116,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
         decoder = ctx.pipeline().get(ClientCodec.Decoder.class);
         if (ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
             peer = a.getAddress().getHostAddress(); // an HTTP/2 stream answers its connection's address
-            peerHeader = new AsciiString(peer);
         }
+        router = new RequestRouter(this, loop, peer);
         lastActivity = System.nanoTime();
         if (stream != null) {
             stream.opened(this);
@@ -271,62 +258,26 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
         }
     }
 
-    /** Routes the request, decides its version ({@link RouteDecision}) and starts its exchange. */
+    /** Routes the request ({@link RequestRouter}), which answers it or starts its exchange. */
     private void onRequest(HttpRequest req) {
         answeringHead = req.method() == HttpMethod.HEAD;
-        RoutingSnapshot snap = loop.snapshot.get();
-        HttpHeaders h = req.headers();
-        CharSequence hostValue = ((FlatHeaders) h).firstValue(HttpHeaderNames.HOST);
-        String host = hosts.host(hostValue);
-        String path = RequestTarget.path(req.uri());
-        boolean keepAlive = Headers.keepAlive(req);
-        boolean bodyFollows = !(req instanceof LastHttpContent);
-        if (req.method() == HttpMethod.CONNECT) {
-            gatewayAnswer(req, keepAlive, bodyFollows, snap, GatewayError.METHOD_NOT_ALLOWED,
-                    "CONNECT is not supported: Ramp is a reverse proxy, not a tunnel");
-            return;
-        }
-        String mismatch = RequestTarget.toOriginForm(req, hostValue);
-        if (mismatch != null) {
-            gatewayAnswer(req, keepAlive, bodyFollows, snap, GatewayError.BAD_REQUEST, mismatch);
-            return;
-        }
-        LiveRoute route = path == null ? null : snap.table().match(host, path);
-        if (route == null) {
-            gatewayAnswer(req, keepAlive, bodyFollows, snap, GatewayError.NO_ROUTE, Failures.noRouteMessage(host, path));
-            return;
-        }
-        if (snap != trustedFor) {
-            trustedFor = snap;
-            trusted = snap.trusted(peer);
-        }
-        RouteConfig rc = route.config();
-        CharSequence identity = ((FlatHeaders) h).firstValue(rc.sticky().userHeader());
-        if (identity == null || identity.length() == 0) {
-            identity = Cookies.value(h, rc.sticky().cookie());
-        }
-        RouteDecision decision = RouteDecision.decide(route, trusted, h.get(rc.override().header()), identity,
-                facts.of((FlatHeaders) h, req.uri(), path, peer, trusted, snap));
-        if (decision.rejected()) {
-            answer(req, keepAlive, bodyFollows, GatewayError.BAD_REQUEST, route.name(), decision.rejection());
-            route.observer().onClientResponse(null, GatewayError.BAD_REQUEST.status());
-            if (snap.accessLog() != null) {
-                AccessLogging.answered(snap.accessLog(), peer, req, route.name(), GatewayError.BAD_REQUEST.status());
-            }
-            return;
-        }
-        if (h.contains(HttpHeaderNames.EXPECT) && io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(req)) {
-            ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                    Unpooled.EMPTY_BUFFER), ch.voidPromise());
-        }
-        Exchange e = new Exchange(this, req, route, decision.newIdentity(), keepAlive);
-        e.mirror = route.mirror() == null ? null : Mirror.sample(route, req, decision, identity);
+        router.route(req);
+    }
+
+    /** The request's exchange starts: it is current until both its request and its response are complete. */
+    void begin(Exchange e) {
         current = e;
         if (e.upgrade()) {
             pause(PAUSE_UPGRADE);
         }
-        e.start(decision.version(), trusted, peerHeader, hostValue);
     }
+
+    /** {@code 100 Continue} for a client that waits for it before sending its body. */
+    void writeContinue() {
+        ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                Unpooled.EMPTY_BUFFER), ch.voidPromise());
+    }
+
 
     /** The exchange's response is complete (relayed or answered); the next request may start once its body is read. */
     void exchangeFinished(Exchange e, boolean closeConnection) {
@@ -460,17 +411,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
         ch.writeAndFlush(ErrorResponses.of(error, route, message, version, close), ch.voidPromise());
     }
 
-    /** An answer to a request no route takes, counted as such. */
-    private void gatewayAnswer(HttpRequest req, boolean keepAlive, boolean bodyFollows, RoutingSnapshot snap,
-                               GatewayError error, String message) {
-        answer(req, keepAlive, bodyFollows, error, null, message);
-        snap.unrouted().onClientResponse(null, error.status());
-        if (snap.accessLog() != null) {
-            AccessLogging.answered(snap.accessLog(), peer, req, null, error.status());
-        }
-    }
 
-    private void answer(HttpRequest req, boolean keepAlive, boolean bodyFollows, GatewayError error, String route,
+    void answer(HttpRequest req, boolean keepAlive, boolean bodyFollows, GatewayError error, String route,
                         String message) {
         boolean close = !keepAlive || closeWhenIdle || loop.shuttingDown();
         writeError(error, route, message, req.protocolVersion(), close);
