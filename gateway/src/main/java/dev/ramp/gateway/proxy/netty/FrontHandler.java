@@ -11,7 +11,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -32,7 +31,7 @@ import java.util.ArrayDeque;
  * itself (404, 400, 405, malformed requests) with a {@link GatewayError}. After a WebSocket upgrade it only
  * counts the connection: a {@link Tunnel} moves its bytes. Confined to its event loop.
  */
-final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Client {
+final class FrontHandler extends ClientHandler implements Loop.Client {
     /** Reasons to stop reading from the client, as bits: reading resumes when none is left. */
     static final int PAUSE_UPSTREAM = 1;
     static final int PAUSE_CONNECT = 2;
@@ -94,24 +93,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter implements Loop.Cl
         return answeringHead;
     }
 
-    /** Added to a connection already open (after ALPN or the h2c sniff, or on an HTTP/2 stream). */
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            activate(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        activate(ctx);
-        ctx.fireChannelActive();
-    }
-
-    private void activate(ChannelHandlerContext ctx) {
-        if (ch != null) {
-            return;
-        }
+    void activate(ChannelHandlerContext ctx) {
         ch = ctx.channel();
         decoder = ctx.pipeline().get(ClientCodec.Decoder.class);
         if (ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {

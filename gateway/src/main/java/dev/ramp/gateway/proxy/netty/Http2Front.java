@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +16,7 @@ import java.util.List;
  * naming the last stream taken, the streams in flight finish, then the connection closes. Confined to its
  * event loop.
  */
-final class Http2Front extends ChannelInboundHandlerAdapter implements Loop.Client {
+final class Http2Front extends ClientHandler implements Loop.Client {
     private final Loop loop;
     private final List<FrontHandler> streams = new ArrayList<>(4);
     private FrontHandler[] scratch = new FrontHandler[4];
@@ -44,22 +43,7 @@ final class Http2Front extends ChannelInboundHandlerAdapter implements Loop.Clie
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            activate(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        activate(ctx);
-        ctx.fireChannelActive();
-    }
-
-    private void activate(ChannelHandlerContext ctx) {
-        if (ch != null) {
-            return;
-        }
+    void activate(ChannelHandlerContext ctx) {
         ch = ctx.channel();
         idleSince = System.nanoTime();
         loop.opened(this);
