@@ -4,7 +4,6 @@ import dev.ramp.gateway.admin.RolloutView;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.events.EventLog;
 import dev.ramp.gateway.events.RolloutEvent;
-import dev.ramp.gateway.guard.RouteGuard;
 import dev.ramp.gateway.metrics.RolloutMetrics;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteState;
@@ -62,6 +61,8 @@ final class Rollouts {
     /** Where plans are shared with other replicas; only the holder of {@link #lease} steps them. */
     private final ReplicaSync shared;
     private ReplicaSync.Lease lease;
+    /** What the other replicas served on each plan's step, so the stepping replica judges all the traffic. */
+    private final ReplicaShares shares;
     private final Map<String, RoutePlan> plans = new ConcurrentHashMap<>();
 
     Rollouts(ProgressStore store, RolloutMetrics metrics, EventLog events, Clock clock, Executor guardThread,
@@ -76,13 +77,18 @@ final class Rollouts {
     Rollouts(ProgressStore store, RolloutMetrics metrics, EventLog events, Clock clock, Executor guardThread,
              GuardSlots guards, Gates gates, ReplicaSync shared) {
         this.shared = shared;
+        this.shares = new ReplicaShares(shared, clock);
         shared.listen(new ReplicaSync.Listener() {
             @Override
             public void route(dev.ramp.gateway.state.RouteRecord record) {}
 
             @Override
-            public void progress(String route, io.vertx.core.json.JsonObject progress) {
-                guardThread.execute(() -> follow(route, progress));
+            public void progress(String key, io.vertx.core.json.JsonObject progress) {
+                if (ReplicaShares.isShare(key)) {
+                    shares.heard(key, progress);
+                } else {
+                    guardThread.execute(() -> follow(key, progress));
+                }
             }
         });
         this.store = store;
@@ -184,13 +190,18 @@ final class Rollouts {
         if (lease == null) {
             lease = shared.lease("rollouts", LEASE_TTL);
         }
+        for (RoutePlan rp : plans.values()) {
+            shares.publish(rp.route, rp.progress.canaryVersion(), rp.progress.weight(),
+                    Math.max(0, guards.canaryAttempts(rp.route) - rp.ownBase), rp.health(guards));
+        }
         if (!lease.held()) {
             return;
         }
         for (RoutePlan rp : plans.values()) {
             try {
                 long counter = guards.canaryAttempts(rp.route);
-                Transition t = RolloutMachine.tick(rp.plan, rp.progress, requests(rp, counter), health(rp), now);
+                Health health = shares.combine(rp.route, rp.progress.canaryVersion(), rp.progress.weight(), rp.health(guards));
+                Transition t = RolloutMachine.tick(rp.plan, rp.progress, requests(rp, counter), health, now);
                 perform(rp, t, now, false, counter);
                 if (rp.progress.state() == RolloutState.WAITING_GATE && !rp.gatesAsked
                     && !now.isBefore(rp.gatesAgainAt)) {
@@ -202,34 +213,16 @@ final class Rollouts {
         }
     }
 
-    /** Canary requests on the plan's step as of the attempt counter's value {@code counter}. */
-    private static long requests(RoutePlan rp, long counter) {
-        return rp.progress.requests() + Math.max(0, counter - rp.base);
+    /**
+     * Canary requests on the plan's step as of the attempt counter's value {@code counter}: those counted, this
+     * replica's since, and the other replicas' since they were last counted.
+     */
+    private long requests(RoutePlan rp, long counter) {
+        return rp.progress.requests() + Math.max(0, counter - rp.base) + Math.max(0, others(rp) - rp.othersCounted);
     }
 
-    private Health health(RoutePlan rp) {
-        if (rp.state.reverted()) {
-            return Health.REVERTED;
-        }
-        RouteGuard guard = guards.get(rp.route);
-        if (guard == null) {
-            return Health.UNGUARDED;
-        }
-        return switch (guard.lastVerdict().state()) {
-            case HEALTHY -> Health.HEALTHY;
-            case INSUFFICIENT_DATA -> Health.INSUFFICIENT_DATA;
-            case BREACHING -> Health.BREACHING;
-        };
-    }
-
-    private String guardTag(RoutePlan rp) {
-        return switch (health(rp)) {
-            case HEALTHY -> "healthy";
-            case INSUFFICIENT_DATA -> "insufficient_data";
-            case BREACHING -> "breaching";
-            case UNGUARDED -> "guard_disabled";
-            case REVERTED -> "reverted";
-        };
+    private long others(RoutePlan rp) {
+        return shares.others(rp.route, rp.progress.canaryVersion(), rp.progress.weight());
     }
 
     private void askGates(RoutePlan rp) {
@@ -291,18 +284,22 @@ final class Rollouts {
      */
     private void perform(RoutePlan rp, Transition t, Instant now, boolean byOperator, long counter) {
         Progress before = rp.progress;
-        long countedBefore = before == null ? 0 : before.requests() + Math.max(0, counter - rp.base);
+        long countedBefore = before == null ? 0 : requests(rp, counter); // rp.progress is still before here
         Progress after = t.progress();
         RouteConfig rc = rp.config;
         rp.base = counter;
+        if (before == null || before.weight() != after.weight()) {
+            rp.ownBase = counter; // this replica's count for the new step starts here
+        }
         rp.progress = after;
+        rp.othersCounted = others(rp);
         rp.state.planWeight(after.effectiveWeight());
         metrics.update(rp.route, after.effectiveWeight() / (double) Plan.FULL, after.state().tag());
         if (t.change() == Change.ABORTED) {
             rp.gateRound++; // answers to gates asked before are void
         }
         RolloutLog.record(events, t.change(), rc, rp.plan, before, after, countedBefore,
-                t.change() == Change.STEPPED ? guardTag(rp) : null, byOperator);
+                t.change() == Change.STEPPED ? rp.guardTag(guards) : null, byOperator);
         save(rp, t.change() != Change.NONE || before == null || !java.util.Objects.equals(before.reason(),
                 rp.progress.reason()) || before.state() != rp.progress.state(), now);
     }
@@ -352,8 +349,13 @@ final class Rollouts {
         if (p.state() != RolloutState.ABORTED && p.weight() < rp.progress.weight()) {
             return;
         }
-        rp.base = guards.canaryAttempts(route);
+        long counter = guards.canaryAttempts(route);
+        rp.base = counter;
+        if (p.weight() != rp.progress.weight()) {
+            rp.ownBase = counter;
+        }
         rp.progress = p;
+        rp.othersCounted = others(rp);
         rp.gatesAsked = false;
         rp.gateRound++;
         rp.state.planWeight(p.effectiveWeight());
@@ -387,7 +389,7 @@ final class Rollouts {
         }
         Plan plan = rp.plan;
         Progress p = rp.progress;
-        long requests = p.requests() + Math.max(0, guards.canaryAttempts(route) - rp.base);
+        long requests = requests(rp, guards.canaryAttempts(route));
         // (base and progress are read without the lock: a count off by the requests of one tick at worst)
         return new RolloutView(p.state().tag(), plan.stepOf(p.weight()),
                 plan.steps().stream().map(RolloutMachine::percent).toList(),

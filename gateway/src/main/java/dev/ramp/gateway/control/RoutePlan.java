@@ -3,7 +3,9 @@ package dev.ramp.gateway.control;
 import dev.ramp.gateway.config.Percent;
 import dev.ramp.gateway.config.RolloutSettings;
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.guard.RouteGuard;
 import dev.ramp.gateway.proxy.RouteState;
+import dev.ramp.gateway.rollout.Health;
 import dev.ramp.gateway.rollout.Plan;
 import dev.ramp.gateway.rollout.Progress;
 import java.time.Instant;
@@ -22,6 +24,10 @@ final class RoutePlan {
     RouteState state;
     /** The canary-attempt counter's value that {@code progress.requests()} was counted up to. */
     volatile long base;
+    /** The counter's value when this replica's count of the current step began (what it shares). */
+    volatile long ownBase;
+    /** The other replicas' requests on the step already in {@code progress.requests()}. */
+    volatile long othersCounted;
     int gateRound;
     boolean gatesAsked;
     Instant gatesAgainAt = Instant.MIN;
@@ -39,5 +45,32 @@ final class RoutePlan {
                 : s.steps().stream().map(Percent::basisPoints).toList();
         return new Plan(steps, s.stepEvery(), s.minRequests(), s.gates().stream().map(Object::toString).toList(),
                 s.promoteAfter());
+    }
+
+    /** The guard's last verdict on the route, as a plan reads it. */
+    Health health(GuardSlots guards) {
+        if (state.reverted()) {
+            return Health.REVERTED;
+        }
+        RouteGuard guard = guards.get(route);
+        if (guard == null) {
+            return Health.UNGUARDED;
+        }
+        return switch (guard.lastVerdict().state()) {
+            case HEALTHY -> Health.HEALTHY;
+            case INSUFFICIENT_DATA -> Health.INSUFFICIENT_DATA;
+            case BREACHING -> Health.BREACHING;
+        };
+    }
+
+    /** The same, as events and logs name it. */
+    String guardTag(GuardSlots guards) {
+        return switch (health(guards)) {
+            case HEALTHY -> "healthy";
+            case INSUFFICIENT_DATA -> "insufficient_data";
+            case BREACHING -> "breaching";
+            case UNGUARDED -> "guard_disabled";
+            case REVERTED -> "reverted";
+        };
     }
 }

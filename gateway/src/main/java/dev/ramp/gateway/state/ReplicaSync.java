@@ -86,6 +86,11 @@ public interface ReplicaSync {
     /** Adds a listener; set them up before the gateway starts. */
     void listen(Listener listener);
 
+    /** This replica's id, as its records name it. */
+    default String replica() {
+        return "local";
+    }
+
     /** This replica reverted {@code latch.route()}: share it, stamped now. */
     void reverted(Latch latch);
 

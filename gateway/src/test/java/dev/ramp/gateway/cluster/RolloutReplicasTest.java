@@ -46,6 +46,10 @@ class RolloutReplicasTest {
     }
 
     private Gateway replica(String name, String stepEvery) throws Exception {
+        return replica(name, "[\"10%\", \"25%\", \"50%\", \"75%\", \"100%\"]", stepEvery, 0);
+    }
+
+    private Gateway replica(String name, String steps, String stepEvery, int minRequests) throws Exception {
         Gateway g = Gateway.start(bed.config("ramp {\n"
                + "  listen { host = \"127.0.0.1\", port = 0, event-loops = 1 }\n"
                + "  admin { host = \"127.0.0.1\", port = 0, token = \"t\" }\n"
@@ -57,8 +61,8 @@ class RolloutReplicasTest {
                + ", stable { url = \"http://127.0.0.1:" + bed.stablePort + "\", version = \"v1\" }"
                + ", canary { url = \"http://127.0.0.1:" + bed.canaryPort + "\", version = \"v2\" }"
                + ", weight = \"0%\", guard { enabled = false }"
-               + ", rollout { steps = [\"10%\", \"25%\", \"50%\", \"75%\", \"100%\"], step-every = " + stepEvery
-               + ", min-requests = 0, promote-after = 1h } } ]\n"
+               + ", rollout { steps = " + steps + ", step-every = " + stepEvery
+               + ", min-requests = " + minRequests + ", promote-after = 1h } } ]\n"
                + "}\n"));
         replicas.add(g);
         return g;
@@ -106,5 +110,27 @@ class RolloutReplicasTest {
         });
         assertThat(seen).allMatch(w -> w >= reached);
         assertThat(steps(follower)).as("the follower stepped on its own once it held the lease").isPositive();
+    }
+
+    @Test
+    void theSteppingReplicaCountsTheCanaryRequestsTheOthersServed() throws Exception {
+        Gateway a = replica("a", "[\"10%\", \"100%\"]", "300ms", 20);
+        Gateway b = replica("b", "[\"10%\", \"100%\"]", "300ms", 20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> steps(a) + steps(b) == 1); // 0 -> 10 % at once
+        Gateway leader = steps(a) == 1 ? a : b;
+        Gateway other = leader == a ? b : a;
+        Thread.sleep(1500);
+        assertThat(weight(rollout(leader))).as("no canary requests yet: the plan holds its first step").isEqualTo(10);
+
+        for (int i = 0; i < 600; i++) { // about 60 canary requests at 10 %, all through the other replica
+            bed.get(TestBed.traffic(other, "/x"), "X-User-Id", "user-" + i);
+        }
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> weight(rollout(leader)) == 100);
+        JsonObject step = new JsonArray(bed.get(TestBed.admin(leader, "/api/events")).body()).stream()
+                .map(o -> (JsonObject) o).filter(e -> "rollout_step".equals(e.getString("type")))
+                .filter(e -> e.getJsonObject("details").getString("to").equals("100%")).findFirst().orElseThrow();
+        assertThat(step.getJsonObject("details").getLong("requests"))
+                .as("the step counted the other replica's canary requests").isGreaterThanOrEqualTo(20);
     }
 }
