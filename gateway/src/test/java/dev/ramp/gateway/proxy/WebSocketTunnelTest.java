@@ -204,7 +204,10 @@ class WebSocketTunnelTest {
     @Test
     void severalMegabytesStreamBothWaysAndTheSenderWaitsWhileTheReceiverDoesNotRead() throws Exception {
         start("", route("all", "/ws/", "0%", ""));
-        long total = 48L << 20;
+        // More than every socket buffer on the way can hold (Linux autotunes a receive buffer up to tcp_rmem's
+        // max, 32 MiB on these hosts, and a send buffer up to 4 MiB; four sockets there and back can absorb
+        // well over 48 MiB), so the sender must stall.
+        long total = 160L << 20;
         WsClient c = WsClient.open(ws("/ws/pipe"), true);
         AtomicLong sent = new AtomicLong();
         CRC32 crc = new CRC32();
@@ -213,8 +216,17 @@ class WebSocketTunnelTest {
             c.socket.sendBinary(b, true).join();
             sent.addAndGet(b.capacity());
         }));
-        // Nobody reads the echo: every buffer on the way fills and the gateway stops reading, so the sender stalls.
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).until(() -> sent.get() < total);
+        // Nobody reads the echo: every buffer on the way fills and the gateway stops reading, so the sender stalls:
+        // what it has sent stops growing, short of the total.
+        long[] last = {-1, System.nanoTime()};
+        await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(30)).until(() -> {
+            long now = sent.get();
+            if (now != last[0]) {
+                last[0] = now;
+                last[1] = System.nanoTime();
+            }
+            return now < total && System.nanoTime() - last[1] > 1_500_000_000L;
+        });
         assertThat(sending).isNotDone();
         c.demand(Long.MAX_VALUE);
         sending.get(60, TimeUnit.SECONDS);
