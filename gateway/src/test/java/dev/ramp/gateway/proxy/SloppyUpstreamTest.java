@@ -63,4 +63,23 @@ class SloppyUpstreamTest {
         start("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n");
         assertThat(get("/a")).startsWith("HTTP/1.1 502").contains("101 Switching Protocols");
     }
+
+    @Test
+    void aResponseCutAfterItsHeadReachesTheClientCutAndIsNeverRetried() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        upstream = RawUpstream.start(s -> {
+            if (RawUpstream.readHead(s.getInputStream()) != null) {
+                requests.incrementAndGet();
+                s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc".getBytes());
+                s.getOutputStream().flush();
+            }
+        });
+        int port = upstream.port();
+        gateway = Gateway.start(TestConfigs.load(dir, TestConfigs.gateway(dir, TestConfigs.route("shop", port, port,
+                "0%", "circuit-breaker { enabled = false }\nguard { enabled = false }"), "")));
+        String got = RawHttp.exchange(gateway.port(), "GET /a HTTP/1.1\r\nHost: shop\r\n\r\n", 5000);
+        assertThat(got).as("the head and the bytes that came, then the cut: never a 502 after a 200")
+                .startsWith("HTTP/1.1 200").contains("Content-Length: 100").endsWith("\r\n\r\nabc");
+        assertThat(requests).hasValue(1);
+    }
 }

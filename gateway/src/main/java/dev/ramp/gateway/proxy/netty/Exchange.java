@@ -396,7 +396,9 @@ final class Exchange {
         logAccess(version, u.relay.status(), u.relay.bytesOut());
         body.releaseReplay();
         u.relay.emitPendingHead(front.channel());
-        front.channel().close();
+        // Flushed before the close: a close drops unflushed writes, and a client that saw no byte at all
+        // would take the cut for a stale keep-alive connection and send the request again.
+        front.closeAfterWrites();
     }
 
     private void attemptFailed(Outcome outcome, Throwable cause, boolean neverSent) {

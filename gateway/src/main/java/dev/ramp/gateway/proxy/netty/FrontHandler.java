@@ -32,6 +32,7 @@ import java.util.ArrayDeque;
  * counts the connection: a {@link Tunnel} moves its bytes. Confined to its event loop.
  */
 final class FrontHandler extends ClientHandler implements Loop.Client {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FrontHandler.class);
     /** Reasons to stop reading from the client, as bits: reading resumes when none is left. */
     static final int PAUSE_UPSTREAM = 1;
     static final int PAUSE_CONNECT = 2;
@@ -132,6 +133,9 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof java.io.IOException)) {
+            log.warn("client connection closed on an unexpected error", cause); // a bug, never a client's doing
+        }
         ctx.close(); // a reset client; the exchange learns of it in channelInactive
     }
 
@@ -335,7 +339,8 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
         }
     }
 
-    private void closeAfterWrites() {
+    /** Closes once what was written is flushed (a stream: its frames flushed, then the stream closed). */
+    void closeAfterWrites() {
         if (stream != null) {
             ch.flush(); // a stream takes frames only; its close follows the flushed writes (RST_STREAM if still open)
             ch.close();
