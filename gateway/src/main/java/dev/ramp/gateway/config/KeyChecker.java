@@ -38,6 +38,12 @@ final class KeyChecker {
     static final Map<String, String> REMOVED = Map.of(
             "ramp.listen.engine", "was removed: Ramp has one data path, on Netty (delete the line)");
 
+    /** The objects an optional block or a removed key lives in: only these need the slow look in checkObject. */
+    private static final Set<String> SPECIAL_PARENTS = java.util.stream.Stream
+            .concat(OPTIONAL_BLOCKS.keySet().stream(), REMOVED.keySet().stream())
+            .map(p -> p.substring(0, p.lastIndexOf('.')))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     private final Config reference;
 
     KeyChecker(Config reference) {
@@ -45,7 +51,7 @@ final class KeyChecker {
     }
 
     void check(Config user, Config merged, Problems problems) {
-        for (Map.Entry<String, ConfigValue> e : user.root().entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : ConfigObjects.entries(user.root())) {
             if (!e.getKey().equals("ramp")) {
                 problems.add(e.getValue().origin(), e.getKey(),
                         "unknown key (expected: every setting under ramp { })" + hint(e.getKey(), Set.of("ramp")));
@@ -56,7 +62,7 @@ final class KeyChecker {
         }
         ConfigObject schema = reference.getObject("ramp");
         ConfigObject ramp = merged.getObject("ramp");
-        for (Map.Entry<String, ConfigValue> e : ramp.entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : ConfigObjects.entries(ramp)) {
             String key = e.getKey();
             String path = "ramp." + ConfigUtil.quoteString(key).replace("\"", "");
             if (key.equals("routes")) {
@@ -88,7 +94,7 @@ final class KeyChecker {
                 continue;
             }
             String base = "ramp.routes[" + i + "]";
-            for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+            for (Map.Entry<String, ConfigValue> e : ConfigObjects.entries(obj)) {
                 String key = e.getKey();
                 String path = base + "." + key;
                 if (!known.contains(key)) {
@@ -136,11 +142,23 @@ final class KeyChecker {
         if (!(value instanceof ConfigObject obj)) {
             return; // type errors are reported when reading
         }
+        if (!SPECIAL_PARENTS.contains(path)) {
+            // The common case, once per route and block: no optional block or removed key lives here.
+            for (Map.Entry<String, ConfigValue> e : ConfigObjects.entries(obj)) {
+                String key = e.getKey();
+                if (!known.contains(key)) {
+                    problems.add(e.getValue().origin(), path + "." + key, "unknown key" + hint(key, known));
+                } else if (schema != null && schema.get(key) instanceof ConfigObject) {
+                    checkAgainst(e.getValue(), schema.get(key), path + "." + key, problems);
+                }
+            }
+            return;
+        }
         Set<String> keys = new LinkedHashSet<>(known);
         OPTIONAL_BLOCKS.keySet().stream()
                 .filter(p -> p.startsWith(path + ".") && p.indexOf('.', path.length() + 1) < 0 && !p.endsWith("[]"))
                 .forEach(p -> keys.add(p.substring(path.length() + 1)));
-        for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : ConfigObjects.entries(obj)) {
             String key = e.getKey();
             String childPath = path + "." + key;
             if (REMOVED.containsKey(childPath)) {
@@ -161,7 +179,7 @@ final class KeyChecker {
         if (!(value instanceof ConfigObject obj)) {
             return;
         }
-        for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : ConfigObjects.entries(obj)) {
             Set<String> itemKeys = OPTIONAL_BLOCKS.get(path + "." + e.getKey() + "[]");
             if (itemKeys != null && e.getValue() instanceof ConfigList list) {
                 for (int i = 0; i < list.size(); i++) {

@@ -138,7 +138,7 @@ final class NotifyReader {
         if (h == null) {
             return null;
         }
-        for (Map.Entry<String, ConfigValue> e : h.config.root().entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : ConfigObjects.entries(h.config.root())) {
             String key = e.getKey();
             Object value = e.getValue().unwrapped();
             if (!HEADER_NAME.matcher(key).matches()) {

@@ -21,7 +21,7 @@ final class RouteReader {
     }
 
     /** @param dir the config file's directory, against which a relative {@code ca-file} resolves */
-    static RouteConfig route(ConfigReader r, ConfigObject raw, java.nio.file.Path dir) {
+    static RouteConfig route(ConfigReader r, ConfigObject raw, java.nio.file.Path dir, InheritedBlocks inherited) {
         int before = r.problems.count();
         String name = r.string("name");
         if (name != null && !ROUTE_NAME.matcher(name).matches()) {
@@ -54,8 +54,26 @@ final class RouteReader {
         Upstream canary = upstream(r.object("canary"), dir);
         Percent weight = r.percent("weight");
 
+        Sticky sticky = inherited.block(r, raw, "sticky", RouteReader::sticky);
+        OverrideSettings override = inherited.block(r, raw, "override", RouteReader::override);
+        Boolean expose = r.bool("expose-version-header");
+        Timeouts timeouts = inherited.block(r, raw, "timeouts", RouteReader::timeouts);
+        Fallback fallback = inherited.block(r, raw, "fallback", RouteReader::fallback);
+        CircuitBreakerSettings breaker = inherited.block(r, raw, "circuit-breaker", RouteReader::circuitBreaker);
+        GuardSettings guard = inherited.block(r, raw, "guard", RouteReader::guard);
+        List<TargetingRule> rules = inherited.whole(r, raw, "rules", RuleReader::rules);
+        // Every route inherits the rollout defaults; only a route that writes a rollout block has a plan.
+        RolloutSettings rollout = raw.containsKey("rollout") ? RolloutReader.rollout(r.object("rollout")) : null;
+        MirrorSettings mirror = inherited.block(r, raw, "mirror", RouteReader::mirror);
+        if (r.problems.count() > before) {
+            return null;
+        }
+        return new RouteConfig(name, match, stable, canary, weight, sticky, override, expose, timeouts, fallback,
+                breaker, guard, rules, rollout, mirror);
+    }
+
+    private static Sticky sticky(ConfigReader s) {
         Sticky sticky = null;
-        ConfigReader s = r.object("sticky");
         if (s != null) {
             String header = s.token("user-header");
             String cookie = s.token("cookie");
@@ -65,8 +83,11 @@ final class RouteReader {
             }
             sticky = new Sticky(header, cookie, maxAge);
         }
+        return sticky;
+    }
+
+    private static OverrideSettings override(ConfigReader o) {
         OverrideSettings override = null;
-        ConfigReader o = r.object("override");
         if (o != null) {
             String header = o.token("header");
             List<String> canaryUsers = o.stringList("canary-users");
@@ -80,16 +101,16 @@ final class RouteReader {
                 override = new OverrideSettings(header, new LinkedHashSet<>(canaryUsers), new LinkedHashSet<>(stableUsers));
             }
         }
-        Boolean expose = r.bool("expose-version-header");
+        return override;
+    }
 
-        Timeouts timeouts = null;
-        ConfigReader t = r.object("timeouts");
-        if (t != null) {
-            timeouts = new Timeouts(t.positiveDuration("connect"), t.positiveDuration("response"),
-                    t.positiveDuration("idle"), t.positiveDuration("tunnel-idle"), t.positiveDuration("tunnel-max"));
-        }
+    private static Timeouts timeouts(ConfigReader t) {
+        return t == null ? null : new Timeouts(t.positiveDuration("connect"), t.positiveDuration("response"),
+                t.positiveDuration("idle"), t.positiveDuration("tunnel-idle"), t.positiveDuration("tunnel-max"));
+    }
+
+    private static Fallback fallback(ConfigReader f) {
         Fallback fallback = null;
-        ConfigReader f = r.object("fallback");
         if (f != null) {
             Boolean enabled = f.bool("enabled");
             List<Integer> statuses = f.intList("on-status");
@@ -108,17 +129,7 @@ final class RouteReader {
                 fallback = new Fallback(enabled, new LinkedHashSet<>(statuses), replay);
             }
         }
-        CircuitBreakerSettings breaker = circuitBreaker(r.object("circuit-breaker"));
-        GuardSettings guard = guard(r.object("guard"));
-        List<TargetingRule> rules = RuleReader.rules(r);
-        // Every route inherits the rollout defaults; only a route that writes a rollout block has a plan.
-        RolloutSettings rollout = raw.containsKey("rollout") ? RolloutReader.rollout(r.object("rollout")) : null;
-        MirrorSettings mirror = mirror(r.object("mirror"));
-        if (r.problems.count() > before) {
-            return null;
-        }
-        return new RouteConfig(name, match, stable, canary, weight, sticky, override, expose, timeouts, fallback,
-                breaker, guard, rules, rollout, mirror);
+        return fallback;
     }
 
     private static final java.util.regex.Pattern METHOD = java.util.regex.Pattern.compile("[A-Z]{1,20}");

@@ -143,7 +143,7 @@ final class RuleReader {
                                                       + " at least one name)");
             return out;
         }
-        for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : ConfigObjects.entries(obj)) {
             String name = e.getKey();
             String path = base + "." + name;
             if (tokenNames ? !TOKEN.matcher(name).matches() : name.isEmpty()) {
@@ -196,7 +196,7 @@ final class RuleReader {
     }
 
     private static void unknownKeys(ConfigReader r, ConfigObject obj, Set<String> known) {
-        for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : ConfigObjects.entries(obj)) {
             if (!known.contains(e.getKey())) {
                 r.problems.add(e.getValue().origin(), r.base + "." + e.getKey(), "unknown key (expected one of: "
                         + String.join(", ", known.stream().sorted().toList()) + ")");

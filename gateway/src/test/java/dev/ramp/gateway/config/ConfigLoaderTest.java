@@ -304,4 +304,31 @@ class ConfigLoaderTest {
         assertThat(Cidr.parseV4("1.2.3.256")).isEqualTo(-1L);
         assertThat(Cidr.parseV4("255.255.255.255")).isEqualTo(0xFFFFFFFFL);
     }
+
+    private static String threeRoutes(String defaults, String secondExtra) {
+        String route = "{ name = \"%s\", stable { url = \"http://127.0.0.1:9001\", version = \"v1\" }, "
+                       + "canary { url = \"http://127.0.0.1:9002\", version = \"v2\" }, weight = \"5%%\"\n %s }\n";
+        return "ramp {\n route-defaults { " + defaults + " }\n routes = [\n" + route.formatted("a", "")
+               + route.formatted("b", secondExtra) + route.formatted("c", "") + "]\n}\n";
+    }
+
+    @Test
+    void blocksARouteDoesNotWriteAreReadOnceAndSharedButItsOwnAreItsOwn() throws Exception {
+        List<RouteConfig> routes = ConfigLoader.load(TestConfigs.write(dir, "a.conf",
+                threeRoutes("guard.max-p99 = 900ms", "guard { min-requests = 7 }"))).routes();
+        assertThat(routes.get(0).guard()).isSameAs(routes.get(2).guard());
+        assertThat(routes.get(0).guard().maxP99()).isEqualTo(java.time.Duration.ofMillis(900));
+        assertThat(routes.get(1).guard()).isNotSameAs(routes.get(0).guard());
+        assertThat(routes.get(1).guard().minRequests()).isEqualTo(7);
+        assertThat(routes.get(1).guard().maxP99()).as("merged key by key over the defaults")
+                .isEqualTo(java.time.Duration.ofMillis(900));
+        assertThat(routes.get(0).timeouts()).isSameAs(routes.get(1).timeouts());
+    }
+
+    @Test
+    void aBadDefaultBlockIsStillReportedForEveryRouteThatInheritsIt() {
+        List<ConfigProblem> found = problems(threeRoutes("guard.min-requests = 0", "guard { min-requests = 7 }"));
+        assertThat(found).extracting(ConfigProblem::path)
+                .containsExactlyInAnyOrder("ramp.routes[0].guard.min-requests", "ramp.routes[2].guard.min-requests");
+    }
 }
