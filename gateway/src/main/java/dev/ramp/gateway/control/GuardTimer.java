@@ -117,7 +117,8 @@ final class GuardTimer {
     }
 
     private void logBreakerTransition(LiveRoute route) {
-        CircuitBreaker breaker = route.canaryBreaker();
+        dev.ramp.gateway.proxy.BreakerSlot slot = route.breakerSlot();
+        CircuitBreaker breaker = slot == null ? null : slot.ifMade(); // never made: never used, nothing to log
         if (breaker == null) {
             return;
         }

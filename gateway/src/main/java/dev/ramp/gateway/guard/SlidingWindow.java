@@ -40,10 +40,12 @@ public final class SlidingWindow {
 
     private final LongSupplier nanoClock;
     private final long slotNanos;
-    private final Slot[] slots;
+    private final int slotCount;
+    /** Made on the first sample: a window nobody has used holds no slots (10 000 idle routes, docs/benchmarks.md). */
+    private volatile Slot[] slots;
 
-    // The closed slots within the window as of the last snapshot, summed. Guarded by this.
-    private final Closed[] closed;
+    // The closed slots within the window as of the last snapshot, summed. Guarded by this; made with slots.
+    private Closed[] closed;
     /** Made on the first closed slot with attempts: an idle route's windows hold no histogram (~8 KB each). */
     private IntCountsHistogram closedLatencies;
     private long closedRequests;
@@ -63,15 +65,25 @@ public final class SlidingWindow {
             throw new IllegalArgumentException("window: " + window + " (expected: > 0)");
         }
         final long windowNanos = window.toNanos();
-        final int slotCount = (int) Math.max(1, Math.min(MAX_SLOTS, windowNanos / DEFAULT_SLOT_NANOS));
+        slotCount = (int) Math.max(1, Math.min(MAX_SLOTS, windowNanos / DEFAULT_SLOT_NANOS));
         // Round the slot up so that slotCount slots cover at least the whole window.
         slotNanos = (windowNanos + slotCount - 1) / slotCount;
-        slots = new Slot[slotCount];
-        closed = new Closed[slotCount];
-        for (int i = 0; i < slotCount; i++) {
-            slots[i] = new Slot();
-            closed[i] = new Closed();
+    }
+
+    /** The slots, made by the first sample's thread (the only time {@link #record} takes the window's lock). */
+    private synchronized Slot[] makeSlots() {
+        Slot[] s = slots;
+        if (s == null) {
+            s = new Slot[slotCount];
+            Closed[] c = new Closed[slotCount];
+            for (int i = 0; i < slotCount; i++) {
+                s[i] = new Slot();
+                c[i] = new Closed();
+            }
+            closed = c;
+            slots = s;
         }
+        return s;
     }
 
     /** The length of one slot, the resolution at which samples leave the window. */
@@ -88,7 +100,11 @@ public final class SlidingWindow {
         final long micros = Math.min(Math.max(latencyNanos / 1000, WindowSnapshot.LOWEST_MICROS),
                                      WindowSnapshot.HIGHEST_MICROS);
         final long epoch = Math.floorDiv(nanoClock.getAsLong(), slotNanos);
-        final Slot slot = slots[index(epoch)];
+        Slot[] s = slots;
+        if (s == null) {
+            s = makeSlots();
+        }
+        final Slot slot = s[index(epoch)];
         synchronized (slot) {
             if (slot.epoch != epoch) {
                 if (slot.epoch > epoch) {
@@ -111,6 +127,10 @@ public final class SlidingWindow {
 
     /** The attempts within the window as of now. */
     public synchronized WindowSnapshot snapshot() {
+        final Slot[] slots = this.slots;
+        if (slots == null) {
+            return WindowSnapshot.EMPTY; // never used: nothing to sum
+        }
         final long now = Math.floorDiv(nanoClock.getAsLong(), slotNanos);
         final long oldest = now - slots.length + 1;
         if (closedThrough >= now) {
@@ -173,7 +193,7 @@ public final class SlidingWindow {
      * occupant, a whole window older, has been taken out). Caller holds this.
      */
     private void addClosed(long epoch) {
-        final Slot slot = slots[index(epoch)];
+        final Slot slot = slots[index(epoch)]; // non-null: only snapshot, after its check, calls this
         final Closed c = closed[index(epoch)];
         synchronized (slot) {
             // An empty slot is registered too, so that a late sample into it is noticed like any other.
@@ -201,6 +221,9 @@ public final class SlidingWindow {
     }
 
     private void forgetClosed() {
+        if (closed == null) {
+            return;
+        }
         for (Closed c : closed) {
             c.epoch = Long.MIN_VALUE;
         }
@@ -212,6 +235,10 @@ public final class SlidingWindow {
 
     /** Forgets every sample, e.g. when a new canary version starts. */
     synchronized void clear() {
+        final Slot[] slots = this.slots;
+        if (slots == null) {
+            return;
+        }
         for (Slot slot : slots) {
             synchronized (slot) {
                 slot.clear(Long.MIN_VALUE);
@@ -221,7 +248,7 @@ public final class SlidingWindow {
     }
 
     private int index(long epoch) {
-        return (int) Math.floorMod(epoch, (long) slots.length);
+        return (int) Math.floorMod(epoch, (long) slotCount);
     }
 
     /** A copy of a closed slot, as it was added to the window's sum; guarded by the window. */

@@ -2,32 +2,32 @@ package dev.ramp.gateway.proxy;
 
 import dev.ramp.gateway.config.CircuitBreakerSettings;
 import dev.ramp.gateway.config.RouteConfig;
+import dev.ramp.gateway.config.Upstream;
 import dev.ramp.gateway.guard.Outcome;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates the canary circuit breakers (Resilience4j) and keeps a route's breaker across a reload while its
- * canary (url, version) and breaker settings are unchanged, so a config edit does not forget that a canary
+ * Creates the canary circuit breakers (Resilience4j), each in a {@link BreakerSlot} kept across a reload while
+ * its canary (url, version) and breaker settings are unchanged, so a config edit does not forget that a canary
  * is down.
  */
 public final class CanaryBreakers {
     private CanaryBreakers() {}
 
-    /** The breaker for {@code route}: the previous route's if still valid, a new one, or null if disabled. */
-    public static CircuitBreaker forRoute(RouteConfig route, LiveRoute previous) {
-        CircuitBreakerSettings s = route.circuitBreaker();
-        if (!s.enabled()) {
+    /** The breaker slot for {@code route}: the previous route's if still valid, a new one, or null if disabled. */
+    public static BreakerSlot forRoute(RouteConfig route, LiveRoute previous) {
+        if (!route.circuitBreaker().enabled()) {
             return null;
         }
-        if (previous != null && previous.canaryBreaker() != null
-            && Objects.equals(previous.config().canary(), route.canary())
-            && Objects.equals(previous.config().circuitBreaker(), s)) {
-            return previous.canaryBreaker();
-        }
+        BreakerSlot kept = previous == null ? null : previous.breakerSlot();
+        return kept != null && kept.fits(route) ? kept : new BreakerSlot(route);
+    }
+
+    /** A new breaker for the canary {@code canary} of the route {@code routeName}. */
+    static CircuitBreaker create(String routeName, Upstream canary, CircuitBreakerSettings s) {
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .slidingWindow((int) Math.max(1, s.window().toSeconds()), s.minimumCalls(),
                         CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
@@ -39,8 +39,7 @@ public final class CanaryBreakers {
                 .build();
         // No event subscription: with any consumer, Resilience4j builds an event (and a ZonedDateTime) on
         // every call. State transitions are logged by the guard service's periodic sweep instead.
-        return CircuitBreaker.of(route.name() + "-canary", config,
-                Map.of("route", route.name(), "version", route.canary().version()));
+        return CircuitBreaker.of(routeName + "-canary", config, Map.of("route", routeName, "version", canary.version()));
     }
 
     /** Reports a canary attempt's result to its breaker. */

@@ -13,7 +13,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  */
 public final class LiveRoute {
     private final RouteConfig config;
-    private final CircuitBreaker canaryBreaker;
+    private final BreakerSlot canaryBreaker;
     private final RouteState state;
     private final RouteObserver observer;
     /** Upstream pool keys, computed once per snapshot instead of once per request. */
@@ -28,18 +28,18 @@ public final class LiveRoute {
     private final dev.ramp.gateway.proxy.mirror.MirrorStats mirror;
 
     /**
-     * @param canaryBreaker the canary's breaker, kept across reloads while the canary is unchanged; null when
-     *                      disabled
+     * @param canaryBreaker where the canary's breaker lives, kept across reloads while the canary is unchanged;
+     *                      null when disabled
      * @param state         the route's live state, the same instance for every snapshot of this route
      * @param observer      what the data path reports this route's requests to
      */
-    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker, RouteState state, RouteObserver observer) {
+    public LiveRoute(RouteConfig config, BreakerSlot canaryBreaker, RouteState state, RouteObserver observer) {
         this(config, canaryBreaker, state, observer, config.mirror() == null ? null
                 : new dev.ramp.gateway.proxy.mirror.MirrorStats());
     }
 
     /** @param mirror the route's dark-launch counts (kept across reloads); null exactly when it has no mirror */
-    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker, RouteState state, RouteObserver observer,
+    public LiveRoute(RouteConfig config, BreakerSlot canaryBreaker, RouteState state, RouteObserver observer,
                      dev.ramp.gateway.proxy.mirror.MirrorStats mirror) {
         this.mirror = config.mirror() == null ? null : mirror;
         this.config = config;
@@ -89,7 +89,7 @@ public final class LiveRoute {
     }
 
     /** A route with fresh state and no observer (tests). */
-    public LiveRoute(RouteConfig config, CircuitBreaker canaryBreaker) {
+    public LiveRoute(RouteConfig config, BreakerSlot canaryBreaker) {
         this(config, canaryBreaker, new RouteState(), RouteObserver.NOOP);
     }
 
@@ -103,8 +103,14 @@ public final class LiveRoute {
         return state;
     }
 
-    /** The canary's circuit breaker, or null when disabled for this route. */
+    /** The canary's circuit breaker (made on the first call), or null when disabled for this route. */
     public CircuitBreaker canaryBreaker() {
+        BreakerSlot slot = canaryBreaker;
+        return slot == null ? null : slot.get();
+    }
+
+    /** Where the canary's breaker lives (null when disabled): what a reload keeps. */
+    public BreakerSlot breakerSlot() {
         return canaryBreaker;
     }
 

@@ -284,4 +284,35 @@ class SlidingWindowTest {
     private static long ms(long millis) {
         return millis * 1_000_000;
     }
+
+    @Test
+    void aWindowUsedForTheFirstTimeByManyThreadsAtOnceCountsEverySample() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            SlidingWindow fresh = new SlidingWindow(Duration.ofSeconds(30), clock);
+            assertThat(fresh.snapshot()).isSameAs(WindowSnapshot.EMPTY);
+            fresh.clear();
+            int threads = 4;
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                Future<?>[] done = new Future<?>[threads];
+                for (int t = 0; t < threads; t++) {
+                    done[t] = pool.submit(() -> {
+                        go.await();
+                        for (int i = 0; i < 1000; i++) {
+                            fresh.record(Outcome.SUCCESS_2XX, ms(1));
+                        }
+                        return null;
+                    });
+                }
+                go.countDown();
+                for (Future<?> f : done) {
+                    f.get(10, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(fresh.snapshot().requests()).isEqualTo(threads * 1000L);
+        }
+    }
 }
