@@ -44,10 +44,12 @@ final class ForwardedHeaders {
      * @param peer       the client's address, null when unknown
      * @param hostHeader the client's Host header as received, or null
      * @param secure     whether the client came over TLS
+     * @param upgrade    whether it is a WebSocket upgrade request: it keeps what asks for the upgrade
      */
     static void request(HttpRequest request, boolean trusted, AsciiString peer, CharSequence hostHeader,
-                        boolean secure) {
+                        boolean secure, boolean upgrade) {
         HttpHeaders h = request.headers();
+        String protocol = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
         String te = h.get(HttpHeaderNames.TRANSFER_ENCODING);
         String xff = h.get(X_FORWARDED_FOR);
         String proto = h.get(X_FORWARDED_PROTO);
@@ -74,6 +76,9 @@ final class ForwardedHeaders {
         }
         traceContext(h);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (upgrade) {
+            Tunnel.keepUpgrade(request, protocol);
+        }
     }
 
     /**

@@ -267,7 +267,7 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
 
 
     /** The exchange's response is complete (relayed or answered); the next request may start once its body is read. */
-    void exchangeFinished(Exchange e, boolean closeConnection) {
+    void exchangeFinished(ExchangeAnswer e, boolean closeConnection) {
         if (current != e) {
             return;
         }
@@ -287,7 +287,7 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
      * The upstream answered {@code e}'s upgrade request with 101 ({@code answer}, rewritten for the client): the
      * connection becomes a {@link Tunnel} to {@code up}, and reading is the tunnel's business from here on.
      */
-    void tunnel(Exchange e, UpstreamConnection up, HttpResponse answer, LiveRoute route, Version version) {
+    void tunnel(ExchangeAnswer e, UpstreamConnection up, HttpResponse answer, LiveRoute route, Version version) {
         if (current != e) {
             return;
         }
