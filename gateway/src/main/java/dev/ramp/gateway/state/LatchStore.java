@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -21,13 +20,11 @@ import io.vertx.core.json.JsonObject;
  * is forced so that the rename itself survives a crash ({@link AtomicFile}).
  * A file that exists but cannot be read as this route's latch is reported as
  * {@linkplain LatchRead.Corrupt corrupt}, never thrown and never mistaken for "no latch". Route names
- * must match {@code [A-Za-z0-9._-]+}, which keeps every path inside {@code stateDir}.
+ * must match {@code [A-Za-z0-9._-]+}, which keeps every path inside {@code stateDir} ({@link RouteFiles}).
  *
  * <p>Blocking file I/O: call it from a worker thread, not an event loop. Writes and deletes are serialised.
  */
 public final class LatchStore {
-
-    private static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final Path stateDir;
 
@@ -52,7 +49,7 @@ public final class LatchStore {
 
     /** The file holding {@code route}'s latch. */
     public Path file(String route) {
-        return stateDir.resolve(checkRoute(route) + ".json");
+        return RouteFiles.of(stateDir, route);
     }
 
     /** Replaces {@code latch.route()}'s latch atomically and durably ({@link AtomicFile}). */
@@ -94,13 +91,5 @@ public final class LatchStore {
             return LatchRead.corrupt(file + ": holds the latch of route " + latch.route());
         }
         return LatchRead.present(latch);
-    }
-
-    private static String checkRoute(String route) {
-        requireNonNull(route, "route");
-        if (!ROUTE_NAME.matcher(route).matches()) {
-            throw new IllegalArgumentException("route: " + route + " (expected: [A-Za-z0-9._-]+)");
-        }
-        return route;
     }
 }
