@@ -59,11 +59,6 @@ abstract class ClientFlow extends ClientHandler {
         return lastActivity;
     }
 
-    /** The client's activity (or a pause of ours) ends at {@code now}: the timeouts count from here. */
-    final void active(long now) {
-        lastActivity = now;
-    }
-
     /** A read burst starts: upstream writes wait for its end to be flushed. */
     final void readStarted() {
         reading = true;
