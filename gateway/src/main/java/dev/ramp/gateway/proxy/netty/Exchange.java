@@ -134,17 +134,14 @@ final class Exchange extends ExchangeAnswer {
      * the attempt was never sent).
      */
     void connected(Connector c, UpstreamConnection fresh, Throwable cause) {
-        if (c != connector) {
-            if (fresh != null) {
-                loop.release(fresh); // a stale attempt's connection is still a good one
-            }
-            return;
+        boolean current = c == connector;
+        if (current) {
+            connector = null;
+            front.resume(FrontHandler.PAUSE_CONNECT);
         }
-        connector = null;
-        front.resume(FrontHandler.PAUSE_CONNECT);
-        if (done()) {
+        if (!current || done()) {
             if (fresh != null) {
-                loop.release(fresh);
+                loop.release(fresh); // a stale attempt's connection, or one no longer wanted, is still a good one
             }
             return;
         }
@@ -186,12 +183,8 @@ final class Exchange extends ExchangeAnswer {
     /** A piece of the client's request body. */
     void onRequestContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
-        if (last && !((LastHttpContent) c).trailingHeaders().isEmpty()) {
-            // Request trailers are dropped: a client could otherwise send X-Forwarded-For or Host after the body,
-            // past every rule the head went through.
-            ((LastHttpContent) c).trailingHeaders().clear();
-        }
         if (last) {
+            ForwardedHeaders.requestTrailers((LastHttpContent) c);
             requestDone = true;
         }
         if (noBody) {
