@@ -4,17 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.regex.Pattern;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -24,16 +17,14 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>Invariants: a latch file is always complete, the old one or the new one, never a torn write: it is
  * written to {@code <route>.json.tmp}, forced to disk, renamed over the latch atomically, and the directory
- * is forced so that the rename itself survives a crash (where the platform allows opening a directory).
+ * is forced so that the rename itself survives a crash ({@link AtomicFile}).
  * A file that exists but cannot be read as this route's latch is reported as
  * {@linkplain LatchRead.Corrupt corrupt}, never thrown and never mistaken for "no latch". Route names
- * must match {@code [A-Za-z0-9._-]+}, which keeps every path inside {@code stateDir}.
+ * must match {@code [A-Za-z0-9._-]+}, which keeps every path inside {@code stateDir} ({@link RouteFiles}).
  *
  * <p>Blocking file I/O: call it from a worker thread, not an event loop. Writes and deletes are serialised.
  */
 public final class LatchStore {
-
-    private static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final Path stateDir;
 
@@ -58,48 +49,18 @@ public final class LatchStore {
 
     /** The file holding {@code route}'s latch. */
     public Path file(String route) {
-        return stateDir.resolve(checkRoute(route) + ".json");
+        return RouteFiles.of(stateDir, route);
     }
 
-    /** Replaces {@code latch.route()}'s latch atomically and durably. */
+    /** Replaces {@code latch.route()}'s latch atomically and durably ({@link AtomicFile}). */
     public synchronized void write(Latch latch) throws IOException {
         requireNonNull(latch, "latch");
-        final Path file = file(latch.route());
-        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.createDirectories(stateDir);
-        final byte[] bytes = LatchJson.toJson(latch).encodePrettily().getBytes(StandardCharsets.UTF_8);
-        try {
-            // A new file, never an existing one: a link planted at the temporary name is removed (the link, not
-            // its target), and CREATE_NEW (O_EXCL) refuses to follow one planted again in between.
-            Files.deleteIfExists(tmp);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
-                                                        LinkOption.NOFOLLOW_LINKS)) {
-                final ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                // Never fall back to a non-atomic move: a crash in between would leave a torn latch.
-                throw new IOException("state-dir " + stateDir + " does not support atomic renames", e);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(tmp);
-            throw e;
-        }
-        forceDirectory();
+        AtomicFile.write(file(latch.route()), LatchJson.toJson(latch).encodePrettily().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Removes {@code route}'s latch, if any (and a leftover temporary file). */
     public synchronized void delete(String route) throws IOException {
-        final Path file = file(route);
-        Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".tmp"));
-        if (Files.deleteIfExists(file)) {
-            forceDirectory();
-        }
+        AtomicFile.delete(file(route));
     }
 
     /** Reads {@code route}'s latch: absent, present, or corrupt with the problem. */
@@ -130,31 +91,5 @@ public final class LatchStore {
             return LatchRead.corrupt(file + ": holds the latch of route " + latch.route());
         }
         return LatchRead.present(latch);
-    }
-
-    private void forceDirectory() {
-        // Makes the rename or unlink durable. Opening a directory for reading fails on some platforms
-        // (Windows); there the rename is as durable as the platform makes it, which is the best available.
-        try (FileChannel dir = FileChannel.open(stateDir, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // ignored, see above
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ignored) {
-            // The next write truncates it anyway.
-        }
-    }
-
-    private static String checkRoute(String route) {
-        requireNonNull(route, "route");
-        if (!ROUTE_NAME.matcher(route).matches()) {
-            throw new IllegalArgumentException("route: " + route + " (expected: [A-Za-z0-9._-]+)");
-        }
-        return route;
     }
 }

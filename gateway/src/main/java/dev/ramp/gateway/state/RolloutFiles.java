@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
  * Rollout progress on disk, one file per route: {@code <stateDir>/rollouts/<route>.json} (a directory of its
@@ -21,8 +20,6 @@ import java.util.regex.Pattern;
  * {@linkplain ProgressRead.Corrupt corrupt}, never as absent. Blocking: call it off the event loops.
  */
 public final class RolloutFiles implements ProgressStore {
-
-    private static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final Path dir;
 
@@ -33,11 +30,7 @@ public final class RolloutFiles implements ProgressStore {
 
     /** The file holding {@code route}'s progress. */
     public Path file(String route) {
-        requireNonNull(route, "route");
-        if (!ROUTE_NAME.matcher(route).matches()) {
-            throw new IllegalArgumentException("route: " + route + " (expected: [A-Za-z0-9._-]+)");
-        }
-        return dir.resolve(route + ".json");
+        return RouteFiles.of(dir, route);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ramp.gateway.proxy.http1;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 
 /**
@@ -141,6 +142,18 @@ final class Framing {
         sawLength = length >= 0;
         if (transferEncoding) {
             length = -1; // RFC 9112 6.3: it overrides Content-Length (a response's body then runs to the close)
+        }
+    }
+
+    /**
+     * Leaves in {@code headers} the Content-Length the message is relayed with: none when Transfer-Encoding
+     * overrides it (RFC 9112 6.3), the plain number once when it was repeated or written otherwise.
+     */
+    void relayedLength(FlatHeaders headers) {
+        if (transferEncoding && sawLength) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else if (duplicateLength || nonCanonicalLength) {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
         }
     }
 

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -174,21 +173,6 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         // Anywhere else the message is cut short: nothing more is produced, and the channel's closing tells.
     }
 
-    /**
-     * Rejects at its first byte a request that cannot be HTTP (a method is a token), rather than wait for a line
-     * end that a TLS handshake or a binary protocol may never send: such clients get a fast 400, not the idle
-     * timeout.
-     */
-    private static void notHttp(byte first) {
-        if (Lines.TCHAR[first & 0xff]) {
-            return;
-        }
-        if (first == 0x16) {
-            throw new BadMessage("a TLS handshake on a plain HTTP listener (this port speaks HTTP/1.1 without TLS)");
-        }
-        throw new BadMessage(String.format("not HTTP: a request cannot start with byte 0x%02x", first & 0xff));
-    }
-
     /** The head failed: report it as Netty's decoder does, then drop the rest of the connection's bytes. */
     private void fail(ByteBuf in, List<Object> out, Exception cause) {
         boolean inHead = state == HEAD;
@@ -214,7 +198,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
         if (scanned == 0) {
             Lines.skipEmptyLines(in); // RFC 9112 2.2: empty lines before a request line are ignored
             if (requests && in.isReadable()) {
-                notHttp(in.getByte(in.readerIndex()));
+                StartLines.requestStart(in.getByte(in.readerIndex()));
             }
         }
         int end = sectionEnd(in, MAX_LINE + MAX_HEADERS);
@@ -273,11 +257,7 @@ public abstract class Http1Decoder extends ByteToMessageDecoder {
             }
             m = new DefaultHttpResponse(version, status, headers);
         }
-        if (f.transferEncoding && f.sawLength) {
-            headers.remove(HttpHeaderNames.CONTENT_LENGTH); // RFC 9112 6.3: Transfer-Encoding overrides it
-        } else if (f.duplicateLength || f.nonCanonicalLength) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(f.length));
-        }
+        f.relayedLength(headers);
         if (!noBody && !f.chunked && f.length < 0) {
             state = UNTIL_CLOSE; // a response without a length: its body ends when the connection does
             out.add(m);

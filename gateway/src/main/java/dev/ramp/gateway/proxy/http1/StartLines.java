@@ -22,6 +22,21 @@ final class StartLines {
     private StartLines() {}
 
     /**
+     * Rejects at its first byte a request that cannot be HTTP (a method is a token), rather than wait for a line
+     * end that a TLS handshake or a binary protocol may never send: such clients get a fast 400, not the idle
+     * timeout.
+     */
+    static void requestStart(byte first) {
+        if (TCHAR[first & 0xff]) {
+            return;
+        }
+        if (first == 0x16) {
+            throw new BadMessage("a TLS handshake on a plain HTTP listener (this port speaks HTTP/1.1 without TLS)");
+        }
+        throw new BadMessage(String.format("not HTTP: a request cannot start with byte 0x%02x", first & 0xff));
+    }
+
+    /**
      * The request line {@code h[0, lineEnd)}: {@code method SP request-target SP HTTP-version}, with
      * {@code headers}; a {@code whole} request (no body) is a full request with empty content.
      */

@@ -6,6 +6,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 
@@ -55,8 +56,22 @@ final class BodyBuffers {
         queued.add(c);
     }
 
+    /**
+     * Writes {@code request}'s head to {@code c}, a new attempt's connection, then its body as far as it is here:
+     * the whole kept copy when {@code replay} (the body already went to an earlier attempt), else the pieces
+     * held so far, in order. Returns true when the request's end went with them.
+     */
+    boolean sendRequest(FrontHandler front, Channel c, HttpRequest request, boolean replay) {
+        front.writeUpstream(c, request);
+        if (replay) {
+            front.writeUpstream(c, replayed());
+            return true;
+        }
+        return drainTo(front, c);
+    }
+
     /** Writes the held pieces to {@code c} in order; true when the request's end was among them. */
-    boolean drainTo(FrontHandler front, Channel c) {
+    private boolean drainTo(FrontHandler front, Channel c) {
         boolean last = false;
         HttpContent m;
         while ((m = poll()) != null) {
@@ -72,7 +87,7 @@ final class BodyBuffers {
     }
 
     /** The whole kept body as the last content of a replayed request (the copy stays kept). */
-    LastHttpContent replayed() {
+    private LastHttpContent replayed() {
         return replay == null ? LastHttpContent.EMPTY_LAST_CONTENT : new DefaultLastHttpContent(replay.retainedDuplicate());
     }
 

@@ -12,12 +12,13 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 
 /**
  * The header rewrites of a hop through the gateway, done in place on the decoded heads: hop-by-hop headers
  * dropped (RFC 9110 section 7.6.1), X-Forwarded-* set from the connection unless a trusted peer sent them,
- * W3C {@code traceparent} passed on with the gateway's span id (or started),
+ * W3C {@code traceparent} passed on with the gateway's span id (or started), the request's trailers dropped,
  * and the response's framing and Connection header chosen for the client's HTTP version.
  */
 final class ForwardedHeaders {
@@ -44,10 +45,12 @@ final class ForwardedHeaders {
      * @param peer       the client's address, null when unknown
      * @param hostHeader the client's Host header as received, or null
      * @param secure     whether the client came over TLS
+     * @param upgrade    whether it is a WebSocket upgrade request: it keeps what asks for the upgrade
      */
     static void request(HttpRequest request, boolean trusted, AsciiString peer, CharSequence hostHeader,
-                        boolean secure) {
+                        boolean secure, boolean upgrade) {
         HttpHeaders h = request.headers();
+        String protocol = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
         String te = h.get(HttpHeaderNames.TRANSFER_ENCODING);
         String xff = h.get(X_FORWARDED_FOR);
         String proto = h.get(X_FORWARDED_PROTO);
@@ -74,6 +77,9 @@ final class ForwardedHeaders {
         }
         traceContext(h);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (upgrade) {
+            Tunnel.keepUpgrade(request, protocol);
+        }
     }
 
     /**
@@ -87,6 +93,16 @@ final class ForwardedHeaders {
         h.set(TRACEPARENT, TraceParent.next(continued ? incoming : null));
         if (!continued) {
             h.remove(TRACESTATE);
+        }
+    }
+
+    /**
+     * Drops the request's trailers: a client could otherwise send X-Forwarded-For or Host after the body, past
+     * every rule the head went through.
+     */
+    static void requestTrailers(LastHttpContent end) {
+        if (!end.trailingHeaders().isEmpty()) {
+            end.trailingHeaders().clear();
         }
     }
 

@@ -9,7 +9,6 @@ import dev.ramp.gateway.proxy.http1.ClientCodec;
 import dev.ramp.gateway.routing.Version;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -29,22 +28,14 @@ import java.util.ArrayDeque;
  * One client connection: reads requests one at a time (pipelined ones wait their turn), routes each, decides
  * its version (its {@link RequestRouter}) and hands it to an {@link Exchange}. Answers what the gateway answers
  * itself (404, 400, 405, malformed requests) with a {@link GatewayError}. After a WebSocket upgrade it only
- * counts the connection: a {@link Tunnel} moves its bytes. Confined to its event loop.
+ * counts the connection: a {@link Tunnel} moves its bytes. Its flow control (reading paused and resumed,
+ * upstream writes flushed per read burst, the gateway's own writes) is {@link ClientFlow}'s. Confined to its
+ * event loop.
  */
-final class FrontHandler extends ClientHandler implements Loop.Client {
+final class FrontHandler extends ClientFlow implements Loop.Client {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FrontHandler.class);
-    /** Reasons to stop reading from the client, as bits: reading resumes when none is left. */
-    static final int PAUSE_UPSTREAM = 1;
-    static final int PAUSE_CONNECT = 2;
-    static final int PAUSE_PIPELINE = 4;
-    /** An upgrade request waits for its answer: what the client sends meanwhile is held, so little is read. */
-    static final int PAUSE_UPGRADE = 8;
     private static final int MAX_PIPELINED = 64;
 
-    private final Loop loop;
-    /** The HTTP/2 connection this handler serves one stream of; null on an HTTP/1.1 connection. */
-    private final Http2Front stream;
-    private Channel ch;
     private ClientCodec.Decoder decoder;
     private String peer;
     /** Routes this connection's requests; made when the connection (or stream) becomes active. */
@@ -59,12 +50,8 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
     private boolean closing;
     private boolean closeWhenIdle;
     private ArrayDeque<Object> pipelined;
-    private int pauses;
-    private boolean reading;
-    private Channel pendingUpstreamFlush;
     /** Whether the request being answered is a HEAD: its response goes out without a body. */
     private boolean answeringHead;
-    private long lastActivity;
 
     FrontHandler(Loop loop) {
         this(loop, null);
@@ -72,22 +59,7 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
 
     /** @param stream the HTTP/2 connection whose stream this handler serves, or null for HTTP/1.1 */
     FrontHandler(Loop loop, Http2Front stream) {
-        this.loop = loop;
-        this.stream = stream;
-    }
-
-    @Override
-    public Channel channel() {
-        return ch;
-    }
-
-    Loop loop() {
-        return loop;
-    }
-
-    /** When the client last sent something (loop clock). */
-    long lastActivity() {
-        return lastActivity;
+        super(loop, stream);
     }
 
     boolean answeringHead() {
@@ -96,13 +68,13 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
 
     @Override
     void activate(ChannelHandlerContext ctx) {
-        ch = ctx.channel();
+        Channel ch = ctx.channel();
         decoder = ctx.pipeline().get(ClientCodec.Decoder.class);
         if (ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
             peer = a.getAddress().getHostAddress(); // an HTTP/2 stream answers its connection's address
         }
         router = new RequestRouter(this, loop, peer);
-        lastActivity = System.nanoTime();
+        opened(ch);
         if (stream != null) {
             stream.opened(this);
         } else {
@@ -141,8 +113,7 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        reading = true;
-        lastActivity = loop.now();
+        readStarted();
         if (pipelined != null && !pipelined.isEmpty()) {
             queue(msg);
             return;
@@ -152,34 +123,14 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        reading = false;
-        Channel up = pendingUpstreamFlush;
-        if (up != null) {
-            pendingUpstreamFlush = null;
-            up.flush();
-        }
+        readComplete();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Exchange e = current;
         if (e != null) {
-            e.clientWritabilityChanged(ch.isWritable());
-        }
-    }
-
-    /** Writes to an upstream channel, flushed at the end of this read burst (or now, outside one). */
-    void writeUpstream(Channel up, Object msg) {
-        up.write(msg, up.voidPromise());
-        // An HTTP/2 stream's reads end with no channelReadComplete of its own in time (Netty batches the
-        // stream's read-complete with its connection's): a flush held for it would wait, so streams flush now.
-        if (reading && stream == null) {
-            if (pendingUpstreamFlush != null && pendingUpstreamFlush != up) {
-                pendingUpstreamFlush.flush();
-            }
-            pendingUpstreamFlush = up;
-        } else {
-            up.flush();
+            e.clientWritabilityChanged(channel().isWritable());
         }
     }
 
@@ -261,13 +212,13 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
 
     /** {@code 100 Continue} for a client that waits for it before sending its body. */
     void writeContinue() {
+        Channel ch = channel();
         ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                 Unpooled.EMPTY_BUFFER), ch.voidPromise());
     }
 
-
     /** The exchange's response is complete (relayed or answered); the next request may start once its body is read. */
-    void exchangeFinished(Exchange e, boolean closeConnection) {
+    void exchangeFinished(ExchangeAnswer e, boolean closeConnection) {
         if (current != e) {
             return;
         }
@@ -287,12 +238,12 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
      * The upstream answered {@code e}'s upgrade request with 101 ({@code answer}, rewritten for the client): the
      * connection becomes a {@link Tunnel} to {@code up}, and reading is the tunnel's business from here on.
      */
-    void tunnel(Exchange e, UpstreamConnection up, HttpResponse answer, LiveRoute route, Version version) {
+    void tunnel(ExchangeAnswer e, UpstreamConnection up, HttpResponse answer, LiveRoute route, Version version) {
         if (current != e) {
             return;
         }
         current = null;
-        pauses = 0;
+        forgetPauses();
         tunnel = Tunnel.open(this, decoder, up, answer, route, version);
         decoder = null;
         if (closeWhenIdle || loop.shuttingDown()) {
@@ -335,34 +286,7 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
     public void closeWhenIdle() {
         closeWhenIdle = true;
         if (current == null && !discarding) {
-            ch.close();
-        }
-    }
-
-    /** Closes once what was written is flushed (a stream: its frames flushed, then the stream closed). */
-    void closeAfterWrites() {
-        if (stream != null) {
-            ch.flush(); // a stream takes frames only; its close follows the flushed writes (RST_STREAM if still open)
-            ch.close();
-            return;
-        }
-        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    void pause(int reason) {
-        int before = pauses;
-        pauses |= reason;
-        if (before == 0 && pauses != 0) {
-            ch.config().setAutoRead(false);
-        }
-    }
-
-    void resume(int reason) {
-        int before = pauses;
-        pauses &= ~reason;
-        if (before != 0 && pauses == 0) {
-            lastActivity = loop.now(); // the pause was ours: the body timeout counts from here
-            ch.config().setAutoRead(true);
+            channel().close();
         }
     }
 
@@ -373,18 +297,18 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
             return;
         }
         if (decoder != null && decoder.headTimedOut(now, loop.headerTimeoutNanos)) {
-            ch.close(); // a head trickled in (slowloris): limits.header-timeout
+            channel().close(); // a head trickled in (slowloris): limits.header-timeout
             return;
         }
         Exchange e = current;
         if (e != null) {
-            if (!e.requestDone() && pauses == 0 && now - lastActivity > loop.bodyTimeoutNanos) {
-                ch.close(); // a body that stalls holds an upstream connection too: limits.body-timeout
+            if (!e.requestDone() && !paused() && now - lastActivity() > loop.bodyTimeoutNanos) {
+                channel().close(); // a body that stalls holds an upstream connection too: limits.body-timeout
                 return;
             }
             e.sweep(now);
-        } else if (loop.clientIdleNanos > 0 && now - lastActivity > loop.clientIdleNanos) {
-            ch.close();
+        } else if (loop.clientIdleNanos > 0 && now - lastActivity() > loop.clientIdleNanos) {
+            channel().close();
         }
     }
 
@@ -392,13 +316,6 @@ final class FrontHandler extends ClientHandler implements Loop.Client {
     String peer() {
         return peer;
     }
-
-    /** A response the gateway produces itself, written and flushed at once. */
-    void writeError(GatewayError error, String route, String message, HttpVersion version, boolean close) {
-        lastActivity = loop.now();
-        ch.writeAndFlush(ErrorResponses.of(error, route, message, version, close), ch.voidPromise());
-    }
-
 
     void answer(HttpRequest req, boolean keepAlive, boolean bodyFollows, GatewayError error, String route,
                         String message) {

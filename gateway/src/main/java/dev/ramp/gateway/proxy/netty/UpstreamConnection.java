@@ -95,6 +95,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushClient();
+    }
+
+    /** The read burst ended: a head still held for the exchange's client is written, the client flushed. */
+    private void flushClient() {
         Exchange e = exchange;
         if (e != null) {
             relay.emitPendingHead(e.client());
@@ -116,15 +121,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        Exchange ex = exchange;
-        if (ex != null) {
-            relay.emitPendingHead(ex.client());
-        }
-        Channel c = pendingClientFlush;
-        if (c != null) {
-            pendingClientFlush = null;
-            c.flush();
-        }
+        flushClient();
         Exchange e = exchange;
         if (e != null) {
             exchange = null;
