@@ -195,6 +195,24 @@ class ReloadIntegrationTest {
     }
 
     @Test
+    void aReloadKeepsTheRoutesItDoesNotChangeWholeAndRebuildsTheOnesItDoes() throws Exception {
+        String api = "," + TestConfigs.route("api", other.port, other.port, "%s", "match { path-prefix = \"/api\" }");
+        edit(config("5%", api.formatted("0%")));
+        await().atMost(Duration.ofSeconds(1)).until(() -> gateway.snapshot().route("api") != null);
+        served("/x", "u1");
+        var shop = gateway.snapshot().route("shop");
+        var apiBefore = gateway.snapshot().route("api");
+        edit(config("5%", api.formatted("10%")));
+        await().atMost(Duration.ofSeconds(1)).until(() -> gateway.snapshot().route("api").config().weight().toString()
+                .equals("10%"));
+        assertThat(gateway.snapshot().route("shop")).as("untouched by the edit").isSameAs(shop);
+        assertThat(gateway.snapshot().route("api")).isNotSameAs(apiBefore);
+        assertThat(gateway.snapshot().route("api").state()).as("live state moves on").isSameAs(apiBefore.state());
+        assertThat(served("/x", "u1")).isIn("stable", "canary");
+        assertThat(served("/api/items", "u1")).isEqualTo("other");
+    }
+
+    @Test
     void includedFilesAreWatchedToo() throws Exception {
         Path routes = TestConfigs.write(dir, "routes.conf", "ramp.routes = [ "
                 + TestConfigs.route("shop", stable.port, canary.port, "5%", "") + " ]");

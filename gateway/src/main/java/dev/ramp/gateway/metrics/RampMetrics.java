@@ -79,6 +79,7 @@ public final class RampMetrics implements AutoCloseable {
     // Replaced as a whole under the lock, read without it.
     private volatile Map<String, RouteMetrics> routes = Map.of();
     private Map<VersionKey, VersionMeters> versions = Map.of(); // guarded by this
+    private Map<String, RouteMeters> bound = Map.of(); // the last bind's observers; guarded by this
 
     private record VersionKey(String route, Version role, String version) {}
 
@@ -137,10 +138,10 @@ public final class RampMetrics implements AutoCloseable {
      *
      * @param states each route's live state (the effective weight gauge reads it)
      */
-    public synchronized Map<String, RouteObserver> bind(List<RouteConfig> configs, Map<String, RouteState> states) {
+    public synchronized Map<String, ? extends RouteObserver> bind(List<RouteConfig> configs, Map<String, RouteState> states) {
         Map<String, RouteMetrics> nextRoutes = new HashMap<>();
         Map<VersionKey, VersionMeters> nextVersions = new HashMap<>();
-        Map<String, RouteObserver> observers = new HashMap<>();
+        Map<String, RouteMeters> observers = new HashMap<>();
         for (RouteConfig r : configs) {
             RouteMetrics rm = routes.get(r.name());
             if (rm == null) {
@@ -158,7 +159,11 @@ public final class RampMetrics implements AutoCloseable {
                 nextVersions.put(key, m);
                 vm[v.ordinal()] = m;
             }
-            observers.put(r.name(), new RouteMeters(rm, vm[Version.STABLE.ordinal()], vm[Version.CANARY.ordinal()]));
+            RouteMeters before = bound.get(r.name());
+            // The same meters as last time: the same observer, so an unchanged route's snapshot object is kept.
+            observers.put(r.name(), before != null && before.sameAs(rm, vm[Version.STABLE.ordinal()],
+                    vm[Version.CANARY.ordinal()]) ? before
+                    : new RouteMeters(rm, vm[Version.STABLE.ordinal()], vm[Version.CANARY.ordinal()]));
         }
         routes.forEach((name, rm) -> {
             if (nextRoutes.get(name) != rm) {
@@ -175,6 +180,7 @@ public final class RampMetrics implements AutoCloseable {
         });
         routes = Map.copyOf(nextRoutes);
         versions = Map.copyOf(nextVersions);
+        bound = observers;
         return observers;
     }
 

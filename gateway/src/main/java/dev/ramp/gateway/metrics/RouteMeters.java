@@ -18,6 +18,11 @@ final class RouteMeters implements RouteObserver {
         this.versions = new VersionMeters[] {stable, canary};
     }
 
+    /** Whether this observer reports to exactly these meters. */
+    boolean sameAs(RouteMetrics route, VersionMeters stable, VersionMeters canary) {
+        return this.route == route && versions[0] == stable && versions[1] == canary;
+    }
+
     VersionMeters version(Version v) {
         return versions[v.ordinal()];
     }
