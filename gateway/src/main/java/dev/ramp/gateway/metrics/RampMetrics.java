@@ -47,7 +47,6 @@ public final class RampMetrics implements AutoCloseable {
     static final String UPSTREAM_REQUEST = "ramp.upstream.request"; // ramp_upstream_request_seconds
     static final String REQUESTS = "ramp.requests";                 // ramp_requests_total
     static final String FALLBACKS = "ramp.fallbacks";               // ramp_fallbacks_total
-    static final String CANARY_WEIGHT = "ramp.canary.weight.ratio"; // ramp_canary_weight_ratio
     static final String REVERTS = "ramp.reverts";                   // ramp_reverts_total
     static final String RULE_MATCHES = "ramp.rule.matches";         // ramp_rule_matches_total
     static final String CONFIG_RELOADS = "ramp.config.reloads";     // ramp_config_reloads_total
@@ -104,6 +103,7 @@ public final class RampMetrics implements AutoCloseable {
         reloadSuccess = reloads("success");
         reloadFailure = reloads("failure");
         rollouts = new RolloutMetrics(registry);
+        registry.getPrometheusRegistry().register(new WeightGauges(() -> routes.values()));
         tlsExpiry = MultiGauge.builder(TLS_EXPIRY)
                 .description("When each served TLS certificate expires (notAfter), as a Unix time")
                 .baseUnit("seconds")

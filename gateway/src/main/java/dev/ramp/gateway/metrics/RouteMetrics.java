@@ -5,7 +5,6 @@ import dev.ramp.gateway.config.TargetingRule;
 import dev.ramp.gateway.proxy.RouteState;
 import dev.ramp.gateway.routing.Version;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -17,9 +16,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The meters of one route name that do not depend on upstream versions: {@code ramp_requests_total},
  * {@code ramp_fallbacks_total}, {@code ramp_reverts_total}, {@code ramp_rule_matches_total} and the two
- * {@code ramp_canary_weight_ratio} gauges. Kept across reloads while the route exists, so its counters never
- * reset (but the rule counters when the rules change); the gauges read the route's current config and live
- * state, re-pointed by every reload.
+ * {@code ramp_canary_weight_ratio} values ({@link WeightGauges} reads them at scrape time). Kept across reloads while
+ * the route exists, so its counters never reset (but the rule counters when the rules change); the weights come
+ * from the route's current config and live state, re-pointed by every reload.
  */
 final class RouteMetrics {
     /** The {@code served_by} values, indexed by {@link Version#ordinal()}, then the gateway itself. */
@@ -61,10 +60,6 @@ final class RouteMetrics {
     void bind(RouteConfig config, RouteState state) {
         boolean first = current == null;
         current = new Bound(config, state);
-        if (first) {
-            gauge("configured", b -> b.config().weight().ratio());
-            gauge("effective", Bound::effective);
-        }
         if (first || !config.rules().equals(boundRules)) {
             if (ruleScope != null) {
                 ruleScope.retire();
@@ -93,14 +88,16 @@ final class RouteMetrics {
         }
     }
 
-    private void gauge(String kind, java.util.function.ToDoubleFunction<Bound> value) {
-        scope.register(() -> Gauge.builder(RampMetrics.CANARY_WEIGHT, this, m -> value.applyAsDouble(m.current))
-                        .description("Canary share of new requests, 0..1: as configured, and in effect now"
-                                     + " (0 while reverted)")
-                        .tags("route", name, "kind", kind)
-                        .strongReference(true)
-                        .register(registry),
-                () -> null);
+    /** The configured canary share, 0..1, for {@link WeightGauges}; NaN before the first bind. */
+    double configuredWeight() {
+        Bound b = current;
+        return b == null ? Double.NaN : b.config().weight().ratio();
+    }
+
+    /** The canary share in effect now (0 while reverted), for {@link WeightGauges}; NaN before the first bind. */
+    double effectiveWeight() {
+        Bound b = current;
+        return b == null ? Double.NaN : b.effective();
     }
 
     /** Counts one answer to a client; {@code servedBy} null means the gateway answered itself. */

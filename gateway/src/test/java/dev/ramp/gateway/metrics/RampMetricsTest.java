@@ -77,6 +77,7 @@ class RampMetricsTest {
     }
 
     private double gauge(String kind) {
-        return metrics.registry().get("ramp.canary.weight.ratio").tags("route", "shop", "kind", kind).gauge().value();
+        return dev.ramp.gateway.testing.PrometheusScrape.parse(metrics.scrape())
+                .gauge("ramp_canary_weight_ratio", "kind", kind, "route", "shop");
     }
 }
