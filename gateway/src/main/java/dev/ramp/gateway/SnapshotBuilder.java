@@ -61,17 +61,26 @@ final class SnapshotBuilder {
                     states.get(rc.name()), observer, mirrorStats(rc, previous.get(rc.name()))));
         }
         history.retain(states.keySet());
+        previous.forEach((name, old) -> {
+            if (old.mirror() != null && config.route(name).map(RouteConfig::mirror).isEmpty()) {
+                MirrorMeters.unbind(metrics.registry(), name, old.mirror()); // a mirror added again starts afresh
+            }
+        });
         RouteObserver unrouted = RouteObserver.all(List.of(metrics.unrouted(), extra.forRoute(null)));
         return new RoutingSnapshot(config, routes, unrouted, accessLog);
     }
 
-    /** A mirroring route's counts, carried over from its previous snapshot so they survive reloads. */
+    /**
+     * A mirroring route's counts, carried over from its previous snapshot so they survive reloads; its verdict's
+     * windows start again with a new canary.
+     */
     private MirrorStats mirrorStats(RouteConfig rc, LiveRoute old) {
         if (rc.mirror() == null) {
             return null;
         }
         MirrorStats stats = old != null && old.mirror() != null ? old.mirror() : new MirrorStats();
-        MirrorMeters.bind(metrics.registry(), rc.name(), stats);
+        stats.use(rc.mirror().verdict().window(), rc.canary().url() + " " + rc.canary().version());
+        MirrorMeters.bind(metrics.registry(), rc, stats);
         return stats;
     }
 }

@@ -21,6 +21,7 @@ import dev.ramp.gateway.rollout.Transition;
 import dev.ramp.gateway.rollout.Transition.Change;
 import dev.ramp.gateway.state.ReplicaSync;
 import dev.ramp.gateway.state.RolloutJson;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,6 +140,7 @@ final class Rollouts {
                 t = RolloutMachine.reconcile(current, rc.weight().basisPoints(), url, version, now);
             }
             rp.config = rc;
+            rp.mirror = route.mirror();
             rp.plan = RoutePlan.plan(rc.rollout());
             rp.state = route.state();
             if (t.change() == Change.STARTED && rp.progress != null) {
@@ -229,9 +231,13 @@ final class Rollouts {
         int round = ++rp.gateRound;
         rp.gatesAsked = true;
         Duration timeout = rp.config.rollout().gateTimeout();
-        log.info("route={} version={} asking {} gate(s) before stepping up from {}", rp.route,
-                rp.config.canary().version(), rp.plan.gates().size(), RolloutMachine.percent(rp.progress.weight()));
-        gates.ask(rp.config.rollout().gates(), timeout).onComplete(ar -> guardThread.execute(() -> {
+        log.info("route={} version={} asking {} gate(s) before stepping up from {}", rp.route, rp.config.canary()
+                .version(), rp.plan.gatesBefore(rp.progress.weight()), RolloutMachine.percent(rp.progress.weight()));
+        GateAnswer mirror = rp.plan.mirrorGated(rp.progress.weight())
+                ? MirrorGate.answer(rp.mirror, rp.config.mirror()) : null; // asked now, answered with the URLs
+        List<java.net.URI> urls = rp.config.rollout().gates();
+        Future<List<GateAnswer>> asked = urls.isEmpty() ? Future.succeededFuture(List.of()) : gates.ask(urls, timeout);
+        asked.onComplete(ar -> guardThread.execute(() -> {
             synchronized (this) {
                 if (plans.get(rp.route) != rp || rp.gateRound != round) {
                     return; // the plan moved on (paused, restarted, removed) while the gates were asked
@@ -240,8 +246,8 @@ final class Rollouts {
                 Instant now = clock.instant();
                 Duration retry = rp.plan.stepEvery().compareTo(MAX_GATE_RETRY) < 0 ? rp.plan.stepEvery() : MAX_GATE_RETRY;
                 rp.gatesAgainAt = now.plus(retry);
-                List<GateAnswer> answers = ar.succeeded() ? ar.result()
-                        : List.of(new GateAnswer("(gates)", false, String.valueOf(ar.cause())));
+                List<GateAnswer> answers = MirrorGate.with(mirror, ar.succeeded() ? ar.result()
+                        : List.of(new GateAnswer("(gates)", false, String.valueOf(ar.cause()))));
                 long counter = guards.canaryAttempts(rp.route);
                 Transition t = RolloutMachine.gatesAnswered(rp.plan, rp.progress.withRequests(requests(rp, counter)),
                         answers, now);

@@ -85,7 +85,7 @@ class MirrorComparisonTest {
         for (int i = 0; i < MirrorStats.RING + 5; i++) {
             s.tryStart(100);
             s.finished(MirrorResult.BODY_DIFF, new MirrorDiff(java.time.Instant.EPOCH, MirrorResult.BODY_DIFF, "GET",
-                    "/" + i, 200, 200, "a", "b"));
+                    "/" + i, 200, 200, "a", "b", java.util.List.of()), 1_000_000, 1_000_000);
         }
         assertThat(s.diffs()).hasSize(MirrorStats.RING);
         assertThat(s.diffs().get(0).uri()).isEqualTo("/" + (MirrorStats.RING + 4));
