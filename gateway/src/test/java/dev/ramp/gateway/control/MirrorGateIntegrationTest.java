@@ -123,7 +123,8 @@ class MirrorGateIntegrationTest {
         assertThat(verdict.getString("state")).isEqualTo("fail");
         assertThat(verdict.getDouble("mismatchRatio")).isEqualTo(1.0);
         assertThat(held.getJsonObject("mirror").getLong("bodyDiff")).isEqualTo(30);
-        assertThat(events("rollout_gate_held")).isNotEmpty();
+        assertThat(events("rollout_gate_held")).isNotEmpty().allSatisfy(e ->
+                assertThat(e.getJsonObject("details").getString("gate")).isEqualTo("mirror"));
         assertThat(events("rollout_step")).isEmpty();
         users(10, "b");
         assertThat(canaryUsers.get()).as("no user reached the held canary").isZero();
