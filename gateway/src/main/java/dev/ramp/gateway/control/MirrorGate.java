@@ -4,6 +4,9 @@ import dev.ramp.gateway.config.MirrorSettings;
 import dev.ramp.gateway.proxy.mirror.MirrorStats;
 import dev.ramp.gateway.proxy.mirror.MirrorVerdict;
 import dev.ramp.gateway.rollout.GateAnswer;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,14 +31,22 @@ final class MirrorGate {
         return new GateAnswer(NAME, v.state() == MirrorVerdict.State.PASS, v.state().tag() + ": " + v.reason());
     }
 
-    /** The URL gates' answers after the mirror's ({@code mirror} null: not asked for this step). */
-    static List<GateAnswer> with(GateAnswer mirror, List<GateAnswer> urls) {
+    /**
+     * Asks a plan's gates before it steps up from its weight: the dark-launch verdict first (now, on the guard
+     * thread) when the step is mirror-gated, then the URLs through {@code gates}; the answers in that order.
+     */
+    static Future<List<GateAnswer>> ask(RoutePlan rp, Gates gates, Duration timeout) {
+        GateAnswer mirror = rp.plan.mirrorGated(rp.progress.weight()) ? answer(rp.mirror, rp.config.mirror()) : null;
+        List<URI> urls = rp.config.rollout().gates();
+        Future<List<GateAnswer>> asked = urls.isEmpty() ? Future.succeededFuture(List.of()) : gates.ask(urls, timeout);
         if (mirror == null) {
-            return urls;
+            return asked;
         }
-        List<GateAnswer> all = new ArrayList<>(urls.size() + 1);
-        all.add(mirror);
-        all.addAll(urls);
-        return all;
+        return asked.map(answers -> {
+            List<GateAnswer> all = new ArrayList<>(answers.size() + 1);
+            all.add(mirror);
+            all.addAll(answers);
+            return all;
+        });
     }
 }

@@ -21,7 +21,6 @@ import dev.ramp.gateway.rollout.Transition;
 import dev.ramp.gateway.rollout.Transition.Change;
 import dev.ramp.gateway.state.ReplicaSync;
 import dev.ramp.gateway.state.RolloutJson;
-import io.vertx.core.Future;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -233,11 +232,7 @@ final class Rollouts {
         Duration timeout = rp.config.rollout().gateTimeout();
         log.info("route={} version={} asking {} gate(s) before stepping up from {}", rp.route, rp.config.canary()
                 .version(), rp.plan.gatesBefore(rp.progress.weight()), RolloutMachine.percent(rp.progress.weight()));
-        GateAnswer mirror = rp.plan.mirrorGated(rp.progress.weight())
-                ? MirrorGate.answer(rp.mirror, rp.config.mirror()) : null; // asked now, answered with the URLs
-        List<java.net.URI> urls = rp.config.rollout().gates();
-        Future<List<GateAnswer>> asked = urls.isEmpty() ? Future.succeededFuture(List.of()) : gates.ask(urls, timeout);
-        asked.onComplete(ar -> guardThread.execute(() -> {
+        MirrorGate.ask(rp, gates, timeout).onComplete(ar -> guardThread.execute(() -> {
             synchronized (this) {
                 if (plans.get(rp.route) != rp || rp.gateRound != round) {
                     return; // the plan moved on (paused, restarted, removed) while the gates were asked
@@ -246,8 +241,8 @@ final class Rollouts {
                 Instant now = clock.instant();
                 Duration retry = rp.plan.stepEvery().compareTo(MAX_GATE_RETRY) < 0 ? rp.plan.stepEvery() : MAX_GATE_RETRY;
                 rp.gatesAgainAt = now.plus(retry);
-                List<GateAnswer> answers = MirrorGate.with(mirror, ar.succeeded() ? ar.result()
-                        : List.of(new GateAnswer("(gates)", false, String.valueOf(ar.cause()))));
+                List<GateAnswer> answers = ar.succeeded() ? ar.result()
+                        : List.of(new GateAnswer("(gates)", false, String.valueOf(ar.cause())));
                 long counter = guards.canaryAttempts(rp.route);
                 Transition t = RolloutMachine.gatesAnswered(rp.plan, rp.progress.withRequests(requests(rp, counter)),
                         answers, now);
