@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # loadtests/run.sh: start a gateway with its two demo upstreams and run Gatling simulations against it.
 #
-#   loadtests/run.sh [smoke|split|fallback|revert|throughput|rollout|all] [--config FILE] [-Dkey=value ...]
+#   loadtests/run.sh [smoke|split|fallback|revert|throughput|rollout|mirror|all] [--config FILE] [-Dkey=value ...]
 #
 #   smoke       split + fallback + revert, short (under 90 s in total, JVM start-ups included); CI runs this
 #   split       SplitStickinessSimulation, full length: every user sticks to one version, canary share = weight +- 1.5 pp
@@ -10,6 +10,8 @@
 #   revert      RevertSimulation, full length: the canary breaks mid-run; reverted (responses and /api/status) <= 2 s
 #   throughput  ThroughputSimulation: closed-model ramp through the gateway, then directly against stable; prints the ratio, fails below 0.2
 #   rollout     RolloutSimulation: a 3-step plan steps itself under load to ready_to_promote, nobody moves back; then the canary fails and is reverted <= 2 s
+#   mirror      ThroughputSimulation, short (28 s of load), through a 0 % route without then with a dark launch
+#               (mirror 100 %: every request also copied to the canary); a report, not a check; prints the copies' counts
 #   all         the four, full length
 #
 #   --config FILE   gateway config (default loadtests/ramp-loadtest.conf). To show that the smoke catches a
@@ -55,6 +57,7 @@ SMOKE_REVERT=(-Dramp.revert.warmup=5s -Dramp.revert.after=5s -Dramp.revert.rate=
 FULL_SPLIT=(-Dramp.split.users=20000 -Dramp.split.requests=5 -Dramp.split.warmup=10s -Dramp.split.duration=60s)
 FULL_FALLBACK=(-Dramp.fallback.warmup=10s -Dramp.fallback.phase=15s -Dramp.fallback.rate=100)
 FULL_REVERT=(-Dramp.revert.warmup=20s -Dramp.revert.after=15s -Dramp.revert.rate=150)
+SHORT_THROUGHPUT=(-Dramp.throughput.warmup=2s -Dramp.throughput.ramp=1s -Dramp.throughput.hold=4s -Dramp.throughput.minRatio=0)
 FULL_THROUGHPUT=(-Dramp.throughput.warmup=10s -Dramp.throughput.ramp=10s -Dramp.throughput.hold=30s -Dramp.throughput.users=64)
 
 RUNS=()   # "SimulationClass|opts..." entries
@@ -74,11 +77,13 @@ case "$MODE" in
   revert)     add RevertSimulation "${FULL_REVERT[@]}" ;;
   throughput) add ThroughputSimulation "${FULL_THROUGHPUT[@]}" ;;
   rollout)    add RolloutSimulation ;;
+  mirror)     add ThroughputSimulation "${SHORT_THROUGHPUT[@]}" -Dramp.throughput.path=/dark-off
+              add ThroughputSimulation "${SHORT_THROUGHPUT[@]}" -Dramp.throughput.path=/dark-on ;;
   all)        add SplitStickinessSimulation "${FULL_SPLIT[@]}"
               add FallbackSimulation "${FULL_FALLBACK[@]}"
               add RevertSimulation "${FULL_REVERT[@]}"
               add ThroughputSimulation "${FULL_THROUGHPUT[@]}" ;;
-  *) echo "run.sh: unknown mode: $MODE (expected: smoke, split, split-h2, fallback, revert, throughput, rollout or all)" >&2; exit 2 ;;
+  *) echo "run.sh: unknown mode: $MODE (expected: smoke, split, split-h2, fallback, revert, throughput, rollout, mirror or all)" >&2; exit 2 ;;
 esac
 
 GATEWAY_PORT=18080; ADMIN_PORT=19901; STABLE_PORT=19001; CANARY_PORT=19002
@@ -159,6 +164,11 @@ for run in "${RUNS[@]}"; do
   fi
 done
 
+if [[ $MODE == mirror ]]; then
+  echo "== dark launch counts (route dark-on):"
+  curl -s --max-time 2 "http://127.0.0.1:$ADMIN_PORT/api/status?route=dark-on" | tr -d '\n' \
+    | grep -o '"mirror":{[^}]*}' || echo "   (status unavailable)"
+fi
 stop_gateway
 echo "== $MODE done in $(( $(date +%s) - START )) s; reports under loadtests/target/gatling/"
 if [[ ${#FAILED[@]} -gt 0 ]]; then

@@ -80,6 +80,11 @@ final class SnapshotBuilder {
         if (!previous.isEmpty()) {
             log.debug("snapshot: {} of {} routes kept as they were", kept, routes.size());
         }
+        previous.forEach((name, old) -> {
+            if (old.mirror() != null && config.route(name).map(RouteConfig::mirror).isEmpty()) {
+                MirrorMeters.unbind(metrics.registry(), name, old.mirror()); // a mirror added again starts afresh
+            }
+        });
         RouteObserver unrouted = RouteObserver.all(List.of(metrics.unrouted(), extra.forRoute(null)));
         return new RoutingSnapshot(config, routes, unrouted, accessLog);
     }
@@ -101,13 +106,17 @@ final class SnapshotBuilder {
         return true;
     }
 
-    /** A mirroring route's counts, carried over from its previous snapshot so they survive reloads. */
+    /**
+     * A mirroring route's counts, carried over from its previous snapshot so they survive reloads; its verdict's
+     * windows start again with a new canary.
+     */
     private MirrorStats mirrorStats(RouteConfig rc, LiveRoute old) {
         if (rc.mirror() == null) {
             return null;
         }
         MirrorStats stats = old != null && old.mirror() != null ? old.mirror() : new MirrorStats();
-        MirrorMeters.bind(metrics.registry(), rc.name(), stats);
+        stats.use(rc.mirror().verdict().window(), rc.canary().url() + " " + rc.canary().version());
+        MirrorMeters.bind(metrics.registry(), rc, stats);
         return stats;
     }
 }

@@ -2,9 +2,11 @@ package dev.ramp.gateway.admin;
 
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RoutingSnapshot;
+import dev.ramp.gateway.proxy.mirror.HeaderSnapshot;
 import dev.ramp.gateway.proxy.mirror.MirrorDiff;
 import dev.ramp.gateway.proxy.mirror.MirrorResult;
 import dev.ramp.gateway.proxy.mirror.MirrorStats;
+import dev.ramp.gateway.proxy.mirror.MirrorVerdict;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -12,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /api/routes/{name}/mirror/diffs}: the route's dark-launch counts and its latest differing pairs
- * (request line, both statuses, the first bytes of both bodies; never a header), newest first. Read-only, so
+ * (request line, both statuses, the first bytes of both bodies, the response headers that differed; never a
+ * request header, nor the value of a secret-looking one), newest first. Read-only, so
  * no token. Also renders the {@code mirror} part of a route's {@code /api/status} entry ({@link #counts}).
  */
 final class MirrorHandler {
@@ -42,7 +45,8 @@ final class MirrorHandler {
                         .put("stableStatus", d.stableStatus())
                         .put("canaryStatus", d.canaryStatus())
                         .put("stableBody", d.stableBody())
-                        .put("canaryBody", d.canaryBody()));
+                        .put("canaryBody", d.canaryBody())
+                        .put("headers", headers(d)));
             }
         }
         AdminResponses.json(ctx, 200, new JsonObject()
@@ -51,7 +55,22 @@ final class MirrorHandler {
                 .put("diffs", diffs));
     }
 
-    /** The route's dark-launch counts, or null when it mirrors nothing. */
+    /** The differing response headers: name and both values, or name only (redacted) for secret-looking ones. */
+    private static JsonArray headers(MirrorDiff d) {
+        JsonArray out = new JsonArray();
+        for (HeaderSnapshot.HeaderDiff h : d.headers()) {
+            JsonObject o = new JsonObject().put("name", h.name());
+            if (h.redacted()) {
+                o.put("redacted", true);
+            } else {
+                o.put("stable", h.stable()).put("canary", h.canary());
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
+    /** The route's dark-launch counts and verdict, or null when it mirrors nothing. */
     static JsonObject counts(LiveRoute route) {
         MirrorStats s = route.mirror();
         if (s == null) {
@@ -62,8 +81,22 @@ final class MirrorHandler {
                 .put("match", s.count(MirrorResult.MATCH))
                 .put("statusDiff", s.count(MirrorResult.STATUS_DIFF))
                 .put("bodyDiff", s.count(MirrorResult.BODY_DIFF))
+                .put("headerDiff", s.count(MirrorResult.HEADER_DIFF))
                 .put("error", s.count(MirrorResult.ERROR))
                 .put("dropped", s.count(MirrorResult.DROPPED))
-                .put("inFlight", s.inFlight());
+                .put("inFlight", s.inFlight())
+                .put("verdict", verdict(s.verdict(route.config().mirror().verdict())));
+    }
+
+    private static JsonObject verdict(MirrorVerdict v) {
+        return new JsonObject()
+                .put("state", v.state().tag())
+                .put("compared", v.compared())
+                .put("mismatched", v.mismatched())
+                .put("mismatchRatio", v.mismatchRatio())
+                .put("stableP99Ms", v.stableP99Ms())
+                .put("canaryP99Ms", v.canaryP99Ms())
+                .put("latencyRatio", v.latencyRatio())
+                .put("reason", v.reason());
     }
 }

@@ -66,11 +66,13 @@ final class RolloutReader {
         if (promoteAfter != null && promoteAfter.isNegative()) {
             r.problem("promote-after", promoteAfter + " (expected: 0s or more)");
         }
+        Boolean mirrorGate = r.bool("mirror-gate");
         if (r.problems.count() > before || stepEvery == null || minRequests == null || gates == null
-            || gateTimeout == null || promoteAfter == null) {
+            || gateTimeout == null || promoteAfter == null || mirrorGate == null) {
             return null;
         }
-        return new RolloutSettings(steps, start, factor, stepEvery, minRequests, gates, gateTimeout, promoteAfter);
+        return new RolloutSettings(steps, start, factor, stepEvery, minRequests, gates, gateTimeout, promoteAfter,
+                mirrorGate);
     }
 
     /** Listed steps: each above 0 %, each above the one before (steps only go up), the last 100 %. */

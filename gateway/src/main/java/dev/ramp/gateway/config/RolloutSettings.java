@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param gates             URLs asked (GET) before each step up; a 2xx lets the step go
  * @param gateTimeout       a gate that has not answered within this holds the step
  * @param promoteAfter      at 100 % and healthy this long: ready to promote
+ * @param mirrorGate        whether the first step up also waits for the route's dark-launch verdict to pass
  */
 public record RolloutSettings(List<Percent> steps, Percent exponentialStart, double exponentialFactor,
                               Duration stepEvery, int minRequests, List<URI> gates, Duration gateTimeout,
-                              Duration promoteAfter) {
+                              Duration promoteAfter, boolean mirrorGate) {
 
     /** The most steps a plan may have (an exponential ramp with a tiny factor is refused). */
     public static final int MAX_STEPS = 100;
@@ -37,6 +38,14 @@ public record RolloutSettings(List<Percent> steps, Percent exponentialStart, dou
         if (steps.isEmpty() == (exponentialStart == null)) {
             throw new IllegalArgumentException("steps: " + steps + " (expected: listed steps or an exponential start)");
         }
+    }
+
+    /** A plan without a mirror gate. */
+    public RolloutSettings(List<Percent> steps, Percent exponentialStart, double exponentialFactor,
+                           Duration stepEvery, int minRequests, List<URI> gates, Duration gateTimeout,
+                           Duration promoteAfter) {
+        this(steps, exponentialStart, exponentialFactor, stepEvery, minRequests, gates, gateTimeout, promoteAfter,
+                false);
     }
 
     /** Whether the steps are an exponential ramp rather than a list. */

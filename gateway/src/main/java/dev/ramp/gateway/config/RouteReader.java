@@ -64,7 +64,11 @@ final class RouteReader {
         List<TargetingRule> rules = inherited.whole(r, raw, "rules", RuleReader::rules);
         // Every route inherits the rollout defaults; only a route that writes a rollout block has a plan.
         RolloutSettings rollout = raw.containsKey("rollout") ? RolloutReader.rollout(r.object("rollout")) : null;
-        MirrorSettings mirror = inherited.block(r, raw, "mirror", RouteReader::mirror);
+        int beforeMirror = r.problems.count();
+        MirrorSettings mirror = inherited.block(r, raw, "mirror", MirrorReader::mirror);
+        if (r.problems.count() == beforeMirror) {
+            MirrorReader.checkGate(r, rollout, mirror);
+        }
         if (r.problems.count() > before) {
             return null;
         }
@@ -130,39 +134,6 @@ final class RouteReader {
             }
         }
         return fallback;
-    }
-
-    private static final java.util.regex.Pattern METHOD = java.util.regex.Pattern.compile("[A-Z]{1,20}");
-
-    /** The route's {@code mirror} block: null while its percent is 0% (no dark launch), or when it has problems. */
-    private static MirrorSettings mirror(ConfigReader m) {
-        if (m == null) {
-            return null;
-        }
-        Percent percent = m.percent("percent");
-        List<String> methods = m.stringList("methods");
-        Boolean compare = m.bool("compare");
-        List<String> ignore = m.stringList("ignore-headers");
-        Integer maxInFlight = m.integer("max-in-flight");
-        if (methods != null) {
-            if (methods.isEmpty()) {
-                m.problem("methods", "is empty (expected: methods to copy, e.g. [\"GET\", \"HEAD\"])");
-            }
-            for (int i = 0; i < methods.size(); i++) {
-                if (!METHOD.matcher(methods.get(i)).matches() || methods.get(i).equals("CONNECT")) {
-                    m.problem("methods[" + i + "]", "\"" + methods.get(i)
-                              + "\" (expected: an HTTP method in upper case, e.g. \"GET\"; CONNECT is never copied)");
-                }
-            }
-        }
-        if (maxInFlight != null && (maxInFlight < 1 || maxInFlight > 100_000)) {
-            m.problem("max-in-flight", maxInFlight + " (expected: 1..100000)");
-        }
-        if (percent == null || methods == null || compare == null || ignore == null || maxInFlight == null
-            || percent.basisPoints() == 0) {
-            return null;
-        }
-        return new MirrorSettings(percent, new LinkedHashSet<>(methods), compare, ignore, maxInFlight);
     }
 
     private static CircuitBreakerSettings circuitBreaker(ConfigReader b) {

@@ -139,6 +139,7 @@ final class Rollouts {
                 t = RolloutMachine.reconcile(current, rc.weight().basisPoints(), url, version, now);
             }
             rp.config = rc;
+            rp.mirror = route.mirror();
             rp.plan = RoutePlan.plan(rc.rollout());
             rp.state = route.state();
             if (t.change() == Change.STARTED && rp.progress != null) {
@@ -229,9 +230,9 @@ final class Rollouts {
         int round = ++rp.gateRound;
         rp.gatesAsked = true;
         Duration timeout = rp.config.rollout().gateTimeout();
-        log.info("route={} version={} asking {} gate(s) before stepping up from {}", rp.route,
-                rp.config.canary().version(), rp.plan.gates().size(), RolloutMachine.percent(rp.progress.weight()));
-        gates.ask(rp.config.rollout().gates(), timeout).onComplete(ar -> guardThread.execute(() -> {
+        log.info("route={} version={} asking {} gate(s) before stepping up from {}", rp.route, rp.config.canary()
+                .version(), rp.plan.gatesBefore(rp.progress.weight()), RolloutMachine.percent(rp.progress.weight()));
+        MirrorGate.ask(rp, gates, timeout).onComplete(ar -> guardThread.execute(() -> {
             synchronized (this) {
                 if (plans.get(rp.route) != rp || rp.gateRound != round) {
                     return; // the plan moved on (paused, restarted, removed) while the gates were asked

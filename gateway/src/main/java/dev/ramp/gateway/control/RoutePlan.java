@@ -5,6 +5,7 @@ import dev.ramp.gateway.config.RolloutSettings;
 import dev.ramp.gateway.config.RouteConfig;
 import dev.ramp.gateway.guard.RouteGuard;
 import dev.ramp.gateway.proxy.RouteState;
+import dev.ramp.gateway.proxy.mirror.MirrorStats;
 import dev.ramp.gateway.rollout.Health;
 import dev.ramp.gateway.rollout.Plan;
 import dev.ramp.gateway.rollout.Progress;
@@ -22,6 +23,8 @@ final class RoutePlan {
     volatile Plan plan;
     volatile Progress progress;
     RouteState state;
+    /** The route's dark-launch counts and windows, the mirror gate's input; null without a mirror. */
+    volatile MirrorStats mirror;
     /** The canary-attempt counter's value that {@code progress.requests()} was counted up to. */
     volatile long base;
     /** The counter's value when this replica's count of the current step began (what it shares). */
@@ -44,7 +47,7 @@ final class RoutePlan {
                 ? Plan.exponential(s.exponentialStart().basisPoints(), s.exponentialFactor())
                 : s.steps().stream().map(Percent::basisPoints).toList();
         return new Plan(steps, s.stepEvery(), s.minRequests(), s.gates().stream().map(Object::toString).toList(),
-                s.promoteAfter());
+                s.promoteAfter(), s.mirrorGate());
     }
 
     /** The guard's last verdict on the route, as a plan reads it. */

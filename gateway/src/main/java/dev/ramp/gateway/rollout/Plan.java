@@ -14,9 +14,12 @@ import java.util.List;
  * <p>A plan starts at the route's configured weight ("step 0"); its step on any weight is the number of its
  * steps at or below that weight, and its next step up is the first step above it. So a plan's progress is
  * its weight, never an index: an edited plan re-derives its step from the weight it serves.
+ *
+ * <p>With {@code mirrorGate}, the step up from step 0 (the first step, usually from 0 %) also waits for the
+ * route's dark-launch verdict to pass, asked like one more gate.
  */
 public record Plan(List<Integer> steps, Duration stepEvery, long minRequests, List<String> gates,
-                   Duration promoteAfter) {
+                   Duration promoteAfter, boolean mirrorGate) {
 
     /** 100 % in basis points. */
     public static final int FULL = 10_000;
@@ -38,6 +41,21 @@ public record Plan(List<Integer> steps, Duration stepEvery, long minRequests, Li
         if (minRequests < 0) {
             throw new IllegalArgumentException("minRequests: " + minRequests + " (expected: >= 0)");
         }
+    }
+
+    /** A plan without a mirror gate. */
+    public Plan(List<Integer> steps, Duration stepEvery, long minRequests, List<String> gates, Duration promoteAfter) {
+        this(steps, stepEvery, minRequests, gates, promoteAfter, false);
+    }
+
+    /** Whether the step up from {@code weight} waits for the dark-launch verdict: the first step, when gated. */
+    public boolean mirrorGated(int weight) {
+        return mirrorGate && stepOf(weight) == 0;
+    }
+
+    /** The gates asked before stepping up from {@code weight}: the URLs, and the dark-launch verdict if gated. */
+    public int gatesBefore(int weight) {
+        return gates.size() + (mirrorGated(weight) ? 1 : 0);
     }
 
     /**

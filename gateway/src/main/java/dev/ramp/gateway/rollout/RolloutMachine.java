@@ -16,7 +16,8 @@ import java.util.List;
  * re-derived from it ({@link Plan#stepOf}) and the next step up goes to the first step of the plan above it.
  *
  * <p>A step up needs, on a weight above 0 %: {@code step-every} on the step, {@code min-requests} canary
- * requests on it and a guard that is healthy (or disabled); then every gate's 2xx. At 0 % nothing is exposed,
+ * requests on it and a guard that is healthy (or disabled); then every gate's 2xx (and, for the first step of
+ * a plan with a mirror gate, a passing dark-launch verdict, asked as one more gate). At 0 % nothing is exposed,
  * so only the gates are asked. At 100 % the same conditions with {@code promote-after} make it ready to
  * promote.
  */
@@ -75,10 +76,11 @@ public final class RolloutMachine {
             return new Transition(counted.with(RolloutState.READY_TO_PROMOTE, "at 100% and healthy for "
                     + duration(plan.promoteAfter())), Change.READY);
         }
-        if (plan.gates().isEmpty()) {
+        int gates = plan.gatesBefore(p.weight());
+        if (gates == 0) {
             return new Transition(counted.steppedTo(next, RolloutState.PROGRESSING, now, null), Change.STEPPED);
         }
-        return new Transition(counted.with(RolloutState.WAITING_GATE, "asking " + plan.gates().size()
+        return new Transition(counted.with(RolloutState.WAITING_GATE, "asking " + gates
                 + " gate(s) before stepping up to " + percent(next)), Change.ASK_GATES);
     }
 

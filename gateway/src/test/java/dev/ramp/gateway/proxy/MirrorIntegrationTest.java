@@ -304,6 +304,7 @@ class MirrorIntegrationTest {
         get("/z", "X-User-Id", "u");
         assertThat(stats()).isNull();
         assertThat(canaryGot).hasSize(2);
+        assertThat(admin("/metrics")).as("a mirror taken away takes its series").doesNotContain("ramp_mirror_");
     }
 
     @Test
@@ -320,7 +321,8 @@ class MirrorIntegrationTest {
         assertThat(canaryGot).isEmpty();
         assertThat(new JsonObject(admin("/api/status")).getJsonArray("routes").getJsonObject(0).containsKey("mirror"))
                 .isFalse();
-        assertThat(admin("/metrics")).doesNotContain("ramp_mirror_requests_total");
+        assertThat(admin("/metrics")).doesNotContain("ramp_mirror_requests_total")
+                .doesNotContain("ramp_mirror_duration_seconds");
     }
 
     @Test
@@ -338,5 +340,100 @@ class MirrorIntegrationTest {
             counts.add(stats().count(r));
         }
         assertThat(counts).containsExactly(0L);
+    }
+
+    @Test
+    void responseHeadersAreComparedExceptTheGatewaysOwnFramingAndListedOnesAndSecretValuesNeverShow() throws Exception {
+        int s = upstream(stableGot, req -> {
+            req.response().putHeader("content-type", "text/plain").putHeader("etag", "\"stable-1\"");
+            if (req.path().equals("/cache")) {
+                req.response().putHeader("cache-control", "max-age=60");
+            }
+            if (req.path().equals("/cookie")) {
+                req.response().putHeader("set-cookie", "sid=stable-session-value");
+            }
+            req.response().end("same body");
+        });
+        int c = upstream(canaryGot, req -> {
+            // chunked where stable sent a length, another ETag (listed), no-store where stable caches
+            req.response().setChunked(true).putHeader("Content-Type", "text/plain").putHeader("ETag", "\"canary-9\"");
+            if (req.path().equals("/cache")) {
+                req.response().putHeader("Cache-Control", "no-store");
+            }
+            if (req.path().equals("/cookie")) {
+                req.response().putHeader("Set-Cookie", "sid=canary-session-value");
+            }
+            req.response().end("same body");
+        });
+        gateway(s, c, "0%", "expose-version-header = true\n"
+                + "mirror { percent = \"100%\", ignore-headers = [\"Date\", \"etag\"] }");
+        // No identity: the gateway sets its own cookie (and X-Ramp-Version) on stable's answer, not a difference.
+        HttpResponse<String> fresh = get("/same");
+        assertThat(fresh.headers().firstValue("set-cookie")).hasValueSatisfying(v -> assertThat(v).startsWith("ramp_uid="));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stats().count(MirrorResult.MATCH) == 1);
+        get("/cache", "X-User-Id", "u");
+        get("/cookie", "X-User-Id", "u");
+        await().atMost(Duration.ofSeconds(5)).until(() -> stats().count(MirrorResult.HEADER_DIFF) == 2);
+        assertThat(stats().count(MirrorResult.MATCH)).isEqualTo(1);
+        assertThat(admin("/metrics")).contains("ramp_mirror_requests_total{result=\"header_diff\",route=\"shop\"} 2.0");
+
+        String raw = admin("/api/routes/shop/mirror/diffs");
+        assertThat(raw).doesNotContain("session-value");
+        JsonArray diffs = new JsonObject(raw).getJsonArray("diffs");
+        assertThat(diffs).hasSize(2);
+        JsonObject cookie = diffs.getJsonObject(0);
+        assertThat(cookie.getString("result")).isEqualTo("header_diff");
+        assertThat(cookie.getString("uri")).isEqualTo("/cookie");
+        assertThat(cookie.getJsonArray("headers")).containsExactly(
+                new JsonObject().put("name", "set-cookie").put("redacted", true));
+        JsonObject cache = diffs.getJsonObject(1);
+        assertThat(cache.getJsonArray("headers")).containsExactly(new JsonObject().put("name", "cache-control")
+                .put("stable", "max-age=60").put("canary", "no-store"));
+        assertThat(new JsonObject(admin("/api/status")).getJsonArray("routes").getJsonObject(0)
+                .getJsonObject("mirror").getLong("headerDiff")).isEqualTo(2);
+    }
+
+    @Test
+    void ignoredJsonFieldsDoNotMakeADifference() throws Exception {
+        int s = upstream(stableGot, req -> json("{\"id\":7,\"updatedAt\":\"10:00:01\",\"meta\":{\"requestId\":\"a1\"}}")
+                .handle(req));
+        int c = upstream(canaryGot, req -> json(req.path().equals("/same")
+                ? "{\"meta\":{\"requestId\":\"b2\"},\"updatedAt\":\"10:00:02\",\"id\":7}"
+                : "{\"meta\":{\"requestId\":\"b2\"},\"updatedAt\":\"10:00:02\",\"id\":8}").handle(req));
+        gateway(s, c, "0%", "mirror { percent = \"100%\", ignore-fields = [\"updatedAt\", \"meta.requestId\"] }");
+        get("/same", "X-User-Id", "a");
+        get("/other", "X-User-Id", "a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> stats().count(MirrorResult.MATCH) == 1
+                && stats().count(MirrorResult.BODY_DIFF) == 1);
+    }
+
+    @Test
+    void copyTimesAreMeasuredPerVersionAndTheStatusShowsTheVerdict() throws Exception {
+        int s = upstream(stableGot, json("{\"ok\":true}"));
+        int c = upstream(canaryGot, json("{\"ok\":true}"));
+        gateway(s, c, "0%", "mirror { percent = \"100%\", verdict { min-compared = 5 } }");
+        for (int i = 0; i < 4; i++) {
+            get("/x", "X-User-Id", "u" + i);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> stats().count(MirrorResult.MATCH) == 4);
+        JsonObject verdict = mirrorStatus().getJsonObject("verdict");
+        assertThat(verdict.getString("state")).isEqualTo("insufficient_data");
+        assertThat(verdict.getString("reason")).isEqualTo("4 of 5 copies compared in the last 5m");
+        get("/x", "X-User-Id", "u4");
+        await().atMost(Duration.ofSeconds(5)).until(() -> stats().count(MirrorResult.MATCH) == 5);
+        verdict = mirrorStatus().getJsonObject("verdict");
+        assertThat(verdict.getString("state")).isEqualTo("pass");
+        assertThat(verdict.getLong("compared")).isEqualTo(5);
+        assertThat(verdict.getDouble("mismatchRatio")).isZero();
+        assertThat(verdict.getDouble("canaryP99Ms")).isPositive();
+        assertThat(verdict.getDouble("stableP99Ms")).isPositive();
+        assertThat(admin("/metrics"))
+                .contains("ramp_mirror_duration_seconds_count{role=\"stable\",route=\"shop\",version=\"v1\"} 5")
+                .contains("ramp_mirror_duration_seconds_count{role=\"canary\",route=\"shop\",version=\"v2\"} 5")
+                .contains("ramp_mirror_duration_seconds_bucket{role=\"canary\",route=\"shop\",version=\"v2\",le=\"30.0\"} 5");
+    }
+
+    private JsonObject mirrorStatus() throws Exception {
+        return new JsonObject(admin("/api/status")).getJsonArray("routes").getJsonObject(0).getJsonObject("mirror");
     }
 }

@@ -320,4 +320,26 @@ class RolloutMachineTest {
             }
         }
     }
+
+    @Test
+    void aMirrorGatedPlanAsksBeforeItsFirstStepOnlyAndAHeldVerdictKeepsItAtZero() {
+        Plan mirrored = new Plan(PLAN.steps(), EVERY, 500, List.of(), Duration.ofMinutes(30), true);
+        assertThat(mirrored.gatesBefore(0)).isEqualTo(1);
+        assertThat(mirrored.gatesBefore(100)).isZero();
+        Transition ask = RolloutMachine.tick(mirrored, at(0, RolloutState.PROGRESSING), 0, Health.HEALTHY, T0);
+        assertThat(ask.change()).isEqualTo(Transition.Change.ASK_GATES);
+        assertThat(ask.progress().reason()).isEqualTo("asking 1 gate(s) before stepping up to 1%");
+        Transition held = RolloutMachine.gatesAnswered(mirrored, ask.progress(),
+                List.of(new GateAnswer("mirror", false, "fail: 9 of 100 copies differed")), T0);
+        assertThat(held.progress().weight()).isZero();
+        assertThat(held.progress().state()).isEqualTo(RolloutState.WAITING_GATE);
+        assertThat(held.progress().reason()).isEqualTo("gate mirror held the step: fail: 9 of 100 copies differed");
+        Transition stepped = RolloutMachine.gatesAnswered(mirrored, held.progress(),
+                List.of(new GateAnswer("mirror", true, "pass")), T0);
+        assertThat(stepped.progress().weight()).isEqualTo(100);
+        // From the first step on, the verdict is not asked: no URL gates, so the plan steps by itself.
+        Transition next = RolloutMachine.tick(mirrored, stepped.progress(), 500, Health.HEALTHY, T0.plus(EVERY));
+        assertThat(next.change()).isEqualTo(Transition.Change.STEPPED);
+        assertThat(next.progress().weight()).isEqualTo(500);
+    }
 }

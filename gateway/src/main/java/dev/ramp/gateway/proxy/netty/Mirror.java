@@ -4,6 +4,7 @@ import dev.ramp.gateway.config.MirrorSettings;
 import dev.ramp.gateway.proxy.LiveRoute;
 import dev.ramp.gateway.proxy.RouteDecision;
 import dev.ramp.gateway.proxy.mirror.BodyDigest;
+import dev.ramp.gateway.proxy.mirror.HeaderSnapshot;
 import dev.ramp.gateway.proxy.mirror.MirrorComparison;
 import dev.ramp.gateway.proxy.mirror.MirrorDiff;
 import dev.ramp.gateway.proxy.mirror.MirrorResult;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,6 +55,12 @@ final class Mirror {
     private int stableStatus;
     private final BodyDigest stable = new BodyDigest();
     final BodyDigest canary = new BodyDigest();
+    /** Both answers' compared headers, taken when the route compares (else null). */
+    private HeaderSnapshot stableHeaders;
+    private HeaderSnapshot canaryHeaders;
+    /** When the request went to stable, then how long stable took to answer it whole. */
+    private long stableStart;
+    private long stableNanos;
 
     private Mirror(LiveRoute route, HttpRequest req) {
         this.route = route;
@@ -66,6 +74,7 @@ final class Mirror {
      * X-Forwarded-* set from the connection), before it is sent: the canary gets what stable got.
      */
     void capture(HttpRequest forwarded) {
+        stableStart = System.nanoTime();
         for (Map.Entry<String, String> e : forwarded.headers()) {
             if (!dropped(e.getKey())) {
                 headers.add(e.getKey(), e.getValue());
@@ -106,13 +115,32 @@ final class Mirror {
         return req instanceof FullHttpRequest || "0".equals(req.headers().get(HttpHeaderNames.CONTENT_LENGTH));
     }
 
-    /** Stable's final response head, relayed to the client; a whole small answer carries its body. */
+    /**
+     * Stable's final response head as the upstream sent it (before the gateway rewrites it for the client); a
+     * whole small answer carries its body.
+     */
     void stableHead(int status, HttpResponse r) {
         stableStatus = status;
+        if (settings.compare()) {
+            stableHeaders = HeaderSnapshot.of(r.headers(), settings.ignoreHeaders());
+        }
         json(stable, r);
         if (r instanceof HttpContent c) {
             stable.update(c.content());
         }
+    }
+
+    /** The canary's final response head to the copy. */
+    void canaryHead(HttpResponse r) {
+        if (settings.compare()) {
+            canaryHeaders = HeaderSnapshot.of(r.headers(), settings.ignoreHeaders());
+        }
+        json(canary, r);
+    }
+
+    /** Stable's answer is whole (the copy is about to be sent): its time is taken now. */
+    void stableAnswered() {
+        stableNanos = System.nanoTime() - stableStart;
     }
 
     /** A JSON answer is kept whole (up to a limit) to be compared structurally when the digests differ. */
@@ -136,24 +164,32 @@ final class Mirror {
         return r;
     }
 
-    /** The canary answered {@code canaryStatus} in full: compares, counts, keeps a differing pair. */
-    void answered(int canaryStatus) {
+    /**
+     * The canary answered {@code canaryStatus} in full after {@code canaryNanos}: compares, counts, keeps a
+     * differing pair.
+     */
+    void answered(int canaryStatus, long canaryNanos) {
+        List<HeaderSnapshot.HeaderDiff> headerDiffs = stableHeaders == null || canaryHeaders == null ? List.of()
+                : HeaderSnapshot.diff(stableHeaders, canaryHeaders);
         MirrorResult result = MirrorComparison.compare(stableStatus, stable, canaryStatus, canary,
-                settings.compare());
+                settings.compare(), settings.ignoreFields(), !headerDiffs.isEmpty());
         MirrorStats stats = route.mirror();
         boolean keep = result != MirrorResult.MATCH && stats.wantsDiff(System.nanoTime());
-        stats.finished(result, keep ? diff(result, canaryStatus, canary.head()) : null);
+        stats.finished(result, keep ? diff(result, canaryStatus, canary.head(), headerDiffs) : null, stableNanos,
+                canaryNanos);
     }
 
-    /** The copy failed ({@code why}): connect error, timeout, reset or a broken answer. */
-    void failed(String why) {
+    /** The copy failed ({@code why}) after {@code canaryNanos}: connect error, timeout, reset or a broken answer. */
+    void failed(String why, long canaryNanos) {
         MirrorStats stats = route.mirror();
         boolean keep = stats.wantsDiff(System.nanoTime());
-        stats.finished(MirrorResult.ERROR, keep ? diff(MirrorResult.ERROR, 0, why) : null);
+        stats.finished(MirrorResult.ERROR, keep ? diff(MirrorResult.ERROR, 0, why, List.of()) : null, stableNanos,
+                canaryNanos);
     }
 
-    private MirrorDiff diff(MirrorResult result, int canaryStatus, String canaryBody) {
+    private MirrorDiff diff(MirrorResult result, int canaryStatus, String canaryBody,
+                            List<HeaderSnapshot.HeaderDiff> headers) {
         return new MirrorDiff(Instant.now(), result, method.name(), uri, stableStatus, canaryStatus, stable.head(),
-                canaryBody);
+                canaryBody, headers);
     }
 }

@@ -50,6 +50,7 @@ final class MirrorClient {
         if (loop.shuttingDown() || !route.mirror().tryStart(m.settings.maxInFlight())) {
             return;
         }
+        m.stableAnswered();
         String key = route.poolKey(Version.CANARY);
         ArrayDeque<Copier> q = idle.get(key);
         Copier c;
@@ -102,6 +103,8 @@ final class MirrorClient {
         Channel channel;
         Mirror current;
         private ScheduledFuture<?> deadline;
+        /** When the current copy began (connecting included). */
+        private long started;
         private int status;
         private boolean keepAlive;
 
@@ -112,6 +115,7 @@ final class MirrorClient {
         /** Takes on the copy {@code m}: its deadline runs from now. */
         void begin(Mirror m) {
             current = m;
+            started = System.nanoTime();
             status = 0;
             keepAlive = false;
             long millis = m.route.config().timeouts().response().toMillis()
@@ -134,7 +138,7 @@ final class MirrorClient {
             Mirror m = end();
             if (m != null) {
                 log.debug("route={} version=canary mirror copy failed: {}", m.route.name(), why);
-                m.failed(why);
+                m.failed(why, System.nanoTime() - started);
             }
             channel.close();
         }
@@ -167,7 +171,7 @@ final class MirrorClient {
                     }
                     status = r.status().code();
                     keepAlive = Headers.keepAlive(r);
-                    m.json(m.canary, r);
+                    m.canaryHead(r);
                 }
                 if (msg instanceof HttpContent c && status >= 200) {
                     if (c.decoderResult().isFailure()) {
@@ -177,7 +181,7 @@ final class MirrorClient {
                     m.canary.update(c.content());
                     if (c instanceof LastHttpContent) {
                         end();
-                        m.answered(status);
+                        m.answered(status, System.nanoTime() - started);
                         if (keepAlive) {
                             idle(this);
                         } else {

@@ -105,12 +105,12 @@ final class Relay {
             return;
         }
         upstream.keepAlive(Headers.keepAlive(r));
+        if (exchange.mirror != null) {
+            exchange.mirror.stableHead(st, r); // as stable sent it (not yet rewritten), before the write releases it
+        }
         closesClient = exchange.rewriteResponseHead(r, st);
         headSent = true;
         status = st;
-        if (exchange.mirror != null) {
-            exchange.mirror.stableHead(st, r); // digested before the write releases its body
-        }
         pendingHead = r;
         Channel client = exchange.client();
         upstream.flushClientLater(client);

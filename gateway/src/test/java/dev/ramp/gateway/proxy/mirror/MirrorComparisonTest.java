@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MirrorComparisonTest {
@@ -85,11 +86,41 @@ class MirrorComparisonTest {
         for (int i = 0; i < MirrorStats.RING + 5; i++) {
             s.tryStart(100);
             s.finished(MirrorResult.BODY_DIFF, new MirrorDiff(java.time.Instant.EPOCH, MirrorResult.BODY_DIFF, "GET",
-                    "/" + i, 200, 200, "a", "b"));
+                    "/" + i, 200, 200, "a", "b", java.util.List.of()), 1_000_000, 1_000_000);
         }
         assertThat(s.diffs()).hasSize(MirrorStats.RING);
         assertThat(s.diffs().get(0).uri()).isEqualTo("/" + (MirrorStats.RING + 4));
         assertThat(s.diffs().get(MirrorStats.RING - 1).uri()).isEqualTo("/5");
         assertThat(s.inFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void ignoredJsonFieldsAreLeftOutOnBothSidesAtAnyDepthAndInEachArrayElement() {
+        List<String> ignore = List.of("updatedAt", "meta.requestId", "items.etag");
+        BodyDigest a = json("{\"id\":1,\"updatedAt\":\"10:00\",\"meta\":{\"requestId\":\"r1\",\"v\":2},"
+                + "\"items\":[{\"n\":1,\"etag\":\"x\"},{\"n\":2,\"etag\":\"y\"}]}");
+        BodyDigest b = json("{\"meta\":{\"v\":2,\"requestId\":\"r2\"},\"id\":1,\"updatedAt\":\"10:01\","
+                + "\"items\":[{\"n\":1,\"etag\":\"z\"},{\"n\":2}]}");
+        assertThat(MirrorComparison.compare(200, a, 200, b, true, ignore, false)).isEqualTo(MirrorResult.MATCH);
+        // without the list, the same bodies differ
+        assertThat(MirrorComparison.compare(200, a, 200, b, true, List.of(), false)).isEqualTo(MirrorResult.BODY_DIFF);
+        // a field that is not ignored still counts, also next to ignored ones
+        BodyDigest c = json("{\"id\":1,\"updatedAt\":\"10:00\",\"meta\":{\"requestId\":\"r1\",\"v\":3},"
+                + "\"items\":[{\"n\":1,\"etag\":\"x\"},{\"n\":2,\"etag\":\"y\"}]}");
+        assertThat(MirrorComparison.compare(200, a, 200, c, true, ignore, false)).isEqualTo(MirrorResult.BODY_DIFF);
+        // a top-level array: the path applies to each element
+        assertThat(MirrorComparison.compare(200, json("[{\"id\":1,\"updatedAt\":1}]"), 200,
+                json("[{\"updatedAt\":2,\"id\":1}]"), true, ignore, false)).isEqualTo(MirrorResult.MATCH);
+    }
+
+    @Test
+    void headersCountOnlyWhenStatusAndBodyAgreeAndOnlyWhenComparing() {
+        BodyDigest a = digest("same");
+        BodyDigest b = digest("same");
+        assertThat(MirrorComparison.compare(200, a, 200, b, true, List.of(), true)).isEqualTo(MirrorResult.HEADER_DIFF);
+        assertThat(MirrorComparison.compare(200, a, 200, digest("other"), true, List.of(), true))
+                .isEqualTo(MirrorResult.BODY_DIFF);
+        assertThat(MirrorComparison.compare(200, a, 404, b, true, List.of(), true)).isEqualTo(MirrorResult.STATUS_DIFF);
+        assertThat(MirrorComparison.compare(200, a, 200, b, false, List.of(), true)).isEqualTo(MirrorResult.MATCH);
     }
 }
